@@ -1,0 +1,1 @@
+"""Evaluation: gold annotations, pure scoring functions, reports and comparison. Never calls an LLM."""

@@ -1,0 +1,69 @@
+"""extractor: grounded conflict-event records from news articles, through versioned prompts and an LLM.
+
+    >>> import extractor
+    >>> result = extractor.extract(text, published="2019-12-29")     # doctest: +SKIP
+
+The public surface is exactly ``__all__`` (tested). Everything else is private.
+"""
+
+from __future__ import annotations
+
+from schemas.events_v1 import SCHEMA_VERSION, ArticleResult, Event
+
+from .errors import (
+    AuthenticationError,
+    ConfigurationError,
+    EndpointUnreachableError,
+    ExtractorError,
+    InputError,
+    LLMError,
+    LLMOutputError,
+    LLMStatusError,
+    LLMTimeoutError,
+    LocalModelError,
+    PromptError,
+    RateLimitedError,
+    RecordingMissingError,
+    RequestRejectedError,
+    ServerError,
+    TruncatedOutputError,
+)
+from .extract import Extractor, aextract, extract, extract_many, package_version
+from .inputs import Article, load_article
+from .prompts import PromptSpec, list_prompts, load_prompt
+from .settings import Settings
+
+__version__ = package_version()
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Article",
+    "ArticleResult",
+    "AuthenticationError",
+    "ConfigurationError",
+    "EndpointUnreachableError",
+    "Event",
+    "Extractor",
+    "ExtractorError",
+    "InputError",
+    "LLMError",
+    "LLMOutputError",
+    "LLMStatusError",
+    "LLMTimeoutError",
+    "LocalModelError",
+    "PromptError",
+    "PromptSpec",
+    "RateLimitedError",
+    "RecordingMissingError",
+    "RequestRejectedError",
+    "ServerError",
+    "Settings",
+    "TruncatedOutputError",
+    "__version__",
+    "aextract",
+    "extract",
+    "extract_many",
+    "list_prompts",
+    "load_article",
+    "load_prompt",
+]

