@@ -88,6 +88,7 @@ _CACHE_VERSION = 1
 class _CallStats:
     requests: int = 0
     answers: int = 0
+    parse_errors: list[str] = dataclasses.field(default_factory=list)
 
 
 _STATS: contextvars.ContextVar[_CallStats | None] = contextvars.ContextVar("extractor_call_stats",
@@ -101,6 +102,12 @@ def _count(response: httpx.Response | None) -> None:
     stats.requests += 1
     if response is not None and response.status_code < 400:
         stats.answers += 1
+
+
+def _on_parse_error(error: Exception, **_: Any) -> None:
+    stats = _STATS.get()
+    if stats is not None:
+        stats.parse_errors.append(" ".join(str(error).split())[:1000])
 
 
 def redact_url(url: str) -> str:
@@ -395,6 +402,8 @@ class LLMClient:
         araw = openai.AsyncOpenAI(base_url=url, api_key=key, max_retries=0, http_client=self._ahttp)
         self._client = instructor.from_openai(raw, mode=self.mode)
         self._aclient = instructor.from_openai(araw, mode=self.mode)
+        self._client.on("parse:error", _on_parse_error)
+        self._aclient.on("parse:error", _on_parse_error)
         self._cache = cache
         self.reasks = settings.reasks
 
@@ -444,14 +453,13 @@ class LLMClient:
                 "usage": completion.usage.model_dump(), "validation_errors": list(completion.validation_errors),
             })
 
-    def _success(self, parsed: BaseModel, raw: Any, stats: _CallStats, started: float, key: str,
-                 errors: tuple[str, ...] = ()) -> Completion:
+    def _success(self, parsed: BaseModel, raw: Any, stats: _CallStats, started: float, key: str) -> Completion:
         completion = Completion(
             content=_content_of(raw), validated=parsed, attempts=max(stats.answers, 1),
             requests=stats.requests, usage=_usage_of(getattr(parsed, "_total_usage", None) or
                                                     getattr(raw, "usage", None)),
-            validation_errors=errors, duration_s=time.perf_counter() - started, cache_hit=False,
-            request_sha256=key)
+            validation_errors=tuple(stats.parse_errors), duration_s=time.perf_counter() - started,
+            cache_hit=False, request_sha256=key)
         self._store(completion)
         return completion
 

@@ -78,7 +78,7 @@ def _ground_event(draft: EventDraft, text: str, published: dt.date | None,
     if not spans:
         diagnostics.dropped.append(DroppedEvent(
             event_type=draft.event_type, quotes=list(draft.evidence),
-            reason="no evidence quote was found in the article"))
+            reason="evidence not found in the article: no quote matched after normalisation"))
         return None
     if missing:
         diagnostics.warnings.append(

@@ -1,0 +1,198 @@
+"""Fault classes against a scripted httpx.MockTransport, each with the exact number of requests made.
+
+Settings in these tests: http_retries=2 (so at most 3 HTTP requests per LLM call) and reasks=2
+(so at most 3 answers per article). The two layers are independent: a transport failure is never
+re-asked, and a re-ask is never retried as a transport failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+
+from extractor.errors import (
+    AuthenticationError,
+    EndpointUnreachableError,
+    LLMOutputError,
+    LLMTimeoutError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServerError,
+    TruncatedOutputError,
+)
+from tests.fakes import ARTICLE, PUBLISHED, grounded_answer, ok, ungrounded_answer
+
+
+def run(endpoint):  # type: ignore[no-untyped-def]
+    return endpoint.extractor.extract(ARTICLE, published=PUBLISHED, article_id="fake")
+
+
+def test_grounded_answer_needs_exactly_one_request(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    result = run(endpoint)
+    assert endpoint.request_count == 1
+    assert result.provenance.attempts == 1
+    assert len(result.events) == 1
+    event = result.events[0]
+    assert ARTICLE[event.evidence[0].start:event.evidence[0].end] == event.evidence[0].quote
+    assert event.date.value == "2023-03-13" and event.date.precision == "day"
+    assert event.fatalities == 3  # ACLED: the lowest reported killed figure
+    assert [c.count for c in event.casualties] == [3, 10]
+    assert event.acled_event_type == "Battles" and event.disorder_type == "Political violence"
+    assert event.locations[0].country_code == "MLI"
+    assert result.provenance.usage.total_tokens == 150
+
+
+def test_429_then_200_retries_once_and_respects_retry_after(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.Response(429, headers={"retry-after": "7"}, json={"error": "slow"}),
+                              ok(grounded_answer())])
+    result = run(endpoint)
+    assert endpoint.request_count == 2
+    assert endpoint.sleeps == [7.0]
+    assert result.provenance.attempts == 1  # one answer; the 429 was a transport retry
+    assert len(result.events) == 1
+
+
+def test_retry_after_is_capped_by_backoff_max(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.Response(429, headers={"retry-after": "3600"}), ok(grounded_answer())],
+                             backoff_max_s=5.0)
+    run(endpoint)
+    assert endpoint.sleeps == [5.0]
+
+
+def test_persistent_500_stops_after_retries_with_server_error(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.Response(500, json={"error": {"message": "boom"}})])
+    with pytest.raises(ServerError) as info:
+        run(endpoint)
+    assert endpoint.request_count == 3
+    assert info.value.status_code == 500
+    assert info.value.attempts == 3
+    assert len(endpoint.sleeps) == 2 and endpoint.sleeps[0] < endpoint.sleeps[1]  # exponential
+
+
+def test_persistent_429_raises_rate_limited_after_retries(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.Response(429, json={"error": {"message": "quota"}})])
+    with pytest.raises(RateLimitedError):
+        run(endpoint)
+    assert endpoint.request_count == 3
+
+
+def test_timeout_is_retried_then_raised_as_timeout(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.ReadTimeout("slow")])
+    with pytest.raises(LLMTimeoutError, match="did not answer in time"):
+        run(endpoint)
+    assert endpoint.request_count == 3
+
+
+def test_connection_reset_is_retried_then_names_the_address(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.RemoteProtocolError("connection reset by peer")])
+    with pytest.raises(EndpointUnreachableError, match=r"http://llm\.test/v1"):
+        run(endpoint)
+    assert endpoint.request_count == 3
+
+
+def test_connection_refused_then_success_recovers(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.ConnectError("refused"), ok(grounded_answer())])
+    assert len(run(endpoint).events) == 1
+    assert endpoint.request_count == 2
+
+
+@pytest.mark.parametrize("status", [400, 404, 422])
+def test_client_errors_are_not_retried(fake_endpoint, status: int) -> None:
+    endpoint = fake_endpoint([httpx.Response(status, json={"error": {"message": "bad request"}})])
+    with pytest.raises(RequestRejectedError) as info:
+        run(endpoint)
+    assert endpoint.request_count == 1
+    assert info.value.status_code == status
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_auth_errors_are_not_retried_and_name_the_key_variable(fake_endpoint, status: int) -> None:
+    endpoint = fake_endpoint([httpx.Response(status, json={"error": {"message": "no"}})])
+    with pytest.raises(AuthenticationError, match="OPENAI_API_KEY"):
+        run(endpoint)
+    assert endpoint.request_count == 1
+
+
+def test_malformed_json_is_reasked_then_raises_output_error(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok("this is not json {")])
+    with pytest.raises(LLMOutputError, match="not JSON"):
+        run(endpoint)
+    assert endpoint.request_count == 3  # first answer + 2 re-asks, no transport retries
+    # each re-ask carries the previous answer and the validation error back to the model
+    bodies = list(endpoint.recorder.bodies)
+    assert len(bodies[2]["messages"]) > len(bodies[1]["messages"]) > len(bodies[0]["messages"])
+
+
+def test_malformed_then_valid_answer_succeeds_on_the_reask(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok("{not json"), ok(grounded_answer())])
+    result = run(endpoint)
+    assert endpoint.request_count == 2
+    assert result.provenance.attempts == 2
+    assert len(result.events) == 1
+    assert len(result.diagnostics.validation_errors) == 1
+
+
+def test_truncated_output_is_not_reasked(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok('{"events": [{"event_type": "Armed', finish_reason="length")])
+    with pytest.raises(TruncatedOutputError, match="EXTRACTOR_MAX_TOKENS"):
+        run(endpoint)
+    assert endpoint.request_count == 1
+
+
+def test_ungrounded_evidence_is_reasked_then_dropped_and_counted(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok(ungrounded_answer())])
+    result = run(endpoint)
+    assert endpoint.request_count == 3
+    assert result.provenance.attempts == 3
+    assert result.events == []
+    assert result.diagnostics.events_returned == 1
+    assert len(result.diagnostics.dropped) == 1
+    assert "not found" in result.diagnostics.dropped[0].reason
+    assert all("not in the article" in e for e in result.diagnostics.validation_errors)
+
+
+def test_reask_message_names_the_ungrounded_quote(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok(ungrounded_answer()), ok(grounded_answer())])
+    run(endpoint)
+    second = list(endpoint.recorder.bodies)[1]
+    feedback = json.dumps(second["messages"][-1])
+    assert "Rebels stormed the capital" in feedback
+
+
+def test_transport_and_reask_layers_do_not_multiply(fake_endpoint) -> None:
+    # A 503 on each answer's first try, then an ungrounded answer: 3 answers x (1 retry + 1) = 6.
+    script = []
+    for _ in range(3):
+        script += [httpx.Response(503), ok(ungrounded_answer())]
+    endpoint = fake_endpoint(script)
+    result = run(endpoint)
+    assert endpoint.request_count == 6
+    assert result.provenance.attempts == 3
+
+
+def test_zero_retry_settings_make_exactly_one_request(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.Response(500)], http_retries=0, reasks=0)
+    with pytest.raises(ServerError):
+        run(endpoint)
+    assert endpoint.request_count == 1
+
+
+def test_async_path_counts_requests_the_same_way(fake_endpoint) -> None:
+    endpoint = fake_endpoint([httpx.Response(502), ok(grounded_answer())])
+    result = asyncio.run(endpoint.extractor.aextract(ARTICLE, published=PUBLISHED))
+    assert endpoint.request_count == 2
+    assert len(result.events) == 1
+
+
+def test_api_key_never_appears_in_error_messages(fake_endpoint) -> None:
+    secret = "sk-test-" + "x" * 32
+    endpoint = fake_endpoint([httpx.Response(401, json={"error": {"message": "Incorrect API key"}})],
+                             api_key=secret, endpoint_kind="openai-compatible")
+    with pytest.raises(AuthenticationError) as info:
+        run(endpoint)
+    assert secret not in str(info.value)
+    assert endpoint.recorder.requests[0].headers["authorization"] == f"Bearer {secret}"
