@@ -75,9 +75,7 @@ class ArticleChange(BaseModel):
     gained: list[str] = Field(
         default_factory=list, description="Gold records matched only in the new report."
     )
-    lost: list[str] = Field(
-        default_factory=list, description="Gold records matched only in the base report."
-    )
+    lost: list[str] = Field(default_factory=list, description="Gold records matched only in the base report.")
     flips: list[FieldFlip] = Field(default_factory=list)
     figures: dict[str, Delta] = Field(default_factory=dict)
     base_error: str | None = None
@@ -87,7 +85,10 @@ class ArticleChange(BaseModel):
     def changed(self) -> bool:
         """Whether anything changed for this article."""
         return bool(
-            self.gained or self.lost or self.flips or self.base_error != self.new_error
+            self.gained
+            or self.lost
+            or self.flips
+            or self.base_error != self.new_error
             or any(d.changed for d in self.figures.values())
         )
 
@@ -110,7 +111,8 @@ class Comparison(BaseModel):
     def changed(self) -> bool:
         """Whether anything differs at all."""
         return bool(
-            self.only_in_base or self.only_in_new
+            self.only_in_base
+            or self.only_in_new
             or any(d.changed for d in self.headline.values())
             or any(a.changed for a in self.articles)
         )
@@ -143,8 +145,13 @@ def _compare_article(base: ArticleReport, new: ArticleReport) -> ArticleChange:
             if nf is not None and nf.agree != bf.agree:
                 flips.append(
                     FieldFlip(
-                        global_id=key, field=bf.field, gold=nf.gold, base_pred=bf.pred, new_pred=nf.pred,
-                        base_agree=bf.agree, new_agree=nf.agree,
+                        global_id=key,
+                        field=bf.field,
+                        gold=nf.gold,
+                        base_pred=bf.pred,
+                        new_pred=nf.pred,
+                        base_agree=bf.agree,
+                        new_agree=nf.agree,
                     )
                 )
     return ArticleChange(

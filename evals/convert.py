@@ -42,8 +42,12 @@ def gold_event_to_event(event: GoldEvent, text: str) -> Event:
     acled_type, disorder = acled_categories(event.event_type)
     claims = [
         CasualtyClaim(
-            kind=c.kind, count=c.count, qualifier=c.qualifier, claimed_by=c.claimed_by,
-            victims=c.victims, quote=locate(c.quote, text),
+            kind=c.kind,
+            count=c.count,
+            qualifier=c.qualifier,
+            claimed_by=c.claimed_by,
+            victims=c.victims,
+            quote=locate(c.quote, text),
         )
         for c in event.casualties
     ]

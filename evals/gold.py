@@ -112,15 +112,20 @@ def _check_quotes(gold: GoldArticle, text: str, where: str) -> None:
     for i, event in enumerate(gold.events):
         for j, ev in enumerate(event.evidence):
             if ev.quote not in text:
-                raise GoldError(f"{where}: events[{i}] ({event.global_id}) evidence[{j}].quote not in article: "
-                                f"{ev.quote!r}")
+                raise GoldError(
+                    f"{where}: events[{i}] ({event.global_id}) evidence[{j}].quote not in article: "
+                    f"{ev.quote!r}"
+                )
         for j, claim in enumerate(event.casualties):
             if claim.quote not in text:
-                raise GoldError(f"{where}: events[{i}] ({event.global_id}) casualties[{j}].quote not in article: "
-                                f"{claim.quote!r}")
+                raise GoldError(
+                    f"{where}: events[{i}] ({event.global_id}) casualties[{j}].quote not in article: "
+                    f"{claim.quote!r}"
+                )
         if event.date.text is not None and event.date.text not in text:
-            raise GoldError(f"{where}: events[{i}] ({event.global_id}) date.text not in article: "
-                            f"{event.date.text!r}")
+            raise GoldError(
+                f"{where}: events[{i}] ({event.global_id}) date.text not in article: {event.date.text!r}"
+            )
     for k, ex in enumerate(gold.excluded):
         if ex.quote not in text:
             raise GoldError(f"{where}: excluded[{k}].quote not in article: {ex.quote!r}")
@@ -135,9 +140,7 @@ def load_gold(path: Path, articles_dir: Path = ARTICLES_DIR) -> GoldArticle:
     try:
         gold = GoldArticle.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise GoldError(f"{path}: {problems}") from exc
     article = articles_dir / f"{gold.article_id}.txt"
     if not article.is_file():

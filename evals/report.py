@@ -137,9 +137,12 @@ class Report(BaseModel):
 
 def _miss_pred(index: int, event: Event) -> Miss:
     return Miss(
-        index=index, event_type=event.event_type, date=event.date.value,
+        index=index,
+        event_type=event.event_type,
+        date=event.date.value,
         countries=[loc.country for loc in event.locations if loc.country],
-        actor1=event.actor1, actor2=event.actor2,
+        actor1=event.actor1,
+        actor2=event.actor2,
         evidence=event.evidence[0].quote if event.evidence else None,
     )
 
@@ -147,8 +150,12 @@ def _miss_pred(index: int, event: Event) -> Miss:
 def _dropped(result: ArticleResult) -> DroppedCounts:
     d = result.diagnostics
     return DroppedCounts(
-        events_returned=d.events_returned, events_kept=d.events_kept, events_dropped=len(d.dropped),
-        claims_dropped=d.claims_dropped, validation_errors=len(d.validation_errors), warnings=len(d.warnings),
+        events_returned=d.events_returned,
+        events_kept=d.events_kept,
+        events_dropped=len(d.dropped),
+        claims_dropped=d.claims_dropped,
+        validation_errors=len(d.validation_errors),
+        warnings=len(d.warnings),
     )
 
 
@@ -161,8 +168,13 @@ def _article_report(
     score = score_article(preds, gold, text, threshold=threshold)
     missed = [
         Miss(
-            index=j, global_id=g.global_id, event_type=g.event_type, date=g.date.value,
-            countries=[loc.country for loc in g.locations], actor1=g.actor1, actor2=g.actor2,
+            index=j,
+            global_id=g.global_id,
+            event_type=g.event_type,
+            date=g.date.value,
+            countries=[loc.country for loc in g.locations],
+            actor1=g.actor1,
+            actor2=g.actor2,
             evidence=g.evidence[0].quote,
         )
         for j, g in ((j, gold.events[j]) for j in score.unmatched_gold)

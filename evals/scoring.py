@@ -66,7 +66,14 @@ Slot = Literal["event_type", "date", "date_precision", "countries", "place", "ac
 
 #: Slot-level fields, in report order.
 SLOTS: tuple[Slot, ...] = (
-    "event_type", "date", "date_precision", "countries", "place", "actor1", "actor2", "fatalities",
+    "event_type",
+    "date",
+    "date_precision",
+    "countries",
+    "place",
+    "actor1",
+    "actor2",
+    "fatalities",
 )
 
 #: Weights of the similarity components; they sum to 1.
@@ -380,8 +387,9 @@ def _tiebreak(pred: Event, gold: GoldEvent) -> float:
     shared = any(
         p and any(p in g or g in p for g in gold_quotes) for p in (fold_quote(s.quote) for s in pred.evidence)
     )
-    return (float(places[2] or places[0] == places[1]) + float(pred.fatalities == gold.fatalities)
-            + float(shared)) / 3
+    return (
+        float(places[2] or places[0] == places[1]) + float(pred.fatalities == gold.fatalities) + float(shared)
+    ) / 3
 
 
 def match_events(
@@ -431,9 +439,20 @@ def match_claims(preds: Sequence[CasualtyClaim], golds: Sequence[GoldCasualty]) 
 
 _FOLD = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u00a0": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
     }
 )
 
@@ -601,7 +620,11 @@ def score_article(
         attribution += Ratio(hits=agreeing, total=len(claim_pairs))
         pairs.append(
             PairScore(
-                gold_index=gi, global_id=g.global_id, pred_index=pi, similarity=sim, fields=diffs,
+                gold_index=gi,
+                global_id=g.global_id,
+                pred_index=pi,
+                similarity=sim,
+                fields=diffs,
                 claims=_claim_diffs(p.casualties, g.casualties, claim_pairs),
             )
         )
@@ -627,8 +650,11 @@ def score_article(
         grounding=Ratio(hits=sum(quote_grounded(sp, text) for sp in spans), total=len(spans)),
     )
     return ArticleScore(
-        article_id=gold.article_id, tally=tally, pairs=pairs,
-        unmatched_gold=unmatched_gold, unmatched_pred=unmatched_pred,
+        article_id=gold.article_id,
+        tally=tally,
+        pairs=pairs,
+        unmatched_gold=unmatched_gold,
+        unmatched_pred=unmatched_pred,
     )
 
 
@@ -640,22 +666,45 @@ def _claim_diffs(
         p, g = preds[a], golds[b]
         out.append(
             ClaimDiff(
-                gold_index=b, pred_index=a, kind=g.kind, count_gold=g.count, count_pred=p.count,
-                claimed_by_gold=g.claimed_by, claimed_by_pred=p.claimed_by,
+                gold_index=b,
+                pred_index=a,
+                kind=g.kind,
+                count_gold=g.count,
+                count_pred=p.count,
+                claimed_by_gold=g.claimed_by,
+                claimed_by_pred=p.claimed_by,
                 attribution_agrees=names_match(p.claimed_by, g.claimed_by),
             )
         )
     paired_p = {a for a, _ in pairs}
     paired_g = {b for _, b in pairs}
     out.extend(
-        ClaimDiff(gold_index=b, pred_index=None, kind=g.kind, count_gold=g.count, count_pred=None,
-                  claimed_by_gold=g.claimed_by, claimed_by_pred=None, attribution_agrees=None)
-        for b, g in enumerate(golds) if b not in paired_g
+        ClaimDiff(
+            gold_index=b,
+            pred_index=None,
+            kind=g.kind,
+            count_gold=g.count,
+            count_pred=None,
+            claimed_by_gold=g.claimed_by,
+            claimed_by_pred=None,
+            attribution_agrees=None,
+        )
+        for b, g in enumerate(golds)
+        if b not in paired_g
     )
     out.extend(
-        ClaimDiff(gold_index=None, pred_index=a, kind=p.kind, count_gold=None, count_pred=p.count,
-                  claimed_by_gold=None, claimed_by_pred=p.claimed_by, attribution_agrees=None)
-        for a, p in enumerate(preds) if a not in paired_p
+        ClaimDiff(
+            gold_index=None,
+            pred_index=a,
+            kind=p.kind,
+            count_gold=None,
+            count_pred=p.count,
+            claimed_by_gold=None,
+            claimed_by_pred=p.claimed_by,
+            attribution_agrees=None,
+        )
+        for a, p in enumerate(preds)
+        if a not in paired_p
     )
     return out
 
@@ -675,6 +724,7 @@ def score_corpus(
     for gold in golds:
         if gold.article_id not in texts:
             raise KeyError(f"no article text for {gold.article_id!r}")
-        articles.append(score_article(preds.get(gold.article_id, []), gold, texts[gold.article_id],
-                                      threshold=threshold))
+        articles.append(
+            score_article(preds.get(gold.article_id, []), gold, texts[gold.article_id], threshold=threshold)
+        )
     return CorpusScore(articles=articles, micro=sum_tallies(a.tally for a in articles))

@@ -28,12 +28,13 @@ from .errors import (
     ServerError,
     TruncatedOutputError,
 )
-from .extract import Extractor, aextract, extract, extract_many, package_version
+from .extract import Extractor, aextract, extract, extract_many
+from .extract import package_version as _package_version
 from .inputs import Article, load_article
 from .prompts import PromptSpec, list_prompts, load_prompt
 from .settings import Settings
 
-__version__ = package_version()
+__version__ = _package_version()
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -7,7 +7,7 @@ traceback.
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -43,16 +44,35 @@ def _summary_table(results: list[ArticleResult]) -> Table:
         table.add_column(column, overflow="fold")
     for result in results:
         if not result.events:
-            table.add_row(result.article_id, "(none kept)", "", "", "",
-                          "", f"{len(result.diagnostics.dropped)} dropped as ungrounded/invalid")
+            table.add_row(
+                result.article_id,
+                "(none kept)",
+                "",
+                "",
+                "",
+                "",
+                f"{len(result.diagnostics.dropped)} dropped as ungrounded/invalid",
+            )
         for event in result.events:
-            where = "; ".join(filter(None, (f"{loc.place or ''} {loc.country_code or loc.country or ''}".strip()
-                                            for loc in event.locations)))
+            where = "; ".join(
+                filter(
+                    None,
+                    (
+                        f"{loc.place or ''} {loc.country_code or loc.country or ''}".strip()
+                        for loc in event.locations
+                    ),
+                )
+            )
             span = event.evidence[0]
-            table.add_row(result.article_id, event.event_type, event.date.value or "?", where,
-                          f"{event.actor1 or '?'} -> {event.actor2 or '?'}",
-                          "" if event.fatalities is None else str(event.fatalities),
-                          f"[{span.start}:{span.end}] {span.quote[:90]}")
+            table.add_row(
+                result.article_id,
+                event.event_type,
+                event.date.value or "?",
+                where,
+                f"{event.actor1 or '?'} -> {event.actor2 or '?'}",
+                "" if event.fatalities is None else str(event.fatalities),
+                f"[{span.start}:{span.end}] {span.quote[:90]}",
+            )
     return table
 
 
@@ -74,12 +94,24 @@ def main(verbose: int) -> None:
 @click.option("--prompt", help="Prompt id or id.vN (default: events.v1 or EXTRACTOR_PROMPT).")
 @click.option("--model", help="Model name (EXTRACTOR_MODEL).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (EXTRACTOR_BASE_URL); unset = embedded model.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write JSONL here and print a summary table; default: JSONL on stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write JSONL here and print a summary table; default: JSONL on stdout.",
+)
 @click.option("--no-cache", is_flag=True, help="Bypass the response cache.")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64))
-def extract(files: tuple[Path, ...], published: str | None, prompt: str | None, model: str | None,
-            base_url: str | None, output: Path | None, no_cache: bool, concurrency: int) -> None:
+def extract(
+    files: tuple[Path, ...],
+    published: str | None,
+    prompt: str | None,
+    model: str | None,
+    base_url: str | None,
+    output: Path | None,
+    no_cache: bool,
+    concurrency: int,
+) -> None:
     """Extract event records from plain-text article FILES (one JSONL line per article)."""
     settings = _settings(model=model, base_url=base_url, prompt=prompt, use_cache=False if no_cache else None)
     try:
@@ -96,38 +128,31 @@ def extract(files: tuple[Path, ...], published: str | None, prompt: str | None, 
     results: dict[int, ArticleResult] = {}
     if articles:
         try:
-            with Extractor(settings) as session, Progress(console=err, transient=True,
-                                                          disable=len(articles) < 2) as progress:
+            with (
+                Extractor(settings) as session,
+                Progress(console=err, transient=True, disable=len(articles) < 2) as progress,
+            ):
                 task = progress.add_task("extracting", total=len(articles))
-                import asyncio  # noqa: PLC0415
 
                 async def run() -> list[ArticleResult | ExtractorError]:
                     try:
-                        gate = asyncio.Semaphore(concurrency)
-
-                        async def one(article: Article) -> ArticleResult | ExtractorError:
-                            async with gate:
-                                try:
-                                    return await session.aextract_article(article)
-                                except ExtractorError as exc:
-                                    return exc
-                                finally:
-                                    progress.advance(task)
-
-                        return list(await asyncio.gather(*(one(a) for _, a in articles)))
+                        return await session.aextract_many(
+                            [a for _, a in articles],
+                            concurrency=concurrency,
+                            on_done=lambda: progress.advance(task),
+                        )
                     finally:
                         await session.client.aclose()
 
                 outcomes = asyncio.run(run())
         except ExtractorError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+            err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
             sys.exit(1)
-        for (i, article), outcome in zip(articles, outcomes, strict=True):
+        for (i, _), outcome in zip(articles, outcomes, strict=True):
             if isinstance(outcome, ExtractorError):
                 failures[str(files[i])] = f"{type(outcome).__name__}: {outcome}"
             else:
                 results[i] = outcome
-                del article
     ordered = [results[i] for i in sorted(results)]
     sink: IO[str]
     if output is not None:
@@ -141,7 +166,8 @@ def extract(files: tuple[Path, ...], published: str | None, prompt: str | None, 
         for result in ordered:
             click.echo(result.model_dump_json())
     for name, reason in failures.items():
-        err.print(f"[red]failed:[/red] {name}: {reason}", markup=True, highlight=False)
+        detail = reason.removeprefix(f"{name}: ")
+        err.print(f"[red]failed:[/red] {escape(name)}: {escape(detail)}", markup=True, highlight=False)
     if failures:
         sys.exit(1)
 
@@ -162,8 +188,11 @@ def prompts_list() -> None:
 
 @prompts.command("show")
 @click.argument("name")
-@click.option("--article", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Render for this article instead of showing the raw templates.")
+@click.option(
+    "--article",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Render for this article instead of showing the raw templates.",
+)
 def prompts_show(name: str, article: Path | None) -> None:
     """Show prompt NAME (id or id.vN): its templates, or the messages rendered for --article."""
     try:
@@ -174,9 +203,13 @@ def prompts_show(name: str, article: Path | None) -> None:
             click.echo(f"## examples: {len(spec.examples)}")
             return
         loaded = load_article(article, max_chars=Settings().max_article_chars)
-        rendered = spec.render(article=loaded.text, title=loaded.title, url=loaded.url,
-                               published=loaded.published.isoformat() if loaded.published else None,
-                               article_id=loaded.article_id)
+        rendered = spec.render(
+            article=loaded.text,
+            title=loaded.title,
+            url=loaded.url,
+            published=loaded.published.isoformat() if loaded.published else None,
+            article_id=loaded.article_id,
+        )
         click.echo(rendered.as_text())
     except ExtractorError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
@@ -214,11 +247,13 @@ def model_serve(port: int, host: str) -> None:
 @click.option("--model", help="Model name (live mode).")
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
 @click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/eval"),
-              show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/eval"), show_default=True
+)
 @click.pass_context
-def eval_(ctx: click.Context, prompt: str, model: str | None, base_url: str | None, mode: str,
-          out: Path) -> None:
+def eval_(
+    ctx: click.Context, prompt: str, model: str | None, base_url: str | None, mode: str, out: Path
+) -> None:
     """Extract the eval articles and score them against the gold (writes report.json/.md/.html)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -238,10 +273,14 @@ def eval_(ctx: click.Context, prompt: str, model: str | None, base_url: str | No
 @click.argument("base", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--metric", default="event_f1", show_default=True, help="Headline figure the gate watches.")
-@click.option("--tolerance", default=0.02, show_default=True, type=float,
-              help="Largest allowed drop of --metric (absolute).")
-@click.option("--markdown", is_flag=True, help="Print the comparison as Markdown.")
-def eval_compare(base: Path, new: Path, metric: str, tolerance: float, markdown: bool) -> None:
+@click.option(
+    "--tolerance",
+    default=0.02,
+    show_default=True,
+    type=float,
+    help="Largest allowed drop of --metric (absolute).",
+)
+def eval_compare(base: Path, new: Path, metric: str, tolerance: float) -> None:
     """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE."""
     from evals.compare import ReportFormatError, compare_reports, gate, load_report, render_comparison  # noqa: PLC0415
 
@@ -250,7 +289,7 @@ def eval_compare(base: Path, new: Path, metric: str, tolerance: float, markdown:
     except ReportFormatError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
-    click.echo(render_comparison(comparison, markdown=markdown))
+    click.echo(render_comparison(comparison))
     try:
         ok = gate(comparison, metric, tolerance)
     except (KeyError, ValueError) as exc:
@@ -259,7 +298,3 @@ def eval_compare(base: Path, new: Path, metric: str, tolerance: float, markdown:
         err.print(f"gate failed: {metric} dropped by more than {tolerance}")
         sys.exit(1)
     err.print(f"gate passed: {metric} within {tolerance} of the baseline")
-
-
-def _json(obj: Any) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False)

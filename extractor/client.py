@@ -29,7 +29,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -91,8 +91,9 @@ class _CallStats:
     parse_errors: list[str] = dataclasses.field(default_factory=list)
 
 
-_STATS: contextvars.ContextVar[_CallStats | None] = contextvars.ContextVar("extractor_call_stats",
-                                                                          default=None)
+_STATS: contextvars.ContextVar[_CallStats | None] = contextvars.ContextVar(
+    "extractor_call_stats", default=None
+)
 
 
 def _count(response: httpx.Response | None) -> None:
@@ -171,8 +172,15 @@ def _last_result(state: RetryCallState) -> Any:
 class RetryTransport(httpx.BaseTransport):
     """Wrap a transport; retry transient failures with tenacity. ``sleep`` is injectable for tests."""
 
-    def __init__(self, inner: httpx.BaseTransport, *, retries: int, initial_s: float = 0.5,
-                 max_s: float = 20.0, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        retries: int,
+        initial_s: float = 0.5,
+        max_s: float = 20.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.inner = inner
         self.retries = retries
         self._backoff = _Backoff(initial_s, max_s)
@@ -210,8 +218,15 @@ class RetryTransport(httpx.BaseTransport):
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
     """The asyncio twin of ``RetryTransport``."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, *, retries: int, initial_s: float = 0.5,
-                 max_s: float = 20.0, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        retries: int,
+        initial_s: float = 0.5,
+        max_s: float = 20.0,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
         self.inner = inner
         self.retries = retries
         self._backoff = _Backoff(initial_s, max_s)
@@ -326,32 +341,49 @@ def map_api_error(exc: BaseException, *, base_url: str, attempts: int) -> Extrac
         if isinstance(item, IncompleteOutputException):
             return TruncatedOutputError(
                 "the answer was cut off at the token limit (finish_reason=length); "
-                "raise EXTRACTOR_MAX_TOKENS or shorten the article", attempts=attempts)
+                "raise EXTRACTOR_MAX_TOKENS or shorten the article",
+                attempts=attempts,
+            )
         if isinstance(item, openai.APITimeoutError):
-            return LLMTimeoutError(f"the endpoint {where} did not answer in time after {attempts} "
-                                   "request(s); raise EXTRACTOR_TIMEOUT or check the server",
-                                   attempts=attempts)
+            return LLMTimeoutError(
+                f"the endpoint {where} did not answer in time after {attempts} "
+                "request(s); raise EXTRACTOR_TIMEOUT or check the server",
+                attempts=attempts,
+            )
         if isinstance(item, openai.APIConnectionError):
             return EndpointUnreachableError(
                 f"cannot connect to the LLM endpoint {where} after {attempts} request(s): is the server "
                 "running? Set EXTRACTOR_BASE_URL (or unset it to use the embedded local model)",
-                attempts=attempts)
+                attempts=attempts,
+            )
         if isinstance(item, openai.APIStatusError):
             status = item.status_code
             detail = _short_detail(item)
             if status == 429:
-                return RateLimitedError(f"{where} kept answering 429 Too Many Requests after {attempts} "
-                                        f"request(s); slow down or raise EXTRACTOR_HTTP_RETRIES{detail}",
-                                        status_code=status, attempts=attempts)
+                return RateLimitedError(
+                    f"{where} kept answering 429 Too Many Requests after {attempts} "
+                    f"request(s); slow down or raise EXTRACTOR_HTTP_RETRIES{detail}",
+                    status_code=status,
+                    attempts=attempts,
+                )
             if status in (401, 403):
-                return AuthenticationError(f"{where} refused the credentials ({status}): check "
-                                           f"OPENAI_API_KEY{detail}", status_code=status, attempts=attempts)
+                return AuthenticationError(
+                    f"{where} refused the credentials ({status}): check OPENAI_API_KEY{detail}",
+                    status_code=status,
+                    attempts=attempts,
+                )
             if status >= 500:
-                return ServerError(f"{where} failed with {status} after {attempts} request(s){detail}",
-                                   status_code=status, attempts=attempts)
-            return RequestRejectedError(f"{where} rejected the request ({status}){detail}; check "
-                                        "EXTRACTOR_MODEL and EXTRACTOR_ENDPOINT_KIND",
-                                        status_code=status, attempts=attempts)
+                return ServerError(
+                    f"{where} failed with {status} after {attempts} request(s){detail}",
+                    status_code=status,
+                    attempts=attempts,
+                )
+            return RequestRejectedError(
+                f"{where} rejected the request ({status}){detail}; check "
+                "EXTRACTOR_MODEL and EXTRACTOR_ENDPOINT_KIND",
+                status_code=status,
+                attempts=attempts,
+            )
     if isinstance(exc, ExtractorError):
         return exc
     return LLMError(f"the LLM call failed: {type(exc).__name__}: {exc}", attempts=attempts)
@@ -370,12 +402,17 @@ class LLMClient:
     ``httpx.MockTransport``); the retry layer wraps whichever is used.
     """
 
-    def __init__(self, settings: Settings, *, base_url: str | None = None,
-                 transport: httpx.BaseTransport | None = None,
-                 async_transport: httpx.AsyncBaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep,
-                 async_sleep: Callable[[float], Any] = asyncio.sleep,
-                 cache: Any | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Any] = asyncio.sleep,
+        cache: Any | None = None,
+    ) -> None:
         self.settings = settings
         url = base_url or settings.base_url
         if url is None:
@@ -387,19 +424,31 @@ class LLMClient:
         key = settings.require_api_key()
         timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
         self._http = httpx.Client(
-            transport=RetryTransport(transport or httpx.HTTPTransport(), retries=settings.http_retries,
-                                     initial_s=settings.backoff_initial_s, max_s=settings.backoff_max_s,
-                                     sleep=sleep),
+            transport=RetryTransport(
+                transport or httpx.HTTPTransport(),
+                retries=settings.http_retries,
+                initial_s=settings.backoff_initial_s,
+                max_s=settings.backoff_max_s,
+                sleep=sleep,
+            ),
             timeout=timeout,
         )
         self._ahttp = httpx.AsyncClient(
-            transport=AsyncRetryTransport(async_transport or httpx.AsyncHTTPTransport(),
-                                          retries=settings.http_retries, initial_s=settings.backoff_initial_s,
-                                          max_s=settings.backoff_max_s, sleep=async_sleep),
+            transport=AsyncRetryTransport(
+                async_transport or httpx.AsyncHTTPTransport(),
+                retries=settings.http_retries,
+                initial_s=settings.backoff_initial_s,
+                max_s=settings.backoff_max_s,
+                sleep=async_sleep,
+            ),
             timeout=timeout,
         )
-        raw = openai.OpenAI(base_url=url, api_key=key, max_retries=0, http_client=self._http)
-        araw = openai.AsyncOpenAI(base_url=url, api_key=key, max_retries=0, http_client=self._ahttp)
+        # openai>=3 is typed for httpx2 clients but accepts legacy httpx clients, which keep our
+        # retry transport (and vcrpy's httpx patching) in the path.
+        raw = openai.OpenAI(base_url=url, api_key=key, max_retries=0, http_client=cast(Any, self._http))
+        araw = openai.AsyncOpenAI(
+            base_url=url, api_key=key, max_retries=0, http_client=cast(Any, self._ahttp)
+        )
         self._client = instructor.from_openai(raw, mode=self.mode)
         self._aclient = instructor.from_openai(araw, mode=self.mode)
         self._client.on("parse:error", _on_parse_error)
@@ -424,14 +473,16 @@ class LLMClient:
         return params
 
     def _key(self, params: Mapping[str, Any], response_model: type[BaseModel]) -> str:
-        return request_key({
-            "cache_version": _CACHE_VERSION,
-            "endpoint_kind": self.kind,
-            "mode": self.mode.value,
-            "reasks": self.reasks,
-            "schema": response_model.model_json_schema(),
-            **{k: v for k, v in params.items() if k != "extra_body"},
-        })
+        return request_key(
+            {
+                "cache_version": _CACHE_VERSION,
+                "endpoint_kind": self.kind,
+                "mode": self.mode.value,
+                "reasks": self.reasks,
+                "schema": response_model.model_json_schema(),
+                **{k: v for k, v in params.items() if k != "extra_body"},
+            }
+        )
 
     # -------------------------------------------------------------- outcome handling
     def _from_cache(self, key: str) -> Completion | None:
@@ -441,47 +492,85 @@ class LLMClient:
         if not isinstance(stored, dict):
             return None
         logger.info("LLM cache hit %s", key[:12])
-        return Completion(content=stored["content"], validated=None, attempts=stored["attempts"],
-                          requests=0, usage=Usage.model_validate(stored["usage"]),
-                          validation_errors=tuple(stored["validation_errors"]), duration_s=0.0,
-                          cache_hit=True, request_sha256=key)
+        return Completion(
+            content=stored["content"],
+            validated=None,
+            attempts=stored["attempts"],
+            requests=0,
+            usage=Usage.model_validate(stored["usage"]),
+            validation_errors=tuple(stored["validation_errors"]),
+            duration_s=0.0,
+            cache_hit=True,
+            request_sha256=key,
+        )
 
     def _store(self, completion: Completion) -> None:
         if self._cache is not None:
-            self._cache.set(completion.request_sha256, {
-                "content": completion.content, "attempts": completion.attempts,
-                "usage": completion.usage.model_dump(), "validation_errors": list(completion.validation_errors),
-            })
+            self._cache.set(
+                completion.request_sha256,
+                {
+                    "content": completion.content,
+                    "attempts": completion.attempts,
+                    "usage": completion.usage.model_dump(),
+                    "validation_errors": list(completion.validation_errors),
+                },
+            )
 
-    def _success(self, parsed: BaseModel, raw: Any, stats: _CallStats, started: float, key: str) -> Completion:
+    def _success(
+        self, parsed: BaseModel, raw: Any, stats: _CallStats, started: float, key: str
+    ) -> Completion:
         completion = Completion(
-            content=_content_of(raw), validated=parsed, attempts=max(stats.answers, 1),
-            requests=stats.requests, usage=_usage_of(getattr(parsed, "_total_usage", None) or
-                                                    getattr(raw, "usage", None)),
-            validation_errors=tuple(stats.parse_errors), duration_s=time.perf_counter() - started,
-            cache_hit=False, request_sha256=key)
+            content=_content_of(raw),
+            validated=parsed,
+            attempts=max(stats.answers, 1),
+            requests=stats.requests,
+            usage=_usage_of(getattr(parsed, "_total_usage", None) or getattr(raw, "usage", None)),
+            validation_errors=tuple(stats.parse_errors),
+            duration_s=time.perf_counter() - started,
+            cache_hit=False,
+            request_sha256=key,
+        )
         self._store(completion)
         return completion
 
     def _failure(self, exc: Exception, stats: _CallStats, started: float, key: str) -> Completion:
-        if isinstance(exc, InstructorRetryException) and exc.failed_attempts and exc.last_completion is not None:
+        if (
+            isinstance(exc, InstructorRetryException)
+            and exc.failed_attempts
+            and exc.last_completion is not None
+        ):
             if isinstance(exc.__cause__, IncompleteOutputException):
                 raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
             errors = tuple(" ".join(str(a.exception).split())[:1000] for a in exc.failed_attempts)
             completion = Completion(
-                content=_content_of(exc.last_completion), validated=None, attempts=max(stats.answers, 1),
-                requests=stats.requests, usage=_usage_of(exc.total_usage), validation_errors=errors,
-                duration_s=time.perf_counter() - started, cache_hit=False, request_sha256=key)
+                content=_content_of(exc.last_completion),
+                validated=None,
+                attempts=max(stats.answers, 1),
+                requests=stats.requests,
+                usage=_usage_of(exc.total_usage),
+                validation_errors=errors,
+                duration_s=time.perf_counter() - started,
+                cache_hit=False,
+                request_sha256=key,
+            )
             if not completion.content.strip():
-                raise LLMOutputError(f"the LLM returned empty answers after {stats.answers} attempt(s)",
-                                     attempts=stats.requests) from exc
+                raise LLMOutputError(
+                    f"the LLM returned empty answers after {stats.answers} attempt(s)",
+                    attempts=stats.requests,
+                ) from exc
             self._store(completion)
             return completion
         raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
 
     # -------------------------------------------------------------- calls
-    def complete(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-                 context: dict[str, Any], *, use_cache: bool = True) -> Completion:
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any],
+        *,
+        use_cache: bool = True,
+    ) -> Completion:
         """One structured call: validated answer, or the last answer with its validation errors."""
         params = self._params(messages, response_model)
         key = self._key(params, response_model)
@@ -493,15 +582,27 @@ class LLMClient:
         started = time.perf_counter()
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self.reasks, context=context, **params)
-        except (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError) as exc:
+                response_model=response_model, max_retries=self.reasks, context=context, **params
+            )
+        except (
+            InstructorRetryException,
+            IncompleteOutputException,
+            openai.OpenAIError,
+            httpx.HTTPError,
+        ) as exc:
             return self._failure(exc, stats, started, key)
         finally:
             _STATS.reset(token)
         return self._success(parsed, raw, stats, started, key)
 
-    async def acomplete(self, messages: list[dict[str, str]], response_model: type[BaseModel],
-                        context: dict[str, Any], *, use_cache: bool = True) -> Completion:
+    async def acomplete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any],
+        *,
+        use_cache: bool = True,
+    ) -> Completion:
         """The asyncio twin of ``complete``."""
         params = self._params(messages, response_model)
         key = self._key(params, response_model)
@@ -513,8 +614,14 @@ class LLMClient:
         started = time.perf_counter()
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self.reasks, context=context, **params)
-        except (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError) as exc:
+                response_model=response_model, max_retries=self.reasks, context=context, **params
+            )
+        except (
+            InstructorRetryException,
+            IncompleteOutputException,
+            openai.OpenAIError,
+            httpx.HTTPError,
+        ) as exc:
             return self._failure(exc, stats, started, key)
         finally:
             _STATS.reset(token)

@@ -7,7 +7,7 @@
     ├── LocalModelError                 the embedded llama.cpp server cannot be started or reached
     ├── RecordingMissingError           replay mode found no recorded answer for a request
     └── LLMError                        the LLM call failed
-        ├── EndpointUnreachableError    connection refused/reset after all transport retries (names the address)
+        ├── EndpointUnreachableError    refused/reset after all transport retries (names the address)
         ├── LLMTimeoutError             the endpoint did not answer in time, after all transport retries
         ├── LLMStatusError              an HTTP error status from the endpoint
         │   ├── RateLimitedError        429 after all transport retries

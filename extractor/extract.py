@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Any
@@ -65,8 +65,9 @@ def _article_id(text: str) -> str:
 # ------------------------------------------------------------------ grounding + derivation
 
 
-def _ground_event(draft: EventDraft, text: str, published: dt.date | None,
-                  diagnostics: Diagnostics) -> Event | None:
+def _ground_event(
+    draft: EventDraft, text: str, published: dt.date | None, diagnostics: Diagnostics
+) -> Event | None:
     spans = []
     missing = []
     for quote in draft.evidence:
@@ -76,25 +77,39 @@ def _ground_event(draft: EventDraft, text: str, published: dt.date | None,
         else:
             spans.append(span)
     if not spans:
-        diagnostics.dropped.append(DroppedEvent(
-            event_type=draft.event_type, quotes=list(draft.evidence),
-            reason="evidence not found in the article: no quote matched after normalisation"))
+        diagnostics.dropped.append(
+            DroppedEvent(
+                event_type=draft.event_type,
+                quotes=list(draft.evidence),
+                reason="evidence not found in the article: no quote matched after normalisation",
+            )
+        )
         return None
     if missing:
         diagnostics.warnings.append(
-            f"{draft.event_type}: {len(missing)} evidence quote(s) not found in the article were removed")
+            f"{draft.event_type}: {len(missing)} evidence quote(s) not found in the article were removed"
+        )
     claims = []
     for claim in draft.casualties:
         span = find_quote(claim.quote, text)
         if span is None or not count_in_quote(claim.count, claim.quote):
             diagnostics.claims_dropped += 1
             continue
-        claims.append(CasualtyClaim(kind=claim.kind, count=claim.count, qualifier=claim.qualifier,
-                                    claimed_by=claim.claimed_by, victims=claim.victims, quote=span))
+        claims.append(
+            CasualtyClaim(
+                kind=claim.kind,
+                count=claim.count,
+                qualifier=claim.qualifier,
+                claimed_by=claim.claimed_by,
+                victims=claim.victims,
+                quote=span,
+            )
+        )
     date_text = draft.date_text
     if date_text is not None and find_quote(date_text, text) is None:
-        diagnostics.warnings.append(f"{draft.event_type}: date expression {date_text!r} is not in the "
-                                    "article and was not used")
+        diagnostics.warnings.append(
+            f"{draft.event_type}: date expression {date_text!r} is not in the article and was not used"
+        )
         date_text = None
     acled_type, disorder = acled_categories(draft.event_type)
     return Event(
@@ -116,8 +131,10 @@ def _salvage(content: str, diagnostics: Diagnostics) -> list[EventDraft]:
     try:
         raw = json.loads(_FENCE.sub("", content.strip()))
     except json.JSONDecodeError as exc:
-        raise LLMOutputError(f"the LLM's last answer is not JSON ({exc.msg} at {exc.pos}); "
-                             "a larger model or a different prompt is needed") from None
+        raise LLMOutputError(
+            f"the LLM's last answer is not JSON ({exc.msg} at {exc.pos}); "
+            "a larger model or a different prompt is needed"
+        ) from None
     if isinstance(raw, dict) and isinstance(raw.get("events"), list):
         items = raw["events"]
     else:
@@ -128,14 +145,19 @@ def _salvage(content: str, diagnostics: Diagnostics) -> list[EventDraft]:
             drafts.append(EventDraft.model_validate(item))
         except ValidationError as exc:
             event_type = item.get("event_type") if isinstance(item, dict) else None
-            diagnostics.dropped.append(DroppedEvent(
-                event_type=str(event_type) if event_type is not None else None,
-                reason=f"invalid record: {exc.error_count()} validation error(s): "
-                       f"{' '.join(str(exc).split())[:300]}"))
+            diagnostics.dropped.append(
+                DroppedEvent(
+                    event_type=str(event_type) if event_type is not None else None,
+                    reason=f"invalid record: {exc.error_count()} validation error(s): "
+                    f"{' '.join(str(exc).split())[:300]}",
+                )
+            )
     return drafts
 
 
-def build_events(completion: Completion, text: str, published: dt.date | None) -> tuple[list[Event], Diagnostics]:
+def build_events(
+    completion: Completion, text: str, published: dt.date | None
+) -> tuple[list[Event], Diagnostics]:
     """Turn one completion into grounded, normalised events and the diagnostics of what was dropped."""
     diagnostics = Diagnostics(validation_errors=list(completion.validation_errors))
     if isinstance(completion.validated, ExtractionDraft):
@@ -158,8 +180,9 @@ class Extractor:
     ...     result = ex.extract(text, published=date(2019, 12, 29))
     """
 
-    def __init__(self, settings: Settings | None = None, *, client: LLMClient | None = None,
-                 cache: Any | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, client: LLMClient | None = None, cache: Any | None = None
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self._client = client
         self._server: LocalModelServer | None = None
@@ -196,8 +219,9 @@ class Extractor:
     def __enter__(self) -> Extractor:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     @property
@@ -212,26 +236,45 @@ class Extractor:
         check_text(article.text, max_chars=self.settings.max_article_chars, where=article.article_id)
         spec = load_prompt(prompt or self.settings.prompt)
         if spec.schema_version != SCHEMA_VERSION:
-            raise PromptError(f"prompt {spec.name} targets schema {spec.schema_version}, "
-                              f"this library produces {SCHEMA_VERSION}")
-        rendered = spec.render(article=article.text,
-                               published=article.published.isoformat() if article.published else None,
-                               title=article.title, url=article.url, article_id=article.article_id)
+            raise PromptError(
+                f"prompt {spec.name} targets schema {spec.schema_version}, "
+                f"this library produces {SCHEMA_VERSION}"
+            )
+        rendered = spec.render(
+            article=article.text,
+            published=article.published.isoformat() if article.published else None,
+            title=article.title,
+            url=article.url,
+            article_id=article.article_id,
+        )
         return spec, list(rendered.messages)
 
-    def _finish(self, article: Article, spec: PromptSpec, completion: Completion, started: float) -> ArticleResult:
+    def _finish(
+        self, article: Article, spec: PromptSpec, completion: Completion, started: float
+    ) -> ArticleResult:
         events, diagnostics = build_events(completion, article.text, article.published)
         client = self.client
         return ArticleResult(
-            article_id=article.article_id, published=article.published, title=article.title,
-            url=article.url, events=events, diagnostics=diagnostics,
+            article_id=article.article_id,
+            published=article.published,
+            title=article.title,
+            url=article.url,
+            events=events,
+            diagnostics=diagnostics,
             provenance=Provenance(
-                prompt_id=spec.id, prompt_version=spec.version, prompt_sha256=spec.sha256,
-                request_sha256=completion.request_sha256, schema_version=SCHEMA_VERSION,
-                model=client.model, endpoint_kind=client.kind, temperature=self.settings.temperature,
-                attempts=completion.attempts, usage=completion.usage,
+                prompt_id=spec.id,
+                prompt_version=spec.version,
+                prompt_sha256=spec.sha256,
+                request_sha256=completion.request_sha256,
+                schema_version=SCHEMA_VERSION,
+                model=client.model,
+                endpoint_kind=client.kind,
+                temperature=self.settings.temperature,
+                attempts=completion.attempts,
+                usage=completion.usage,
                 duration_s=round(time.perf_counter() - started, 4),
-                llm_duration_s=round(completion.duration_s, 4), cache_hit=completion.cache_hit,
+                llm_duration_s=round(completion.duration_s, 4),
+                cache_hit=completion.cache_hit,
                 package_version=package_version(),
             ),
         )
@@ -242,29 +285,54 @@ class Extractor:
     def extract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
         started = time.perf_counter()
         spec, messages = self._prepare(article, prompt)
-        completion = self.client.complete(messages, GroundedDraft, self._context(article),
-                                          use_cache=self.settings.use_cache)
+        completion = self.client.complete(
+            messages, GroundedDraft, self._context(article), use_cache=self.settings.use_cache
+        )
         return self._finish(article, spec, completion, started)
 
     async def aextract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
         started = time.perf_counter()
         spec, messages = self._prepare(article, prompt)
-        completion = await self.client.acomplete(messages, GroundedDraft, self._context(article),
-                                                 use_cache=self.settings.use_cache)
+        completion = await self.client.acomplete(
+            messages, GroundedDraft, self._context(article), use_cache=self.settings.use_cache
+        )
         return self._finish(article, spec, completion, started)
 
-    def extract(self, text: str, *, published: dt.date | str | None = None, article_id: str | None = None,
-                title: str | None = None, url: str | None = None, prompt: str | None = None) -> ArticleResult:
+    def extract(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        article_id: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        prompt: str | None = None,
+    ) -> ArticleResult:
         return self.extract_article(_make_article(text, published, article_id, title, url), prompt=prompt)
 
-    async def aextract(self, text: str, *, published: dt.date | str | None = None,
-                       article_id: str | None = None, title: str | None = None, url: str | None = None,
-                       prompt: str | None = None) -> ArticleResult:
-        return await self.aextract_article(_make_article(text, published, article_id, title, url),
-                                           prompt=prompt)
+    async def aextract(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        article_id: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        prompt: str | None = None,
+    ) -> ArticleResult:
+        return await self.aextract_article(
+            _make_article(text, published, article_id, title, url), prompt=prompt
+        )
 
-    async def aextract_many(self, articles: Sequence[Article | str], *, concurrency: int = 4,
-                            prompt: str | None = None) -> list[ArticleResult | ExtractorError]:
+    async def aextract_many(
+        self,
+        articles: Sequence[Article | str],
+        *,
+        concurrency: int = 4,
+        prompt: str | None = None,
+        on_done: Callable[[], None] | None = None,
+    ) -> list[ArticleResult | ExtractorError]:
+        """One result or one ``ExtractorError`` per input, in input order; ``on_done()`` after each."""
         if concurrency < 1:
             raise ConfigurationError("concurrency must be at least 1")
         gate = asyncio.Semaphore(concurrency)
@@ -272,55 +340,87 @@ class Extractor:
         async def one(item: Article | str) -> ArticleResult | ExtractorError:
             async with gate:
                 try:
-                    article = item if isinstance(item, Article) else _make_article(item, None, None, None, None)
+                    article = (
+                        item if isinstance(item, Article) else _make_article(item, None, None, None, None)
+                    )
                     return await self.aextract_article(article, prompt=prompt)
                 except ExtractorError as exc:
                     return exc
+                finally:
+                    if on_done is not None:
+                        on_done()
 
         return list(await asyncio.gather(*(one(a) for a in articles)))
 
 
-def _make_article(text: str, published: dt.date | str | None, article_id: str | None,
-                  title: str | None, url: str | None) -> Article:
+def _make_article(
+    text: str, published: dt.date | str | None, article_id: str | None, title: str | None, url: str | None
+) -> Article:
     if not isinstance(text, str):
         raise TypeError("text must be a str (decode bytes with extractor.inputs.decode_article)")
-    return Article(text=text, article_id=article_id or _article_id(text),
-                   published=parse_date(published), title=title, url=url)
+    return Article(
+        text=text,
+        article_id=article_id or _article_id(text),
+        published=parse_date(published),
+        title=title,
+        url=url,
+    )
 
 
 # ------------------------------------------------------------------ module-level API
 
 
-def extract(text: str, *, published: dt.date | str | None = None, article_id: str | None = None,
-            title: str | None = None, url: str | None = None, prompt: str | None = None,
-            settings: Settings | None = None) -> ArticleResult:
+def extract(
+    text: str,
+    *,
+    published: dt.date | str | None = None,
+    article_id: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    prompt: str | None = None,
+    settings: Settings | None = None,
+) -> ArticleResult:
     """Extract grounded event records from one article.
 
     With no endpoint configured (``EXTRACTOR_BASE_URL`` unset) the embedded local model is
     started for the call and stopped afterwards. Raises an ``ExtractorError`` subclass.
     """
     with Extractor(settings) as session:
-        return session.extract(text, published=published, article_id=article_id, title=title, url=url,
-                               prompt=prompt)
+        return session.extract(
+            text, published=published, article_id=article_id, title=title, url=url, prompt=prompt
+        )
 
 
-async def aextract(text: str, *, published: dt.date | str | None = None, article_id: str | None = None,
-                   title: str | None = None, url: str | None = None, prompt: str | None = None,
-                   settings: Settings | None = None) -> ArticleResult:
+async def aextract(
+    text: str,
+    *,
+    published: dt.date | str | None = None,
+    article_id: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    prompt: str | None = None,
+    settings: Settings | None = None,
+) -> ArticleResult:
     """The asyncio twin of ``extract``."""
     session = Extractor(settings)
     await asyncio.to_thread(session.start)
     try:
-        return await session.aextract(text, published=published, article_id=article_id, title=title,
-                                      url=url, prompt=prompt)
+        return await session.aextract(
+            text, published=published, article_id=article_id, title=title, url=url, prompt=prompt
+        )
     finally:
         if session._client is not None:
             await session._client.aclose()
         await asyncio.to_thread(session.close)
 
 
-def extract_many(articles: Iterable[Article | str], *, concurrency: int = 4, prompt: str | None = None,
-                 settings: Settings | None = None) -> list[ArticleResult | ExtractorError]:
+def extract_many(
+    articles: Iterable[Article | str],
+    *,
+    concurrency: int = 4,
+    prompt: str | None = None,
+    settings: Settings | None = None,
+) -> list[ArticleResult | ExtractorError]:
     """Extract from many articles with at most ``concurrency`` in flight.
 
     Returns one item per input, in input order: an ``ArticleResult``, or the ``ExtractorError``

@@ -36,19 +36,55 @@ MIN_EVIDENCE_CHARS = 12
 
 _FOLD = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u00a0": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
     }
 )
 _WS = re.compile(r"\s+")
 
 _NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "a dozen": 12,
-    "single": 1, "an": 1, "a": 1,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+    "a dozen": 12,
+    "single": 1,
+    "an": 1,
+    "a": 1,
 }
 
 
@@ -109,7 +145,11 @@ def count_in_quote(count: int, quote: str) -> bool:
                 return True
         elif word not in {"a", "an"} and _NUMBER_WORDS.get(word) == count:
             return True
-    return count == 1 and bool(re.search(r"\b(an?|one|single)\b", lowered))
+    # "a soldier was killed": the article's "a" is the figure 1, but only if no other figure is given
+    has_other_figure = bool(re.search(r"\d", lowered)) or any(
+        w in _NUMBER_WORDS and w not in {"a", "an"} for w in words
+    )
+    return count == 1 and not has_other_figure and bool(re.search(r"\b(an?|single)\b", lowered))
 
 
 def event_problems(event: EventDraft, text: str, where: str) -> list[str]:
@@ -139,7 +179,9 @@ def draft_problems(draft: ExtractionDraft, text: str) -> list[str]:
 
 
 class GroundedDraft(ExtractionDraft):
-    """``ExtractionDraft`` whose quotes must be found in ``context["article"]`` (instructor re-asks if not)."""
+    # ``ExtractionDraft`` whose quotes must be found in ``context["article"]`` (instructor re-asks
+    # if not). The docstring is the parent's on purpose: it is the schema description the LLM reads.
+    __doc__ = ExtractionDraft.__doc__
 
     model_config = ConfigDict(title="ExtractionDraft", extra="forbid")
 

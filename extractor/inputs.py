@@ -39,10 +39,15 @@ def parse_date(value: object, *, where: str = "published") -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = value.strip() if isinstance(value, str) else ""
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        if len(text) > 10 and text[10] in "T ":
+            return dt.datetime.fromisoformat(text).date()
     except ValueError:
-        raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        pass
+    raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)")
 
 
 def check_text(text: str, *, max_chars: int, where: str = "article") -> str:
@@ -52,8 +57,10 @@ def check_text(text: str, *, max_chars: int, where: str = "article") -> str:
     if not text.strip():
         raise InputError(f"{where}: is empty or only whitespace")
     if len(text) > max_chars:
-        raise InputError(f"{where}: has {len(text)} characters, over the limit of {max_chars} "
-                         "(EXTRACTOR_MAX_ARTICLE_CHARS)")
+        raise InputError(
+            f"{where}: has {len(text)} characters, over the limit of {max_chars} "
+            "(EXTRACTOR_MAX_ARTICLE_CHARS)"
+        )
     return text
 
 
@@ -66,23 +73,27 @@ def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> st
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first") from None
+        raise InputError(
+            f"{where}: is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first"
+        ) from None
     return check_text(text, max_chars=max_chars, where=where)
 
 
 def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    text = text.replace("\r\n", "\n") if text.startswith("---\r\n") else text
     if not text.startswith("---\n"):
         return {}, text
     end = text.find("\n---\n", 4)
     if end < 0:
         return {}, text
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        # BaseLoader keeps every value a string, so dates are checked (and reported) by parse_date
+        meta = yaml.load(text[4:end], Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{where}: invalid front matter: {exc}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{where}: front matter must be a mapping")
-    return meta, text[end + 5:]
+    return meta, text[end + 5 :]
 
 
 def _sidecar(path: Path) -> dict[str, Any]:

@@ -67,23 +67,47 @@ class PromptSpec(BaseModel):
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
-    def render(self, *, article: str, published: str | None = None, title: str | None = None,
-               url: str | None = None, article_id: str | None = None) -> RenderedPrompt:
+    def render(
+        self,
+        *,
+        article: str,
+        published: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        article_id: str | None = None,
+    ) -> RenderedPrompt:
         """Render the chat messages for one article."""
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
-                                 autoescape=False)  # plain-text chat prompts, never HTML
-        variables = {"article": article, "published": published, "title": title, "url": url,
-                     "article_id": article_id}
+        env = jinja2.Environment(
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
+        )  # plain-text chat prompts, never HTML
+        variables = {
+            "article": article,
+            "published": published,
+            "title": title,
+            "url": url,
+            "article_id": article_id,
+        }
         try:
             system = env.from_string(self.system).render(**variables).strip()
             messages: list[dict[str, str]] = [{"role": "system", "content": system}]
             for example in self.examples:
-                shot = {**variables, "article": example.article, "published": example.published,
-                        "title": None, "url": None, "article_id": None}
-                messages.append({"role": "user", "content": env.from_string(self.user).render(**shot).strip()})
-                messages.append({"role": "assistant",
-                                 "content": json.dumps(example.output, ensure_ascii=False)})
-            messages.append({"role": "user", "content": env.from_string(self.user).render(**variables).strip()})
+                shot = {
+                    **variables,
+                    "article": example.article,
+                    "published": example.published,
+                    "title": None,
+                    "url": None,
+                    "article_id": None,
+                }
+                messages.append(
+                    {"role": "user", "content": env.from_string(self.user).render(**shot).strip()}
+                )
+                messages.append(
+                    {"role": "assistant", "content": json.dumps(example.output, ensure_ascii=False)}
+                )
+            messages.append(
+                {"role": "user", "content": env.from_string(self.user).render(**variables).strip()}
+            )
         except jinja2.TemplateError as exc:
             raise PromptError(f"prompt {self.name} cannot be rendered: {exc}") from exc
         return RenderedPrompt(spec=self, messages=tuple(messages))
@@ -117,7 +141,9 @@ def _load_file(path: Path) -> PromptSpec:
     except ValidationError as exc:
         raise PromptError(f"{path}: invalid prompt file: {exc}") from exc
     if (spec.id, spec.version) != (match["id"], int(match["version"])):
-        raise PromptError(f"{path}: file name says {match['id']}.v{match['version']}, content says {spec.name}")
+        raise PromptError(
+            f"{path}: file name says {match['id']}.v{match['version']}, content says {spec.name}"
+        )
     return spec
 
 

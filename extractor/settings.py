@@ -10,7 +10,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_PROMPT``               default prompt, e.g. ``events.v1``
 ``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
 ``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
-``EXTRACTOR_TIMEOUT``              seconds per HTTP request (default 120)
+``EXTRACTOR_TIMEOUT``              seconds per HTTP request (default 300)
 ``EXTRACTOR_HTTP_RETRIES``         transport retries after the first request (default 2)
 ``EXTRACTOR_REASKS``               re-asks after a validation failure (default 2)
 ``EXTRACTOR_CACHE_DIR``            response cache folder (default ~/.cache/extractor)
@@ -38,8 +38,8 @@ LOCAL_MODEL_ALIAS = "smollm2-135m-instruct"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
-def _default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME")
+def _default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    base = (os.environ if environ is None else environ).get("XDG_CACHE_HOME")
     return (Path(base) if base else Path.home() / ".cache") / "extractor"
 
 
@@ -55,7 +55,7 @@ class Settings:
     temperature: float = 0.0
     max_tokens: int = 2048
     seed: int | None = 0
-    timeout_s: float = 120.0
+    timeout_s: float = 300.0
     http_retries: int = 2
     reasks: int = 2
     backoff_initial_s: float = 0.5
@@ -153,7 +153,7 @@ class Settings:
         values["reasks"] = number("EXTRACTOR_REASKS", int)
         values["max_article_chars"] = number("EXTRACTOR_MAX_ARTICLE_CHARS", int)
         cache_dir = text("EXTRACTOR_CACHE_DIR")
-        values["cache_dir"] = Path(cache_dir).expanduser() if cache_dir else None
+        values["cache_dir"] = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir(env)
         no_cache = text("EXTRACTOR_NO_CACHE")
         values["use_cache"] = None if no_cache is None else no_cache.lower() not in {"1", "true", "yes"}
         local = text("EXTRACTOR_LOCAL_MODEL")

@@ -160,7 +160,10 @@ class EventDraft(_Model):
     )
     casualties: list[CasualtyDraft] = Field(
         default_factory=list,
-        description="Every killed or injured figure the article reports for this event, one entry per figure and source.",
+        description=(
+            "Every killed or injured figure the article reports for this event, "
+            "one entry per figure and source."
+        ),
     )
     evidence: list[str] = Field(
         min_length=1,
@@ -282,7 +285,9 @@ class Provenance(_Model):
     prompt_id: str
     prompt_version: int
     prompt_sha256: str = Field(
-        description="sha256 of the prompt version's templates (system, user, examples): same for every article."
+        description=(
+            "sha256 of the prompt version's templates (system, user, examples): same for every article."
+        )
     )
     request_sha256: str = Field(
         description="sha256 of the rendered request (messages, schema, model, parameters): the cache key."

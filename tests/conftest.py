@@ -7,7 +7,6 @@ decides the record mode: nothing here sets it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,50 +14,20 @@ from typing import Any
 import httpx
 import pytest
 
+from evals.recording import REPLAY_BASE_URL, json_body_matcher, vcr_options
 from extractor.client import LLMClient
 from extractor.extract import Extractor
 from extractor.settings import Settings
 from tests.fakes import Recorder
 
-#: Never contacted in replay: cassettes match on method, path and body, not host and port.
-REPLAY_BASE_URL = "http://127.0.0.1:9/v1"
-SCRUBBED_RESPONSE_HEADERS = ("set-cookie", "openai-organization", "openai-project", "x-request-id",
-                             "authorization", "cf-ray")
-
-
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = response.get("headers", {})
-    for name in list(headers):
-        if name.lower() in SCRUBBED_RESPONSE_HEADERS:
-            del headers[name]
-    return response
-
-
-def _json_body(r1: Any, r2: Any) -> None:
-    """Bodies must be equal as JSON (key order aside): a changed prompt or schema never matches."""
-    def load(body: Any) -> Any:
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        try:
-            return json.loads(body) if body else None
-        except (TypeError, ValueError):
-            return body
-    assert load(r1.body) == load(r2.body), "request bodies differ"
-
 
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
-    return {
-        "match_on": ["method", "path", "json_body"],
-        "filter_headers": ["authorization", "api-key", "openai-organization", "openai-project", "cookie",
-                           "x-stainless-arch", "x-stainless-os", "x-stainless-runtime-version", "user-agent"],
-        "before_record_response": _scrub_response,
-        "decode_compressed_response": True,
-    }
+    return vcr_options()
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
-    vcr.register_matcher("json_body", _json_body)
+    vcr.register_matcher("json_body", json_body_matcher)
 
 
 @pytest.fixture(scope="session")
@@ -77,14 +46,28 @@ def llm_base_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def recorded_settings(llm_base_url: str, tmp_path: Path) -> Settings:
     """Settings for cassette tests: the embedded model's kind and name, no cache."""
-    return Settings(base_url=llm_base_url, endpoint_kind="llama-cpp-python", model="smollm2-135m-instruct",
-                    use_cache=False, cache_dir=tmp_path / "cache", http_retries=0)
+    return Settings(
+        base_url=llm_base_url,
+        endpoint_kind="llama-cpp-python",
+        model="smollm2-135m-instruct",
+        use_cache=False,
+        cache_dir=tmp_path / "cache",
+        http_retries=0,
+    )
 
 
 def fake_settings(tmp_path: Path, **changes: Any) -> Settings:
-    base = Settings(base_url="http://llm.test/v1", endpoint_kind="llama-cpp-python", model="test-model",
-                    use_cache=False, cache_dir=tmp_path / "cache", http_retries=2, reasks=2,
-                    backoff_initial_s=0.5, backoff_max_s=20.0)
+    base = Settings(
+        base_url="http://llm.test/v1",
+        endpoint_kind="llama-cpp-python",
+        model="test-model",
+        use_cache=False,
+        cache_dir=tmp_path / "cache",
+        http_retries=2,
+        reasks=2,
+        backoff_initial_s=0.5,
+        backoff_max_s=20.0,
+    )
     return base.replace(**changes)
 
 
@@ -99,9 +82,14 @@ class FakeEndpoint:
         async def asleep(seconds: float) -> None:
             self.sleeps.append(seconds)
 
-        self.client = LLMClient(self.settings, transport=httpx.MockTransport(recorder),
-                                async_transport=httpx.MockTransport(recorder.handle_async),
-                                sleep=self.sleeps.append, async_sleep=asleep, cache=cache)
+        self.client = LLMClient(
+            self.settings,
+            transport=httpx.MockTransport(recorder),
+            async_transport=httpx.MockTransport(recorder.handle_async),
+            sleep=self.sleeps.append,
+            async_sleep=asleep,
+            cache=cache,
+        )
         self.extractor = Extractor(self.settings, client=self.client)
 
     @property
@@ -113,4 +101,5 @@ class FakeEndpoint:
 def fake_endpoint(tmp_path: Path) -> Any:
     def make(script: Any, **changes: Any) -> FakeEndpoint:
         return FakeEndpoint(tmp_path, Recorder(script), **changes)
+
     return make

@@ -16,49 +16,86 @@ ARTICLE = (
 PUBLISHED = "2023-03-15"  # a Wednesday
 
 
-def completion(content: str, *, finish_reason: str = "stop", prompt_tokens: int = 100,
-               completion_tokens: int = 50) -> dict[str, Any]:
+def completion(
+    content: str, *, finish_reason: str = "stop", prompt_tokens: int = 100, completion_tokens: int = 50
+) -> dict[str, Any]:
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
         "created": 0,
         "model": "test-model",
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [
+            {"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
 def grounded_answer() -> str:
-    return json.dumps({"events": [{
-        "event_type": "Armed clash",
-        "date_text": "Monday",
-        "locations": [{"country": "Mali", "place": "Kidal"}],
-        "actor1": "Rebels",
-        "actor2": "army post",
-        "casualties": [
-            {"kind": "killed", "count": 3, "qualifier": "exact", "claimed_by": "the army",
-             "victims": "soldiers", "quote": "killing three soldiers, the army said"},
-            {"kind": "killed", "count": 10, "qualifier": "at_least", "claimed_by": "A spokesman for the rebels",
-             "victims": "soldiers", "quote": "\"at least 10 soldiers died\""},
-        ],
-        "evidence": ["Rebels attacked an army post near Kidal on Monday"],
-    }]})
+    return json.dumps(
+        {
+            "events": [
+                {
+                    "event_type": "Armed clash",
+                    "date_text": "Monday",
+                    "locations": [{"country": "Mali", "place": "Kidal"}],
+                    "actor1": "Rebels",
+                    "actor2": "army post",
+                    "casualties": [
+                        {
+                            "kind": "killed",
+                            "count": 3,
+                            "qualifier": "exact",
+                            "claimed_by": "the army",
+                            "victims": "soldiers",
+                            "quote": "killing three soldiers, the army said",
+                        },
+                        {
+                            "kind": "killed",
+                            "count": 10,
+                            "qualifier": "at_least",
+                            "claimed_by": "A spokesman for the rebels",
+                            "victims": "soldiers",
+                            "quote": '"at least 10 soldiers died"',
+                        },
+                    ],
+                    "evidence": ["Rebels attacked an army post near Kidal on Monday"],
+                }
+            ]
+        }
+    )
 
 
 def ungrounded_answer() -> str:
-    return json.dumps({"events": [{
-        "event_type": "Armed clash", "date_text": None, "locations": [], "actor1": "Rebels", "actor2": None,
-        "casualties": [], "evidence": ["Rebels stormed the capital with tanks and artillery"],
-    }]})
+    return json.dumps(
+        {
+            "events": [
+                {
+                    "event_type": "Armed clash",
+                    "date_text": None,
+                    "locations": [],
+                    "actor1": "Rebels",
+                    "actor2": None,
+                    "casualties": [],
+                    "evidence": ["Rebels stormed the capital with tanks and artillery"],
+                }
+            ]
+        }
+    )
 
 
 class Recorder:
     """An httpx handler that plays a script of responses/exceptions and records every request."""
 
-    def __init__(self, script: list[Callable[[httpx.Request], httpx.Response] | httpx.Response | Exception]
-                 | Callable[[int], httpx.Response | Exception]) -> None:
+    def __init__(
+        self,
+        script: list[Callable[[httpx.Request], httpx.Response] | httpx.Response | Exception]
+        | Callable[[int], httpx.Response | Exception],
+    ) -> None:
         self.script = script
         self.requests: list[httpx.Request] = []
 

@@ -37,7 +37,7 @@ def test_grounded_answer_needs_exactly_one_request(fake_endpoint) -> None:
     assert result.provenance.attempts == 1
     assert len(result.events) == 1
     event = result.events[0]
-    assert ARTICLE[event.evidence[0].start:event.evidence[0].end] == event.evidence[0].quote
+    assert ARTICLE[event.evidence[0].start : event.evidence[0].end] == event.evidence[0].quote
     assert event.date.value == "2023-03-13" and event.date.precision == "day"
     assert event.fatalities == 3  # ACLED: the lowest reported killed figure
     assert [c.count for c in event.casualties] == [3, 10]
@@ -47,8 +47,9 @@ def test_grounded_answer_needs_exactly_one_request(fake_endpoint) -> None:
 
 
 def test_429_then_200_retries_once_and_respects_retry_after(fake_endpoint) -> None:
-    endpoint = fake_endpoint([httpx.Response(429, headers={"retry-after": "7"}, json={"error": "slow"}),
-                              ok(grounded_answer())])
+    endpoint = fake_endpoint(
+        [httpx.Response(429, headers={"retry-after": "7"}, json={"error": "slow"}), ok(grounded_answer())]
+    )
     result = run(endpoint)
     assert endpoint.request_count == 2
     assert endpoint.sleeps == [7.0]
@@ -57,8 +58,9 @@ def test_429_then_200_retries_once_and_respects_retry_after(fake_endpoint) -> No
 
 
 def test_retry_after_is_capped_by_backoff_max(fake_endpoint) -> None:
-    endpoint = fake_endpoint([httpx.Response(429, headers={"retry-after": "3600"}), ok(grounded_answer())],
-                             backoff_max_s=5.0)
+    endpoint = fake_endpoint(
+        [httpx.Response(429, headers={"retry-after": "3600"}), ok(grounded_answer())], backoff_max_s=5.0
+    )
     run(endpoint)
     assert endpoint.sleeps == [5.0]
 
@@ -190,8 +192,11 @@ def test_async_path_counts_requests_the_same_way(fake_endpoint) -> None:
 
 def test_api_key_never_appears_in_error_messages(fake_endpoint) -> None:
     secret = "sk-test-" + "x" * 32
-    endpoint = fake_endpoint([httpx.Response(401, json={"error": {"message": "Incorrect API key"}})],
-                             api_key=secret, endpoint_kind="openai-compatible")
+    endpoint = fake_endpoint(
+        [httpx.Response(401, json={"error": {"message": "Incorrect API key"}})],
+        api_key=secret,
+        endpoint_kind="openai-compatible",
+    )
     with pytest.raises(AuthenticationError) as info:
         run(endpoint)
     assert secret not in str(info.value)

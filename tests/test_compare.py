@@ -6,21 +6,22 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.test_scoring import SYNTHETIC_TEXT, synthetic_gold
 
 from evals.compare import ReportFormatError, compare_reports, gate, load_report, render_comparison
 from evals.convert import gold_to_result
 from evals.gold import GoldArticle
 from evals.report import REPORT_FORMAT, Report, build_report, write_report
 from schemas.events_v1 import SCHEMA_VERSION
+from tests.test_scoring import SYNTHETIC_TEXT, synthetic_gold
 
 TEXTS = {"synthetic_001": SYNTHETIC_TEXT}
 
 
 def _report(gold_for_predictions: GoldArticle | None = None, created_at: str = "2024-03-06T12:00") -> Report:
     result = gold_to_result(gold_for_predictions or synthetic_gold(), SYNTHETIC_TEXT)
-    return build_report({"synthetic_001": result}, [synthetic_gold()], TEXTS, mode="replay",
-                        meta={"created_at": created_at})
+    return build_report(
+        {"synthetic_001": result}, [synthetic_gold()], TEXTS, mode="replay", meta={"created_at": created_at}
+    )
 
 
 def _without_strike() -> GoldArticle:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from tests.test_scoring import SYNTHETIC_GOLD, SYNTHETIC_TEXT, synthetic_gold
 
 from evals.convert import gold_to_result
 from evals.gold import GoldArticle
@@ -24,6 +23,7 @@ from evals.report import (
     write_report,
 )
 from schemas.events_v1 import SCHEMA_VERSION
+from tests.test_scoring import SYNTHETIC_GOLD, SYNTHETIC_TEXT, synthetic_gold
 
 META: dict[str, object] = {"created_at": "2024-03-06T12:00:00+00:00", "run": "test"}
 HOSTILE_TEXT = SYNTHETIC_TEXT + "\nReader comment: <script>alert('x')</script> & more.\n"
@@ -44,7 +44,10 @@ def _report() -> Report:
     result.events[0].evidence[0] = result.events[0].evidence[0].model_copy(update={"start": 3, "end": 40})
     return build_report(
         {"synthetic_001": result, "synthetic_failed": "LLMTimeoutError: no answer in 60 s", "orphan": "x"},
-        _golds(), _texts(), mode="replay", meta=META,
+        _golds(),
+        _texts(),
+        mode="replay",
+        meta=META,
     )
 
 
@@ -105,7 +108,11 @@ def test_html_highlights_gold_and_predicted_evidence_and_escapes_article_text() 
 def test_highlight_segments_mark_overlaps_and_preserve_the_text() -> None:
     segments = highlight_segments("abcdefghij", [(2, 6, "g1")], [(4, 8, "#0"), (50, 60, "#1")])
     assert [(s.text, s.css) for s in segments] == [
-        ("ab", ""), ("cd", "hl-gold"), ("ef", "hl-both"), ("gh", "hl-pred"), ("ij", ""),
+        ("ab", ""),
+        ("cd", "hl-gold"),
+        ("ef", "hl-both"),
+        ("gh", "hl-pred"),
+        ("ij", ""),
     ]
     assert segments[2].title == "gold g1; pred #0"
 

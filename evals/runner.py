@@ -1,0 +1,121 @@
+"""Run an eval: extract the gold articles with one prompt, score them, write the report.
+
+Modes:
+
+* ``live``: the configured endpoint, or the embedded local model when none is configured.
+* ``record``: like live, and every HTTP exchange is written to
+  ``evals/recordings/<prompt>/<article_id>.yaml`` with the run's model and generation
+  parameters in ``meta.json`` beside them.
+* ``replay``: no network and no model. The recorded answers are played back through the same
+  client, instructor and grounding code; a request that was not recorded (the prompt, schema,
+  model or parameters changed) stops the run with ``EvalRunError``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from extractor.errors import ExtractorError, RecordingMissingError
+from extractor.extract import Extractor
+from extractor.inputs import Article, load_article
+from extractor.prompts import load_prompt
+from extractor.settings import Settings
+
+from .gold import ARTICLES_DIR, GoldArticle, load_all_gold
+from .recording import REPLAY_BASE_URL, make_vcr
+from .report import Report, build_report, print_headline, write_report
+
+__all__ = ["RECORDINGS_DIR", "EvalRunError", "load_eval_articles", "run_eval"]
+
+RECORDINGS_DIR = Path(__file__).parent / "recordings"
+#: Settings that shape request bodies: replay must use the values the recording was made with.
+_RECORDED_SETTINGS = ("model", "endpoint_kind", "temperature", "max_tokens", "seed", "reasks")
+
+
+class EvalRunError(RuntimeError):
+    """The eval could not run (e.g. replay without recordings)."""
+
+
+def load_eval_articles(golds: list[GoldArticle], max_chars: int) -> list[Article]:
+    return [load_article(ARTICLES_DIR / f"{g.article_id}.txt", max_chars=max_chars) for g in golds]
+
+
+def _recorded_settings(settings: Settings, folder: Path) -> Settings:
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file():
+        raise EvalRunError(
+            f"no recordings for this prompt in {folder}: run 'extractor eval --mode record' "
+            "(or 'make record') first"
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    values = {k: meta[k] for k in _RECORDED_SETTINGS if k in meta}
+    return settings.replace(base_url=REPLAY_BASE_URL, use_cache=False, http_retries=0, **values)
+
+
+def _write_meta(settings: Settings, folder: Path, model: str, kind: str) -> None:
+    meta: dict[str, Any] = {k: getattr(settings, k) for k in _RECORDED_SETTINGS}
+    meta.update(model=model, endpoint_kind=kind)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def run_eval(
+    *,
+    mode: str,
+    prompt: str,
+    settings: Settings,
+    out_dir: Path,
+    console: Console | None = None,
+    recordings_dir: Path = RECORDINGS_DIR,
+) -> Report:
+    """Extract every gold article with ``prompt``, score, write report.json/.md/.html into ``out_dir``."""
+    if mode not in ("live", "replay", "record"):
+        raise EvalRunError(f"unknown mode {mode!r}: live, replay or record")
+    spec = load_prompt(prompt)
+    golds = load_all_gold()
+    articles = load_eval_articles(golds, settings.max_article_chars)
+    folder = recordings_dir / spec.name
+    if mode == "replay":
+        settings = _recorded_settings(settings, folder)
+    elif mode == "record":
+        settings = settings.replace(use_cache=False)
+    results: dict[str, Any] = {}
+    with Extractor(settings) as session:
+        if mode == "record":
+            _write_meta(settings, folder, session.client.model, session.client.kind)
+        for article in articles:
+            try:
+                if mode == "live":
+                    results[article.article_id] = session.extract_article(article, prompt=spec.name)
+                    continue
+                cassette = folder / f"{article.article_id}.yaml"
+                if mode == "record" and cassette.exists():
+                    cassette.unlink()
+                recorder = make_vcr("none" if mode == "replay" else "all")
+                with recorder.use_cassette(str(cassette)):
+                    results[article.article_id] = session.extract_article(article, prompt=spec.name)
+            except RecordingMissingError as exc:
+                raise EvalRunError(f"{article.article_id}: {exc}") from exc
+            except ExtractorError as exc:
+                results[article.article_id] = f"{type(exc).__name__}: {exc}"
+    texts = {a.article_id: a.text for a in articles}
+    report = build_report(
+        results,
+        golds,
+        texts,
+        mode=mode,
+        meta={
+            "prompt_id": spec.id,
+            "prompt_version": spec.version,
+            "prompt_sha256": spec.sha256,
+            "model": settings.resolved_model if settings.model or settings.base_url is None else None,
+            "endpoint_kind": settings.resolved_endpoint_kind,
+        },
+    )
+    write_report(report, out_dir, texts, golds)
+    print_headline(report, console)
+    return report
