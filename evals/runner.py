@@ -29,7 +29,7 @@ from .gold import ARTICLES_DIR, GoldArticle, load_all_gold
 from .recording import REPLAY_BASE_URL, make_vcr
 from .report import Report, build_report, print_headline, write_report
 
-__all__ = ["RECORDINGS_DIR", "EvalRunError", "load_eval_articles", "run_eval"]
+__all__ = ["RECORDINGS_DIR", "EvalRunError", "load_eval_articles", "recorded_settings", "run_eval"]
 
 RECORDINGS_DIR = Path(__file__).parent / "recordings"
 #: Settings that shape request bodies: replay must use the values the recording was made with.
@@ -44,7 +44,7 @@ def load_eval_articles(golds: list[GoldArticle], max_chars: int) -> list[Article
     return [load_article(ARTICLES_DIR / f"{g.article_id}.txt", max_chars=max_chars) for g in golds]
 
 
-def _recorded_settings(settings: Settings, folder: Path) -> Settings:
+def recorded_settings(settings: Settings, folder: Path) -> Settings:
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         raise EvalRunError(
@@ -80,7 +80,7 @@ def run_eval(
     articles = load_eval_articles(golds, settings.max_article_chars)
     folder = recordings_dir / spec.name
     if mode == "replay":
-        settings = _recorded_settings(settings, folder)
+        settings = recorded_settings(settings, folder)
     elif mode == "record":
         settings = settings.replace(use_cache=False)
     results: dict[str, Any] = {}

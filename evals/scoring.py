@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from scipy.optimize import linear_sum_assignment
 
 from evals.gold import GoldArticle, GoldCasualty, GoldEvent
+from extractor.grounding import fold as fold_quote
 from extractor.normalize import acled_categories, country_key
 from schemas.events_v1 import CasualtyClaim, Event, Location, Span
 
@@ -436,30 +437,6 @@ def match_claims(preds: Sequence[CasualtyClaim], golds: Sequence[GoldCasualty]) 
 
 
 # --------------------------------------------------------------------------- grounding
-
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u00a0": " ",
-    }
-)
-
-
-def fold_quote(text: str) -> str:
-    """Typographic quotation marks and apostrophes to ASCII, whitespace runs to one space, stripped."""
-    return _WS.sub(" ", text.translate(_FOLD)).strip()
 
 
 def quote_grounded(span: Span, text: str) -> bool:

@@ -79,6 +79,8 @@ logger = logging.getLogger("extractor.client")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _CACHE_VERSION = 1
+#: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
+_CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
 
 
 # ------------------------------------------------------------------ request counting
@@ -563,6 +565,13 @@ class LLMClient:
         raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
 
     # -------------------------------------------------------------- calls
+    def _begin(
+        self, messages: list[dict[str, str]], response_model: type[BaseModel], use_cache: bool
+    ) -> tuple[dict[str, Any], str, Completion | None]:
+        params = self._params(messages, response_model)
+        key = self._key(params, response_model)
+        return params, key, (self._from_cache(key) if use_cache else None)
+
     def complete(
         self,
         messages: list[dict[str, str]],
@@ -572,24 +581,16 @@ class LLMClient:
         use_cache: bool = True,
     ) -> Completion:
         """One structured call: validated answer, or the last answer with its validation errors."""
-        params = self._params(messages, response_model)
-        key = self._key(params, response_model)
-        cached = self._from_cache(key) if use_cache else None
+        params, key, cached = self._begin(messages, response_model, use_cache)
         if cached is not None:
             return cached
-        stats = _CallStats()
+        stats, started = _CallStats(), time.perf_counter()
         token = _STATS.set(stats)
-        started = time.perf_counter()
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
                 response_model=response_model, max_retries=self.reasks, context=context, **params
             )
-        except (
-            InstructorRetryException,
-            IncompleteOutputException,
-            openai.OpenAIError,
-            httpx.HTTPError,
-        ) as exc:
+        except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
         finally:
             _STATS.reset(token)
@@ -604,24 +605,16 @@ class LLMClient:
         use_cache: bool = True,
     ) -> Completion:
         """The asyncio twin of ``complete``."""
-        params = self._params(messages, response_model)
-        key = self._key(params, response_model)
-        cached = self._from_cache(key) if use_cache else None
+        params, key, cached = self._begin(messages, response_model, use_cache)
         if cached is not None:
             return cached
-        stats = _CallStats()
+        stats, started = _CallStats(), time.perf_counter()
         token = _STATS.set(stats)
-        started = time.perf_counter()
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
                 response_model=response_model, max_retries=self.reasks, context=context, **params
             )
-        except (
-            InstructorRetryException,
-            IncompleteOutputException,
-            openai.OpenAIError,
-            httpx.HTTPError,
-        ) as exc:
+        except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
         finally:
             _STATS.reset(token)

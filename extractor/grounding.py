@@ -21,6 +21,8 @@ from pydantic import ConfigDict, ValidationInfo, model_validator
 
 from schemas.events_v1 import EventDraft, ExtractionDraft, Span
 
+from .normalize import NUMBER_WORDS
+
 __all__ = [
     "MIN_EVIDENCE_CHARS",
     "GroundedDraft",
@@ -53,39 +55,6 @@ _FOLD = str.maketrans(
     }
 )
 _WS = re.compile(r"\s+")
-
-_NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "dozen": 12,
-    "a dozen": 12,
-    "single": 1,
-    "an": 1,
-    "a": 1,
-}
 
 
 def fold(text: str) -> str:
@@ -141,13 +110,13 @@ def count_in_quote(count: int, quote: str) -> bool:
     for word in words:
         if "-" in word:  # "twenty-four"
             tens, _, units = word.partition("-")
-            if _NUMBER_WORDS.get(tens, -1) + _NUMBER_WORDS.get(units, -100) == count:
+            if NUMBER_WORDS.get(tens, -1) + NUMBER_WORDS.get(units, -100) == count:
                 return True
-        elif word not in {"a", "an"} and _NUMBER_WORDS.get(word) == count:
+        elif word not in {"a", "an"} and NUMBER_WORDS.get(word) == count:
             return True
     # "a soldier was killed": the article's "a" is the figure 1, but only if no other figure is given
     has_other_figure = bool(re.search(r"\d", lowered)) or any(
-        w in _NUMBER_WORDS and w not in {"a", "an"} for w in words
+        w in NUMBER_WORDS and w not in {"a", "an"} for w in words
     )
     return count == 1 and not has_other_figure and bool(re.search(r"\b(an?|single)\b", lowered))
 

@@ -28,6 +28,7 @@ from schemas.events_v1 import AcledEventType, DatePrecision, DisorderType, Event
 
 __all__ = [
     "ACLED_CATEGORIES",
+    "NUMBER_WORDS",
     "HasKindAndCount",
     "acled_categories",
     "country_key",
@@ -64,9 +65,12 @@ _MONTH_NUMBERS: Final[dict[str, int]] = {**_MONTHS, **_MONTH_ABBREVIATIONS}
 #: or introduced by a word that makes them a month ("in may", "late march").
 _AMBIGUOUS_MONTHS: Final = frozenset({"may", "march"})
 
-_NUMBER_WORDS: Final[dict[str, int]] = {
+#: Number words as news writes them (shared with ``grounding.count_in_quote``).
+NUMBER_WORDS: Final[dict[str, int]] = {
     "a": 1,
     "an": 1,
+    "single": 1,
+    "zero": 0,
     "one": 1,
     "two": 2,
     "three": 3,
@@ -77,6 +81,20 @@ _NUMBER_WORDS: Final[dict[str, int]] = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "dozen": 12,
 }
 
 
@@ -90,7 +108,7 @@ _MONTH_FULL_RE: Final = _alternation(_MONTHS)
 _MONTH_ANY_RE: Final = _alternation(_MONTH_NUMBERS)
 _ORDINAL: Final = r"(?:st|nd|rd|th)?"
 _RANGE_JOINER: Final = r"(?:-|\u2013|\u2014|to|and|or|through|until)"
-_NUMBER_RE: Final = r"(?:[0-9]{1,4}|" + _alternation(_NUMBER_WORDS) + ")"
+_NUMBER_RE: Final = r"(?:[0-9]{1,4}|" + _alternation(NUMBER_WORDS) + ")"
 
 
 def _month_named_date_re() -> re.Pattern[str]:
@@ -177,7 +195,7 @@ def _search(pattern: str, text: str) -> bool:
 
 def _parse_number(word: str) -> int:
     """A cardinal given as digits or as a word from one to ten ("a"/"an" count as one)."""
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def _weekday_on_or_before(reference: dt.date, weekday: int) -> dt.date:

@@ -201,3 +201,13 @@ def test_api_key_never_appears_in_error_messages(fake_endpoint) -> None:
         run(endpoint)
     assert secret not in str(info.value)
     assert endpoint.recorder.requests[0].headers["authorization"] == f"Bearer {secret}"
+
+
+def test_exactly_one_info_log_line_per_outgoing_request(fake_endpoint, caplog) -> None:
+    endpoint = fake_endpoint([httpx.Response(503), ok(ungrounded_answer()), ok(grounded_answer())])
+    with caplog.at_level("INFO", logger="extractor.client"):
+        run(endpoint)
+    lines = [r for r in caplog.records if r.name == "extractor.client" and r.levelname == "INFO"]
+    assert endpoint.request_count == 3
+    assert len(lines) == 3
+    assert all(r.getMessage() == "LLM request POST http://llm.test/v1/chat/completions" for r in lines)
