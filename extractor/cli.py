@@ -84,8 +84,10 @@ def main(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose < 2:
-        for noisy in ("httpx", "instructor", "openai"):
+        for noisy in ("httpx", "openai"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # instructor logs exhausted re-asks at ERROR; extractor handles them (diagnostics) itself
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 @main.command()
