@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 ARTICLES := $(sort $(wildcard evals/articles/*.txt))
-PROMPTS_EVAL := events.v1 events.v2 naive.v1
+PROMPTS_EVAL := events.v1 events.v2 events.v3 naive.v1
 GATE_METRIC ?= event_f1
 GATE_TOLERANCE ?= 0.02
 

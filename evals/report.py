@@ -282,9 +282,11 @@ def render_markdown(report: Report) -> str:
         "",
         "## Headline (micro over all articles)",
         "",
-        "| Figure | Value |",
-        "|---|---:|",
-        *(f"| {figure_label(k)} | {_pct(v)} |" for k, v in report.headline.items()),
+        "| Figure | Value | Basis |",
+        "|---|---:|---|",
+        *(f"| {label} | {value} | {basis} |" for label, value, basis in headline_rows(report)),
+        "",
+        dropped_line(report),
         "",
         "## Per article",
         "",
@@ -411,7 +413,8 @@ def render_html(report: Report, texts: Mapping[str, str], golds: Sequence[GoldAr
             }
         )
     template = _environment().from_string(TEMPLATE_PATH.read_text(encoding="utf-8"))
-    return template.render(report=report, articles=articles, slots=SLOTS)
+    return template.render(report=report, articles=articles, slots=SLOTS, rows=headline_rows(report),
+                           dropped=dropped_line(report), zip=zip)
 
 
 # --------------------------------------------------------------------------- writers
@@ -429,15 +432,51 @@ def write_report(
     return paths
 
 
+def headline_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(label, value, basis) per headline figure. A ratio over nothing shows "n/a", not its 1.0."""
+    t = report.totals
+    basis: dict[str, tuple[str, bool]] = {
+        "event_f1": (f"TP {t.events.tp} FP {t.events.fp} FN {t.events.fn}", False),
+        "event_f1_typed": (f"TP {t.events_typed.tp} FP {t.events_typed.fp} FN {t.events_typed.fn}", False),
+        "claim_f1": (f"TP {t.claims.tp} FP {t.claims.fp} FN {t.claims.fn}", False),
+        "attribution_accuracy": (
+            f"{t.attribution.hits}/{t.attribution.total} matched claims",
+            t.attribution.total == 0,
+        ),
+        "grounding_rate": (
+            f"{t.grounding.hits}/{t.grounding.total} predicted quotes",
+            t.grounding.total == 0,
+        ),
+    }
+    for slot, counts in t.slots.items():
+        basis[f"slot_f1.{slot}"] = (f"TP {counts.tp} FP {counts.fp} FN {counts.fn}", False)
+    rows = []
+    for name, value in report.headline.items():
+        text, empty = basis.get(name, ("", False))
+        rows.append((figure_label(name), "n/a" if empty else _pct(value), text))
+    return rows
+
+
+def dropped_line(report: Report) -> str:
+    d = report.dropped
+    return (
+        f"LLM returned {d.events_returned} event(s); kept {d.events_kept}, dropped {d.events_dropped} "
+        f"(ungrounded or invalid); {d.claims_dropped} casualty claim(s) dropped; "
+        f"{d.validation_errors} validation error(s) sent back as re-asks"
+    )
+
+
 def print_headline(report: Report, console: Console | None = None) -> None:
     """Print the headline figures as a rich table (and the ids of failed articles)."""
     console = console or Console()
     table = Table(title=f"Evaluation ({report.mode}, {len(report.articles)} articles, micro)")
     table.add_column("Figure")
     table.add_column("Value", justify="right")
-    for name, value in report.headline.items():
-        table.add_row(figure_label(name), _pct(value))
+    table.add_column("Basis")
+    for row in headline_rows(report):
+        table.add_row(*row)
     console.print(table)
+    console.print(escape(dropped_line(report)))
     if report.errors:
         failed = escape(", ".join(report.errors))
         console.print(f"[red]{len(report.errors)} article(s) failed:[/red] {failed}")

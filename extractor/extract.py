@@ -39,7 +39,14 @@ from schemas.events_v1 import (
 
 from .client import Completion, LLMClient
 from .errors import ConfigurationError, ExtractorError, LLMOutputError, PromptError
-from .grounding import MIN_EVIDENCE_CHARS, GroundedDraft, count_in_quote, find_quote, fold
+from .grounding import (
+    MIN_EVIDENCE_CHARS,
+    GroundedDraft,
+    count_in_quote,
+    find_quote,
+    fold,
+    sentence_choice_model,
+)
 from .inputs import Article, check_text, parse_date
 from .local_model import LocalModelServer
 from .normalize import acled_categories, fatalities, normalize_location, resolve_date
@@ -286,7 +293,10 @@ class Extractor:
         started = time.perf_counter()
         spec, messages = self._prepare(article, prompt)
         completion = self.client.complete(
-            messages, GroundedDraft, self._context(article), use_cache=self.settings.use_cache
+            messages,
+            _response_model(spec, article),
+            self._context(article),
+            use_cache=self.settings.use_cache,
         )
         return self._finish(article, spec, completion, started)
 
@@ -294,7 +304,10 @@ class Extractor:
         started = time.perf_counter()
         spec, messages = self._prepare(article, prompt)
         completion = await self.client.acomplete(
-            messages, GroundedDraft, self._context(article), use_cache=self.settings.use_cache
+            messages,
+            _response_model(spec, article),
+            self._context(article),
+            use_cache=self.settings.use_cache,
         )
         return self._finish(article, spec, completion, started)
 
@@ -351,6 +364,11 @@ class Extractor:
                         on_done()
 
         return list(await asyncio.gather(*(one(a) for a in articles)))
+
+
+def _response_model(spec: PromptSpec, article: Article) -> type[GroundedDraft]:
+    """What the LLM is asked to fill: free quotes, or a choice among the article's sentences."""
+    return sentence_choice_model(article.text) if spec.evidence_mode == "sentences" else GroundedDraft
 
 
 def _make_article(

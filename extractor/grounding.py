@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ConfigDict, ValidationInfo, model_validator
+import pysbd
+from pydantic import ConfigDict, Field, ValidationInfo, create_model, model_validator
 
-from schemas.events_v1 import EventDraft, ExtractionDraft, Span
+from schemas.events_v1 import CasualtyDraft, EventDraft, ExtractionDraft, Span
 
 from .normalize import NUMBER_WORDS
 
@@ -31,6 +32,8 @@ __all__ = [
     "event_problems",
     "find_quote",
     "fold",
+    "sentence_choice_model",
+    "sentences",
 ]
 
 #: Shorter evidence quotes ("US", "the strikes") would match almost any article.
@@ -166,3 +169,68 @@ class GroundedDraft(ExtractionDraft):
                 + "\n- ".join(problems)
             )
         return self
+
+
+# --------------------------------------------------------------------------- sentence choice
+
+
+@lru_cache(maxsize=16)
+def sentences(text: str) -> tuple[Span, ...]:
+    """The article's sentences (pysbd, rules only), stripped, with offsets.
+
+    Fragments shorter than ``MIN_EVIDENCE_CHARS`` and repeated sentences are left out.
+    """
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    found: list[Span] = []
+    seen: set[str] = set()
+    for piece in segmenter.segment(text):
+        stripped = piece.sent.strip()
+        if len(stripped) < MIN_EVIDENCE_CHARS or stripped in seen:
+            continue
+        seen.add(stripped)
+        start = piece.start + piece.sent.index(stripped)
+        found.append(Span(quote=stripped, start=start, end=start + len(stripped), alignment="exact"))
+    return tuple(found)
+
+
+def sentence_choice_model(text: str) -> type[GroundedDraft]:
+    """A response model whose evidence (and casualty quotes) must be one of ``text``'s sentences.
+
+    The JSON Schema lists the sentences as an ``enum``: a grammar-constrained server (llama.cpp)
+    can then only emit exact sentences, and any server is told exactly what it may choose. The
+    LLM decides which sentences state an event; the words and their offsets come from code.
+    Grounding is still checked by ``GroundedDraft``'s validator.
+    """
+    options = tuple(s.quote for s in sentences(text))
+    if not options:
+        return GroundedDraft
+    sentence: Any = Literal.__getitem__(options)
+    casualty: Any = create_model(
+        "CasualtyDraft",
+        __base__=CasualtyDraft,
+        __doc__=CasualtyDraft.__doc__,
+        quote=(sentence, Field(description="The sentence of the article that gives this figure.")),
+    )
+    casualties_doc = EventDraft.model_fields["casualties"].description
+    event: Any = create_model(
+        "EventDraft",
+        __base__=EventDraft,
+        __doc__=EventDraft.__doc__,
+        casualties=(list[casualty], Field(default_factory=list, description=casualties_doc)),
+        evidence=(
+            list[sentence],
+            Field(
+                min_length=1,
+                description="One or more sentences of the article, chosen from the allowed values, "
+                "that state this event.",
+            ),
+        ),
+    )
+    events_doc = ExtractionDraft.model_fields["events"].description
+    draft: type[GroundedDraft] = create_model(
+        "ExtractionDraft",
+        __base__=GroundedDraft,
+        __doc__=ExtractionDraft.__doc__,
+        events=(list[event], Field(default_factory=list, description=events_doc)),
+    )
+    return draft

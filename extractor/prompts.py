@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import yaml
@@ -54,6 +54,13 @@ class PromptSpec(BaseModel):
     system: str
     user: str
     examples: tuple[FewShotExample, ...] = ()
+    evidence_mode: Literal["quote", "sentences"] = Field(
+        default="quote",
+        description=(
+            "'quote': the LLM copies evidence quotes; 'sentences': it chooses them from the article's "
+            "sentences, listed in the response schema (see grounding.sentence_choice_model)."
+        ),
+    )
 
     @property
     def name(self) -> str:
@@ -62,9 +69,11 @@ class PromptSpec(BaseModel):
     @property
     def sha256(self) -> str:
         """Hash of the templates and examples: identifies this version's content."""
-        payload = json.dumps(
-            self.model_dump(mode="json", exclude={"description"}), sort_keys=True, ensure_ascii=False
-        )
+        # Fields added after a release are hashed only when set, so released hashes never move.
+        dumped = self.model_dump(mode="json", exclude={"description"})
+        if dumped["evidence_mode"] == "quote":
+            del dumped["evidence_mode"]
+        payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def render(
