@@ -32,6 +32,7 @@ __all__ = [
     "event_problems",
     "find_quote",
     "fold",
+    "grammar_safe",
     "sentence_choice_model",
     "sentences",
 ]
@@ -193,6 +194,18 @@ def sentences(text: str) -> tuple[Span, ...]:
     return tuple(found)
 
 
+def grammar_safe(sentence: str) -> str:
+    """``sentence`` with straight double quotes made typographic (U+201D).
+
+    llama-cpp-python's JSON-Schema-to-grammar converter escapes ``"`` but not ``\\`` in literals,
+    so an enum value holding a ``"`` (JSON ``\\"``) yields a grammar the server cannot parse (and
+    the server dies). ``find_quote`` folds typographic quotes back, so the chosen sentence is
+    still found at its exact offsets (``alignment="normalized"``). Sentences with a backslash
+    are not offered at all.
+    """
+    return sentence.replace('"', "\u201d")
+
+
 def sentence_choice_model(text: str) -> type[GroundedDraft]:
     """A response model whose evidence (and casualty quotes) must be one of ``text``'s sentences.
 
@@ -201,7 +214,7 @@ def sentence_choice_model(text: str) -> type[GroundedDraft]:
     LLM decides which sentences state an event; the words and their offsets come from code.
     Grounding is still checked by ``GroundedDraft``'s validator.
     """
-    options = tuple(s.quote for s in sentences(text))
+    options = tuple(grammar_safe(s.quote) for s in sentences(text) if "\\" not in s.quote)
     if not options:
         return GroundedDraft
     sentence: Any = Literal.__getitem__(options)

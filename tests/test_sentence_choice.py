@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from extractor.grounding import MIN_EVIDENCE_CHARS, GroundedDraft, sentence_choice_model, sentences
+from extractor.grounding import (
+    MIN_EVIDENCE_CHARS,
+    GroundedDraft,
+    find_quote,
+    grammar_safe,
+    sentence_choice_model,
+    sentences,
+)
 from extractor.prompts import load_prompt
 from tests.fakes import ARTICLE, PUBLISHED, ok
 
@@ -54,7 +61,7 @@ def test_schema_offers_exactly_the_sentences_as_evidence() -> None:
     schema = model.model_json_schema()
     assert schema["title"] == "ExtractionDraft"
     allowed = schema["$defs"]["EventDraft"]["properties"]["evidence"]["items"]["enum"]
-    assert allowed == [s.quote for s in sentences(ARTICLE)]
+    assert allowed == [grammar_safe(s.quote) for s in sentences(ARTICLE)]
     assert schema["$defs"]["CasualtyDraft"]["properties"]["quote"]["enum"] == allowed
     assert issubclass(model, GroundedDraft)
 
@@ -107,3 +114,22 @@ def test_extraction_with_a_sentence_prompt_sends_the_enum_and_grounds_exactly(fa
     span = result.events[0].evidence[0]
     assert ARTICLE[span.start : span.end] == FIRST and span.alignment == "exact"
     assert result.provenance.prompt_version == 3
+
+
+def test_offered_sentences_avoid_what_breaks_llama_cpp_grammars_yet_ground_exactly() -> None:
+    text = (
+        'The spokesman said "we hit them hard" on Monday.\nA path C:\\temp\\x was named in a long sentence.\n'
+        "Troops moved into the town at dawn."
+    )
+    allowed = sentence_choice_model(text).model_json_schema()["$defs"]["EventDraft"]["properties"][
+        "evidence"
+    ]["items"]["enum"]
+    assert allowed == [
+        "The spokesman said \u201dwe hit them hard\u201d on Monday.",
+        "Troops moved into the town at dawn.",
+    ]
+    span = find_quote(allowed[0], text)
+    assert (
+        span is not None and text[span.start : span.end] == 'The spokesman said "we hit them hard" on Monday.'
+    )
+    assert span.alignment == "normalized"
