@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from evals.report import REPORT_FORMAT, ArticleReport, Report, figure_label
+from evals.report import REPORT_FORMAT, ArticleReport, Report, dropped_line, figure_label, headline_rows
 from evals.scoring import PairScore
 from schemas.events_v1 import SCHEMA_VERSION
 
@@ -98,6 +98,13 @@ class Comparison(BaseModel):
 
     base_created_at: str
     new_created_at: str
+    base_name: str = Field(default="base", description="Prompt, model and mode of the base run.")
+    new_name: str = Field(default="new", description="Prompt, model and mode of the new run.")
+    basis: dict[str, tuple[str, str]] = Field(
+        default_factory=dict,
+        description="Per figure: (base, new) shown value and counts; a ratio over nothing shows n/a.",
+    )
+    dropped: tuple[str, str] = ("", "")
     headline: dict[str, Delta]
     articles: list[ArticleChange]
     only_in_base: list[str] = Field(
@@ -114,6 +121,8 @@ class Comparison(BaseModel):
             self.only_in_base
             or self.only_in_new
             or any(d.changed for d in self.headline.values())
+            or any(b != n for b, n in self.basis.values())
+            or self.dropped[0] != self.dropped[1]
             or any(a.changed for a in self.articles)
         )
 
@@ -170,13 +179,29 @@ def compare_reports(base: Report, new: Report) -> Comparison:
     base_articles = {a.article_id: a for a in base.articles}
     new_articles = {a.article_id: a for a in new.articles}
     common = [k for k in base_articles if k in new_articles]
+    base_rows = {k: (v, b) for k, (_, v, b) in zip(base.headline, headline_rows(base), strict=True)}
+    new_rows = {k: (v, b) for k, (_, v, b) in zip(new.headline, headline_rows(new), strict=True)}
     return Comparison(
         base_created_at=base.created_at.isoformat(),
         new_created_at=new.created_at.isoformat(),
+        base_name=_run_name(base),
+        new_name=_run_name(new),
+        basis={
+            k: (" ".join(base_rows.get(k, ("", ""))), " ".join(new_rows.get(k, ("", ""))))
+            for k in base.headline
+        },
+        dropped=(dropped_line(base), dropped_line(new)),
         headline=_deltas(base.headline, new.headline),
         articles=[_compare_article(base_articles[k], new_articles[k]) for k in common],
         only_in_base=sorted(base_articles.keys() - new_articles.keys()),
         only_in_new=sorted(new_articles.keys() - base_articles.keys()),
+    )
+
+
+def _run_name(report: Report) -> str:
+    return (
+        f"{report.prompt_id}.v{report.prompt_version} · {report.model} · {report.mode} · "
+        f"{report.created_at.isoformat(timespec='seconds')}"
     )
 
 
@@ -232,15 +257,23 @@ def _signed(value: float | None) -> str:
 
 def render_comparison(comparison: Comparison) -> str:
     """The comparison as markdown: headline deltas, then per-article gains, losses and flips."""
+
+    def shown(key: str, which: int, value: float | None) -> str:
+        basis = comparison.basis.get(key)
+        return basis[which] if basis else _fmt(value)
+
     lines = [
-        f"# Comparison: {comparison.base_created_at} → {comparison.new_created_at}",
+        f"# Comparison: {comparison.base_name} → {comparison.new_name}",
         "",
         "| Figure | Base | New | Δ |",
-        "|---|---:|---:|---:|",
+        "|---|---|---|---:|",
         *(
-            f"| {figure_label(k)} | {_fmt(d.base)} | {_fmt(d.new)} | {_signed(d.delta)} |"
+            f"| {figure_label(k)} | {shown(k, 0, d.base)} | {shown(k, 1, d.new)} | {_signed(d.delta)} |"
             for k, d in comparison.headline.items()
         ),
+        "",
+        f"- base: {comparison.dropped[0]}",
+        f"- new: {comparison.dropped[1]}",
         "",
     ]
     if not comparison.changed:

@@ -413,8 +413,14 @@ def render_html(report: Report, texts: Mapping[str, str], golds: Sequence[GoldAr
             }
         )
     template = _environment().from_string(TEMPLATE_PATH.read_text(encoding="utf-8"))
-    return template.render(report=report, articles=articles, slots=SLOTS, rows=headline_rows(report),
-                           dropped=dropped_line(report), zip=zip)
+    return template.render(
+        report=report,
+        articles=articles,
+        slots=SLOTS,
+        rows=headline_rows(report),
+        dropped=dropped_line(report),
+        zip=zip,
+    )
 
 
 # --------------------------------------------------------------------------- writers

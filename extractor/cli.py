@@ -93,7 +93,7 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--published", help="Publication date (YYYY-MM-DD) for every file; overrides sidecars.")
-@click.option("--prompt", help="Prompt id or id.vN (default: events.v1 or EXTRACTOR_PROMPT).")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v3).")
 @click.option("--model", help="Model name (EXTRACTOR_MODEL).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (EXTRACTOR_BASE_URL); unset = embedded model.")
 @click.option(
@@ -245,7 +245,7 @@ def model_serve(port: int, host: str) -> None:
 
 
 @main.group("eval", invoke_without_command=True)
-@click.option("--prompt", default="events.v1", show_default=True, help="Prompt id or id.vN.")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v3).")
 @click.option("--model", help="Model name (live mode).")
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
 @click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
@@ -254,7 +254,7 @@ def model_serve(port: int, host: str) -> None:
 )
 @click.pass_context
 def eval_(
-    ctx: click.Context, prompt: str, model: str | None, base_url: str | None, mode: str, out: Path
+    ctx: click.Context, prompt: str | None, model: str | None, base_url: str | None, mode: str, out: Path
 ) -> None:
     """Extract the eval articles and score them against the gold (writes report.json/.md/.html)."""
     if ctx.invoked_subcommand is not None:
@@ -263,7 +263,9 @@ def eval_(
 
     settings = _settings(model=model, base_url=base_url)
     try:
-        report = run_eval(mode=mode, prompt=prompt, settings=settings, out_dir=out, console=Console())
+        report = run_eval(
+            mode=mode, prompt=prompt or settings.prompt, settings=settings, out_dir=out, console=Console()
+        )
     except (ExtractorError, EvalRunError) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(1)

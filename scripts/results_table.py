@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 
 from evals.compare import load_report
-from evals.report import figure_label
+from evals.report import Report, figure_label
+
+
+def _tokens(report: Report) -> str:
+    used = [a.provenance.usage for a in report.articles if a.provenance]
+    return f"{sum(u.prompt_tokens for u in used)} / {sum(u.completion_tokens for u in used)}"
 
 
 def main(paths: list[Path]) -> None:
@@ -40,6 +45,11 @@ def main(paths: list[Path]) -> None:
         ),
         ("validation errors sent back (re-asks)", lambda r: r.dropped.validation_errors),
         ("articles failed", lambda r: len(r.errors)),
+        (
+            "LLM answers (1 + re-asks, all articles)",
+            lambda r: sum(a.provenance.attempts for a in r.articles if a.provenance),
+        ),
+        ("tokens in / out (all articles)", _tokens),
     ]:
         print(f"| {label} | " + " | ".join(str(get(r)) for r in reports) + " |")
 

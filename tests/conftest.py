@@ -58,6 +58,7 @@ def recorded_settings(llm_base_url: str, tmp_path: Path) -> Settings:
 
 def fake_settings(tmp_path: Path, **changes: Any) -> Settings:
     base = Settings(
+        prompt="events.v1",  # pipeline mechanics are tested with free-quote answers
         base_url="http://llm.test/v1",
         endpoint_kind="llama-cpp-python",
         model="test-model",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.recording import FILTER_HEADERS, SCRUBBED_RESPONSE_HEADERS
 from extractor.errors import RecordingMissingError
 from extractor.extract import Extractor
 from extractor.grounding import fold
@@ -94,13 +95,12 @@ def test_a_changed_request_fails_replay_loudly(recorded_settings: Settings, chan
         session.extract_article(article, prompt=prompt)
 
 
+#: Every header recording must strip (request and response), from the one definition in evals.recording.
+_HEADERS = sorted({*FILTER_HEADERS, *SCRUBBED_RESPONSE_HEADERS} - {"user-agent"} | {"cookie"})
 SECRET_PATTERNS = [
     re.compile(r"sk-[A-Za-z0-9_-]{16,}"),
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._-]{8,}"),
-    re.compile(
-        r"(?i)^\s*-?\s*(authorization|set-cookie|openai-organization|openai-project|cookie|api-key):",
-        re.MULTILINE,
-    ),
+    re.compile(r"(?im)^\s*-?\s*(" + "|".join(re.escape(h) for h in _HEADERS) + r"):"),
 ]
 
 
@@ -120,3 +120,14 @@ def test_no_recording_holds_a_secret_or_account_header(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for pattern in SECRET_PATTERNS:
         assert not pattern.search(text), f"{path} matches {pattern.pattern}"
+
+
+@pytest.mark.parametrize("header", _HEADERS)
+def test_the_secret_scan_catches_each_header_and_keys(header: str) -> None:
+    leaked = f"interactions:\n- request:\n    headers:\n      {header.title()}:\n      - value\n"
+    assert any(p.search(leaked) for p in SECRET_PATTERNS)
+    assert any(p.search("Authorization: Bearer abcdefghijklmnop") for p in SECRET_PATTERNS)
+    assert any(p.search("key sk-" + "a" * 20) for p in SECRET_PATTERNS)
+    assert not any(
+        p.search("headers:\n      content-type:\n      - application/json\n") for p in SECRET_PATTERNS
+    )
