@@ -26,6 +26,7 @@ from evals.scoring import (
     MATCH_THRESHOLD,
     SLOTS,
     PairScore,
+    Ratio,
     Tally,
     score_article,
     sum_tallies,
@@ -269,6 +270,11 @@ def _pct(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _ratio(ratio: Ratio) -> str:
+    """A ratio's value, or "n/a" when it is over nothing (its 1.0 would read as a perfect score)."""
+    return "n/a" if ratio.total == 0 else _pct(ratio.value)
+
+
 def render_markdown(report: Report) -> str:
     """report.md: run header, headline table, per-article table, per-field table, errors."""
     lines = [
@@ -300,7 +306,7 @@ def render_markdown(report: Report) -> str:
             f"| {_md(a.article_id)} | {ev.tp + ev.fn} | {ev.tp + ev.fp} | {_pct(ev.precision)} | "
             f"{_pct(ev.recall)} | {_pct(ev.f1)} | {_pct(a.tally.events_typed.f1)} | "
             f"{_pct(a.tally.claims.f1)} | "
-            f"{_pct(a.tally.attribution.value)} | {_pct(a.tally.grounding.value)} | {_md(a.error or '')} |"
+            f"{_ratio(a.tally.attribution)} | {_ratio(a.tally.grounding)} | {_md(a.error or '')} |"
         )
     lines += [
         "",
@@ -319,9 +325,9 @@ def render_markdown(report: Report) -> str:
     t = report.totals
     lines += [
         f"| attribution (matched claims) | {t.attribution.hits} / {t.attribution.total} | | | | | "
-        f"{_pct(t.attribution.value)} |",
+        f"{_ratio(t.attribution)} |",
         f"| grounding (predicted quotes) | {t.grounding.hits} / {t.grounding.total} | | | | | "
-        f"{_pct(t.grounding.value)} |",
+        f"{_ratio(t.grounding)} |",
         "",
         "## Dropped by the extractor",
         "",
@@ -394,6 +400,7 @@ def _environment() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["label"] = figure_label
     env.filters["num"] = _pct
+    env.filters["ratio"] = _ratio
     return env
 
 
