@@ -144,7 +144,7 @@ def extract(
                             on_done=lambda: progress.advance(task),
                         )
                     finally:
-                        await session.client.aclose()
+                        await session.aclose()
 
                 outcomes = asyncio.run(run())
         except ExtractorError as exc:

@@ -55,7 +55,6 @@ from .errors import (
     ExtractorError,
     LLMError,
     LLMOutputError,
-    LLMStatusError,
     LLMTimeoutError,
     RateLimitedError,
     RecordingMissingError,
@@ -625,8 +624,3 @@ class LLMClient:
 
     async def aclose(self) -> None:
         await self._ahttp.aclose()
-
-
-def status_error_types() -> tuple[type[LLMStatusError], ...]:
-    """The HTTP-status error classes (for documentation and tests)."""
-    return (RateLimitedError, ServerError, RequestRejectedError, AuthenticationError)

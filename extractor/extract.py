@@ -223,6 +223,11 @@ class Extractor:
         if self._cache is not None and hasattr(self._cache, "close"):
             self._cache.close()
 
+    async def aclose(self) -> None:
+        """Close the asyncio HTTP client (call before the event loop that used it ends)."""
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+
     def __enter__(self) -> Extractor:
         return self.start()
 
@@ -427,8 +432,7 @@ async def aextract(
             text, published=published, article_id=article_id, title=title, url=url, prompt=prompt
         )
     finally:
-        if session._client is not None:
-            await session._client.aclose()
+        await session.aclose()
         await asyncio.to_thread(session.close)
 
 
@@ -451,6 +455,6 @@ def extract_many(
             try:
                 return await session.aextract_many(items, concurrency=concurrency, prompt=prompt)
             finally:
-                await session.client.aclose()
+                await session.aclose()
 
         return asyncio.run(run())

@@ -126,7 +126,7 @@ def test_no_recording_holds_a_secret_or_account_header(path: Path) -> None:
 def test_the_secret_scan_catches_each_header_and_keys(header: str) -> None:
     leaked = f"interactions:\n- request:\n    headers:\n      {header.title()}:\n      - value\n"
     assert any(p.search(leaked) for p in SECRET_PATTERNS)
-    assert any(p.search("Authorization: Bearer abcdefghijklmnop") for p in SECRET_PATTERNS)
+    assert any(p.search("Authorization: Bearer " + "x" * 16) for p in SECRET_PATTERNS)
     assert any(p.search("key sk-" + "a" * 20) for p in SECRET_PATTERNS)
     assert not any(
         p.search("headers:\n      content-type:\n      - application/json\n") for p in SECRET_PATTERNS
