@@ -26,7 +26,7 @@ from .extract import Extractor
 from .inputs import Article, load_article, parse_date
 from .local_model import LocalModelServer
 from .prompts import list_prompts, load_prompt
-from .settings import Settings
+from .settings import LOCAL_MODEL_ALIAS, Settings
 
 err = Console(stderr=True)
 
@@ -232,9 +232,14 @@ def model_serve(port: int, host: str) -> None:
     server = LocalModelServer(settings.local_model_path, host=host, port=port)
     try:
         server.start()
-        err.print(f"serving on {server.base_url}  (EXTRACTOR_BASE_URL={server.base_url}); Ctrl-C to stop")
-        assert server._process is not None
-        server._process.wait()
+        err.print(
+            f"serving on {server.base_url}; point extractor at it with\n"
+            f"  EXTRACTOR_BASE_URL={server.base_url} EXTRACTOR_MODEL={LOCAL_MODEL_ALIAS} "
+            "EXTRACTOR_ENDPOINT_KIND=llama-cpp-python\nCtrl-C to stop",
+            markup=False,
+            highlight=False,
+        )
+        server.wait()
     except KeyboardInterrupt:
         pass
     except ExtractorError as exc:

@@ -149,6 +149,12 @@ class LocalModelServer:
             f"see {self.log_path}"
         )
 
+    def wait(self) -> int:
+        """Block until the server process exits; its exit code."""
+        if self._process is None:
+            raise LocalModelError("the local model server has not been started")
+        return self._process.wait()
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
