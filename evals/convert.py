@@ -8,6 +8,7 @@ fatalities are derived with ``extractor.normalize`` exactly as the extractor doe
 from __future__ import annotations
 
 from evals.gold import GoldArticle, GoldEvent
+from extractor.grounding import find_quote
 from extractor.normalize import acled_categories, fatalities, normalize_location
 from schemas.events_v1 import ArticleResult, CasualtyClaim, Diagnostics, Event, EventDate, Provenance, Span
 
@@ -31,10 +32,10 @@ GOLD_PROVENANCE = Provenance(
 
 def locate(quote: str, text: str) -> Span:
     """The exact span of the first occurrence of ``quote`` in ``text``; ValueError when absent."""
-    start = text.find(quote)
-    if start < 0:
+    span = find_quote(quote, text)
+    if span is None or span.alignment != "exact":
         raise ValueError(f"quote not in article: {quote!r}")
-    return Span(quote=quote, start=start, end=start + len(quote), alignment="exact")
+    return span
 
 
 def gold_event_to_event(event: GoldEvent, text: str) -> Event:
