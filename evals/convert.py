@@ -2,14 +2,14 @@
 
 ``gold_to_result(gold, text)`` builds the ``ArticleResult`` a perfect extractor would return:
 quotes are located in the article for their offsets, and countries, ACLED categories and
-fatalities are derived with ``extractor.normalize`` exactly as the extractor does.
+fatalities are derived with ``extractor.derive`` exactly as the extractor does.
 """
 
 from __future__ import annotations
 
 from evals.gold import GoldArticle, GoldEvent
+from extractor.derive import acled_categories, derive_location, fatalities
 from extractor.grounding import find_quote
-from extractor.normalize import acled_categories, fatalities, normalize_location
 from schemas.events_v1 import ArticleResult, CasualtyClaim, Diagnostics, Event, EventDate, Provenance, Span
 
 __all__ = ["GOLD_PROVENANCE", "gold_event_to_event", "gold_to_result", "locate"]
@@ -57,7 +57,7 @@ def gold_event_to_event(event: GoldEvent, text: str) -> Event:
         acled_event_type=acled_type,
         disorder_type=disorder,
         date=EventDate(text=event.date.text, value=event.date.value, precision=event.date.precision),
-        locations=[normalize_location(loc.country, loc.place) for loc in event.locations],
+        locations=[derive_location(loc.country, loc.place) for loc in event.locations],
         actor1=event.actor1,
         actor2=event.actor2,
         casualties=claims,

@@ -88,7 +88,7 @@ class GoldEvent(_Model):
 
     @property
     def fatalities(self) -> int | None:
-        """ACLED's rule, as in ``extractor.normalize``: the lowest reported killed figure."""
+        """ACLED's rule, as in ``extractor.derive``: the lowest reported killed figure."""
         killed = [c.count for c in self.casualties if c.kind == "killed"]
         return min(killed) if killed else None
 

@@ -8,10 +8,15 @@ written: request headers by ``filter_headers``, response headers by ``scrub_resp
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import vcr
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from extractor.errors import ExtractorError, RecordingMissingError
 
 MATCH_ON = ("method", "path", "json_body")
 FILTER_HEADERS = (
@@ -71,3 +76,35 @@ def make_vcr(record_mode: str) -> vcr.VCR:
     instance = vcr.VCR(record_mode=record_mode, **vcr_options())
     instance.register_matcher("json_body", json_body_matcher)
     return instance
+
+
+@contextlib.contextmanager
+def missing_recording() -> Iterator[None]:
+    """Turn "no recorded answer for this request" into ``RecordingMissingError``.
+
+    vcrpy refuses an unrecorded request inside the HTTP client; the library reports that as an
+    unreachable endpoint (it knows nothing of recordings). Inside this block, an
+    ``ExtractorError`` caused by vcrpy's refusal becomes ``RecordingMissingError``, which says
+    how to re-record.
+    """
+    try:
+        yield
+    except ExtractorError as exc:
+        refusal = next(
+            (e for e in _chain(exc) if isinstance(e, CannotOverwriteExistingCassetteException)), None
+        )
+        if refusal is None:
+            raise
+        raise RecordingMissingError(
+            f"no recorded response matches this request ({refusal}). The prompt, schema, model or "
+            "article changed since recording: re-record with 'make record' (needs the local model)"
+        ) from exc
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__

@@ -20,13 +20,13 @@ from typing import Any
 from rich.console import Console
 
 from extractor.errors import ExtractorError, RecordingMissingError
-from extractor.extract import Extractor
 from extractor.inputs import Article, load_article
+from extractor.pipeline import Extractor
 from extractor.prompts import load_prompt
 from extractor.settings import Settings
 
 from .gold import ARTICLES_DIR, GoldArticle, load_all_gold
-from .recording import REPLAY_BASE_URL, make_vcr
+from .recording import REPLAY_BASE_URL, make_vcr, missing_recording
 from .report import Report, build_report, print_headline, write_report
 
 __all__ = ["RECORDINGS_DIR", "EvalRunError", "load_eval_articles", "recorded_settings", "run_eval"]
@@ -96,7 +96,7 @@ def run_eval(
                 if mode == "record" and cassette.exists():
                     cassette.unlink()
                 recorder = make_vcr("none" if mode == "replay" else "all")
-                with recorder.use_cassette(str(cassette)):
+                with recorder.use_cassette(str(cassette)), missing_recording():
                     results[article.article_id] = session.extract_article(article, prompt=spec.name)
             except RecordingMissingError as exc:
                 raise EvalRunError(f"{article.article_id}: {exc}") from exc

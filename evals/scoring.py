@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from scipy.optimize import linear_sum_assignment
 
 from evals.gold import GoldArticle, GoldCasualty, GoldEvent
+from extractor.derive import acled_categories, resolve_country
 from extractor.grounding import fold as fold_quote
-from extractor.normalize import acled_categories, country_key
 from schemas.events_v1 import CasualtyClaim, Event, Location, Span
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "Ratio",
     "Slot",
     "Tally",
+    "country_key",
     "date_agrees",
     "date_contains",
     "date_interval",
@@ -276,6 +277,13 @@ def _date_score(pred: str | None, gold: str | None) -> float:
 
 
 # --------------------------------------------------------------------------- slot values
+
+
+def country_key(name: str | None) -> str | None:
+    """A key for comparing country strings: alpha-3 when recognised, else the casefolded name."""
+    if name is None or not name.strip():
+        return None
+    return resolve_country(name)[1] or name.strip().casefold()
 
 
 def _pred_country_key(loc: Location) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from schemas.events_v1 import SCHEMA_VERSION, ArticleResult, Event
 
+from .api import aextract, extract, extract_many
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -28,11 +29,11 @@ from .errors import (
     ServerError,
     TruncatedOutputError,
 )
-from .extract import Extractor, aextract, extract, extract_many
-from .extract import package_version as _package_version
 from .inputs import Article, load_article
+from .pipeline import Extractor
 from .prompts import PromptSpec, list_prompts, load_prompt
 from .settings import Settings
+from .version import package_version as _package_version
 
 __version__ = _package_version()
 

@@ -3,6 +3,9 @@
 Exit codes: 0 all inputs succeeded; 1 some inputs (or the eval gate) failed, each named with
 its reason on stderr; 2 usage error. ``ExtractorError`` becomes a one-line message, never a
 traceback.
+
+Other packages add commands through the ``extractor.cli`` entry-point group (``evals`` adds
+``eval`` this way); the library itself never imports them.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,9 +26,9 @@ from rich.table import Table
 from schemas.events_v1 import ArticleResult
 
 from .errors import ExtractorError
-from .extract import Extractor
 from .inputs import Article, load_article, parse_date
-from .local_model import LocalModelServer
+from .llm import LocalModelServer
+from .pipeline import Extractor
 from .prompts import list_prompts, load_prompt
 from .settings import LOCAL_MODEL_ALIAS, Settings
 
@@ -76,7 +80,54 @@ def _summary_table(results: list[ArticleResult]) -> Table:
     return table
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _unavailable(name: str, error: Exception) -> click.Command:
+    """A stand-in for a plug-in command whose dependencies are not installed."""
+
+    @click.command(
+        name,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        add_help_option=False,
+    )
+    def stand_in() -> None:
+        err.print(
+            f"error: 'extractor {name}' is not available ({error}); install the extra that provides it, "
+            f"e.g. pip install 'extractor[{name}s]'",
+            markup=False,
+            highlight=False,
+        )
+        sys.exit(2)
+
+    stand_in.short_help = f"(not installed: {error})"
+    return stand_in
+
+
+class _PluginGroup(click.Group):
+    """A group that also offers the commands registered under the ``extractor.cli`` entry points.
+
+    A plug-in is imported only when its command is used (or listed by ``--help``).
+    """
+
+    def _points(self) -> dict[str, Any]:
+        return {p.name: p for p in entry_points(group="extractor.cli") if p.name not in self.commands}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._points()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        point = self._points().get(cmd_name)
+        if point is None:
+            return None
+        try:
+            loaded = point.load()
+        except ImportError as exc:
+            return _unavailable(cmd_name, exc)
+        return loaded if isinstance(loaded, click.Command) else None
+
+
+@click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="-v: one line per LLM request; -vv: debug.")
 @click.version_option(package_name="extractor")
 def main(verbose: int) -> None:
@@ -247,63 +298,3 @@ def model_serve(port: int, host: str) -> None:
         sys.exit(1)
     finally:
         server.stop()
-
-
-@main.group("eval", invoke_without_command=True)
-@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v3).")
-@click.option("--model", help="Model name (live mode).")
-@click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
-@click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
-@click.option(
-    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/eval"), show_default=True
-)
-@click.pass_context
-def eval_(
-    ctx: click.Context, prompt: str | None, model: str | None, base_url: str | None, mode: str, out: Path
-) -> None:
-    """Extract the eval articles and score them against the gold (writes report.json/.md/.html)."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from evals.runner import EvalRunError, run_eval  # noqa: PLC0415 - the CLI is the only bridge to evals
-
-    settings = _settings(model=model, base_url=base_url)
-    try:
-        report = run_eval(
-            mode=mode, prompt=prompt or settings.prompt, settings=settings, out_dir=out, console=Console()
-        )
-    except (ExtractorError, EvalRunError) as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        sys.exit(1)
-    if report.errors:
-        sys.exit(1)
-
-
-@eval_.command("compare")
-@click.argument("base", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.argument("new", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--metric", default="event_f1", show_default=True, help="Headline figure the gate watches.")
-@click.option(
-    "--tolerance",
-    default=0.02,
-    show_default=True,
-    type=float,
-    help="Largest allowed drop of --metric (absolute).",
-)
-def eval_compare(base: Path, new: Path, metric: str, tolerance: float) -> None:
-    """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE."""
-    from evals.compare import ReportFormatError, compare_reports, gate, load_report, render_comparison  # noqa: PLC0415
-
-    try:
-        comparison = compare_reports(load_report(base), load_report(new))
-    except ReportFormatError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        sys.exit(2)
-    click.echo(render_comparison(comparison))
-    try:
-        ok = gate(comparison, metric, tolerance)
-    except (KeyError, ValueError) as exc:
-        raise click.BadParameter(str(exc), param_hint="--metric") from None
-    if not ok:
-        err.print(f"gate failed: {metric} dropped by more than {tolerance}")
-        sys.exit(1)
-    err.print(f"gate passed: {metric} within {tolerance} of the baseline")

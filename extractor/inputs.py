@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import yaml
 
 from .errors import InputError
 
-__all__ = ["Article", "check_text", "decode_article", "load_article", "parse_date"]
+__all__ = ["Article", "check_text", "decode_article", "load_article", "make_article", "parse_date"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,4 +127,23 @@ def load_article(path: Path, *, max_chars: int, published: dt.date | None = None
         published=published or parse_date(meta.get("published"), where=f"{where}: published"),
         title=meta.get("title") or None,
         url=meta.get("url") or None,
+    )
+
+
+def make_article(
+    text: str,
+    published: dt.date | str | None = None,
+    article_id: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """An ``Article`` from API arguments; the id defaults to a hash of the text."""
+    if not isinstance(text, str):
+        raise TypeError("text must be a str (decode bytes with extractor.inputs.decode_article)")
+    return Article(
+        text=text,
+        article_id=article_id or "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        published=parse_date(published),
+        title=title,
+        url=url,
     )

@@ -54,11 +54,18 @@ class PromptSpec(BaseModel):
     system: str
     user: str
     examples: tuple[FewShotExample, ...] = ()
+    strategy: str | None = Field(
+        default=None,
+        description=(
+            "The extraction strategy this prompt is written for (``extractor.strategies``): "
+            "'quotes', 'sentences', ... When absent, ``evidence_mode`` decides (released files)."
+        ),
+    )
     evidence_mode: Literal["quote", "sentences"] = Field(
         default="quote",
         description=(
-            "'quote': the LLM copies evidence quotes; 'sentences': it chooses them from the article's "
-            "sentences, listed in the response schema (see grounding.sentence_choice_model)."
+            "How released prompts named their strategy before ``strategy`` existed: 'quote' means "
+            "the 'quotes' strategy, 'sentences' the 'sentences' strategy."
         ),
     )
 
@@ -67,12 +74,21 @@ class PromptSpec(BaseModel):
         return f"{self.id}.v{self.version}"
 
     @property
+    def strategy_name(self) -> str:
+        """The strategy this prompt names (``strategy``, else the one ``evidence_mode`` implies)."""
+        if self.strategy is not None:
+            return self.strategy
+        return "sentences" if self.evidence_mode == "sentences" else "quotes"
+
+    @property
     def sha256(self) -> str:
         """Hash of the templates and examples: identifies this version's content."""
         # Fields added after a release are hashed only when set, so released hashes never move.
         dumped = self.model_dump(mode="json", exclude={"description"})
         if dumped["evidence_mode"] == "quote":
             del dumped["evidence_mode"]
+        if dumped["strategy"] is None:
+            del dumped["strategy"]
         payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

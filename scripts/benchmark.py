@@ -24,8 +24,8 @@ from rich.table import Table
 from evals.gold import load_all_gold
 from evals.recording import make_vcr
 from evals.runner import RECORDINGS_DIR, load_eval_articles, recorded_settings
-from extractor.extract import Extractor
 from extractor.inputs import Article
+from extractor.pipeline import Extractor
 from extractor.settings import Settings
 
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from evals.recording import REPLAY_BASE_URL, json_body_matcher, vcr_options
-from extractor.client import LLMClient
-from extractor.extract import Extractor
+from extractor.llm import LLMClient
+from extractor.pipeline import Extractor
 from extractor.settings import Settings
 from tests.fakes import Recorder
 
@@ -37,7 +37,7 @@ def llm_base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if mode in (None, "none"):
         yield REPLAY_BASE_URL
         return
-    from extractor.local_model import LocalModelServer
+    from extractor.llm import LocalModelServer
 
     with LocalModelServer() as server:
         yield server.base_url

@@ -205,9 +205,9 @@ def test_api_key_never_appears_in_error_messages(fake_endpoint) -> None:
 
 def test_exactly_one_info_log_line_per_outgoing_request(fake_endpoint, caplog) -> None:
     endpoint = fake_endpoint([httpx.Response(503), ok(ungrounded_answer()), ok(grounded_answer())])
-    with caplog.at_level("INFO", logger="extractor.client"):
+    with caplog.at_level("INFO", logger="extractor.llm"):
         run(endpoint)
-    lines = [r for r in caplog.records if r.name == "extractor.client" and r.levelname == "INFO"]
+    lines = [r for r in caplog.records if r.name == "extractor.llm" and r.levelname == "INFO"]
     assert endpoint.request_count == 3
     assert len(lines) == 3
     assert all(r.getMessage() == "LLM request POST http://llm.test/v1/chat/completions" for r in lines)

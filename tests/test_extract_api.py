@@ -14,9 +14,10 @@ import pytest
 import extractor
 from extractor import ArticleResult, InputError, PromptError
 from extractor.errors import ConfigurationError, RequestRejectedError
-from extractor.extract import Extractor, package_version
 from extractor.inputs import Article
+from extractor.pipeline import Extractor
 from extractor.prompts import load_prompt
+from extractor.version import package_version
 from schemas.events_v1 import SCHEMA_VERSION
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok

@@ -109,7 +109,7 @@ def test_gold_date_values_match_their_precision() -> None:
 
 @pytest.mark.parametrize("case", _dated_events())
 def test_gold_dates_agree_with_resolve_date(case: _DatedEvent) -> None:
-    from extractor.normalize import resolve_date
+    from extractor.derive import resolve_date
 
     resolved = resolve_date(case.text, case.anchor)
     assert (resolved.value, resolved.precision) == (case.value, case.precision), case

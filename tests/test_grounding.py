@@ -16,12 +16,16 @@ from extractor.grounding import (
     GroundedDraft,
     count_in_quote,
     draft_problems,
-    event_problems,
     find_quote,
     fold,
+    ground_event,
 )
 from schemas.events_v1 import EventDraft, ExtractionDraft
 from tests.fakes import ARTICLE, grounded_answer, ungrounded_answer
+
+
+def event_problems(event: EventDraft, text: str, where: str) -> list[str]:
+    return [problem.located(where) for problem in ground_event(event, text).problems]
 
 
 def _event(**changes: Any) -> EventDraft:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from evals.recording import FILTER_HEADERS, SCRUBBED_RESPONSE_HEADERS
+from evals.recording import FILTER_HEADERS, SCRUBBED_RESPONSE_HEADERS, missing_recording
 from extractor.errors import RecordingMissingError
-from extractor.extract import Extractor
 from extractor.grounding import fold
 from extractor.inputs import load_article
+from extractor.pipeline import Extractor
 from extractor.prompts import load_prompt
 from extractor.settings import Settings
 
@@ -91,7 +91,11 @@ def test_a_changed_request_fails_replay_loudly(recorded_settings: Settings, chan
         settings = settings.replace(model="another-model")
     else:
         article = _article("001_1efd9bbacad779dd.txt")
-    with Extractor(settings) as session, pytest.raises(RecordingMissingError, match="re-record"):
+    with (
+        Extractor(settings) as session,
+        pytest.raises(RecordingMissingError, match="re-record"),
+        missing_recording(),
+    ):
         session.extract_article(article, prompt=prompt)
 
 

@@ -15,6 +15,7 @@ from evals.scoring import (
     SLOTS,
     Counts,
     Ratio,
+    country_key,
     date_agrees,
     date_interval,
     match_events,
@@ -459,3 +460,15 @@ def test_real_gold_scored_against_itself_is_perfect() -> None:
     for article in corpus.articles:
         assert article.figures == dict.fromkeys(ALL_FIGURES, 1.0), article.article_id
     assert corpus.figures == dict.fromkeys(ALL_FIGURES, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("U.S.", "USA"), ("United States", "USA"), ("Syria", "SYR"), ("  Atlantis ", "atlantis"), (None, None)],
+)
+def test_country_key_is_alpha3_or_casefolded_name(name: str | None, expected: str | None) -> None:
+    assert country_key(name) == expected
+
+
+def test_country_key_makes_different_spellings_equal() -> None:
+    assert country_key("the U.S.") == country_key("United States of America")

@@ -9,15 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from extractor.grounding import (
-    MIN_EVIDENCE_CHARS,
-    GroundedDraft,
-    find_quote,
-    grammar_safe,
-    sentence_choice_model,
-    sentences,
-)
+from extractor.grounding import MIN_EVIDENCE_CHARS, GroundedDraft, find_quote
 from extractor.prompts import load_prompt
+from extractor.strategies.sentences import grammar_safe, sentence_choice_model, sentences
 from tests.fakes import ARTICLE, PUBLISHED, ok
 
 FIRST = "Rebels attacked an army post near Kidal on Monday, killing three soldiers, the army said."

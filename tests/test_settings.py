@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from extractor.client import LLMClient
 from extractor.errors import ConfigurationError
+from extractor.llm import LLMClient
 from extractor.settings import DEFAULT_OPENAI_MODEL, LOCAL_MODEL_ALIAS, Settings
 
 OPENAI_URL = "https://api.openai.com/v1"

@@ -24,8 +24,8 @@ from types import TracebackType
 
 import httpx
 
-from .errors import LocalModelError
-from .settings import LOCAL_MODEL_ALIAS
+from ..errors import LocalModelError
+from ..settings import LOCAL_MODEL_ALIAS
 
 __all__ = ["LocalModelServer", "default_model_path"]
 

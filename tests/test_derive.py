@@ -1,4 +1,4 @@
-"""Tests for extractor.normalize: dates, ACLED categories, fatalities and countries."""
+"""Tests for extractor.derive: dates, ACLED categories, fatalities and countries."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.normalize import (
+from extractor.derive import (
     ACLED_CATEGORIES,
     acled_categories,
-    country_key,
+    derive_location,
     fatalities,
-    normalize_country,
-    normalize_location,
+    resolve_country,
     resolve_date,
 )
 from schemas.events_v1 import (
@@ -468,43 +467,31 @@ def test_fatalities_property_equals_min_of_killed_and_ignores_injured(pairs: lis
         ("Yemen", ("Yemen", "YEM")),
     ],
 )
-def test_normalize_country_recognises_common_forms(name: str, expected: tuple[str, str]) -> None:
-    assert normalize_country(name) == expected
+def test_resolve_country_recognises_common_forms(name: str, expected: tuple[str, str]) -> None:
+    assert resolve_country(name) == expected
 
 
 @pytest.mark.parametrize("name", [None, "", "   ", "Atlantis", "Middle East", "the", "Korea"])
-def test_normalize_country_returns_none_for_unknown(name: str | None) -> None:
-    assert normalize_country(name) == (None, None)
+def test_resolve_country_returns_none_for_unknown(name: str | None) -> None:
+    assert resolve_country(name) == (None, None)
 
 
 @pytest.mark.parametrize("name", ["Texas", "Kosovo"])
-def test_normalize_country_does_not_take_a_subdivision_for_its_country(name: str) -> None:
-    assert normalize_country(name) == (None, None)
+def test_resolve_country_does_not_take_a_subdivision_for_its_country(name: str) -> None:
+    assert resolve_country(name) == (None, None)
 
 
-def test_normalize_country_accepts_a_unique_partial_country_name() -> None:
-    assert normalize_country("Syrian") == ("Syrian Arab Republic", "SYR")
+def test_resolve_country_accepts_a_unique_partial_country_name() -> None:
+    assert resolve_country("Syrian") == ("Syrian Arab Republic", "SYR")
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [("U.S.", "USA"), ("United States", "USA"), ("Syria", "SYR"), ("  Atlantis ", "atlantis"), (None, None)],
-)
-def test_country_key_is_alpha3_or_casefolded_name(name: str | None, expected: str | None) -> None:
-    assert country_key(name) == expected
-
-
-def test_country_key_makes_different_spellings_equal() -> None:
-    assert country_key("the U.S.") == country_key("United States of America")
-
-
-def test_normalize_location_fills_country_name_and_code() -> None:
-    assert normalize_location("Syria", "Idlib") == Location(
+def test_derive_location_fills_country_name_and_code() -> None:
+    assert derive_location("Syria", "Idlib") == Location(
         country="Syria", country_name="Syrian Arab Republic", country_code="SYR", place="Idlib"
     )
 
 
-def test_normalize_location_keeps_unknown_country_and_blank_place_as_none() -> None:
-    assert normalize_location("Atlantis", "  ") == Location(
+def test_derive_location_keeps_unknown_country_and_blank_place_as_none() -> None:
+    assert derive_location("Atlantis", "  ") == Location(
         country="Atlantis", country_name=None, country_code=None, place=None
     )

@@ -1,0 +1,254 @@
+"""The LLM client: the only module that calls ``openai`` and ``instructor``.
+
+Layers, from the wire up (each bounded on its own):
+
+1. ``RetryTransport`` / ``AsyncRetryTransport`` (``transport.py``, tenacity): retry *transport*
+   failures only — 429, 5xx, timeouts, connection errors — ``http_retries`` times. The openai
+   SDK's own retries are off (``max_retries=0``).
+2. instructor: re-asks with the validation errors when the answer does not validate (bad JSON,
+   wrong shape, quotes not in the article), ``reasks`` times. It does not retry API errors.
+3. An on-disk response cache (``cache.py``), keyed on the whole rendered request.
+
+Mode per endpoint kind: ``openai`` -> TOOLS; ``openai-compatible`` -> JSON_SCHEMA
+(``response_format`` type ``json_schema``); ``llama-cpp-python`` -> JSON with the schema also
+sent as ``response_format={"type": "json_object", "schema": ...}``, which llama-cpp-python turns
+into a grammar (its server does not accept the ``json_schema`` type).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+import httpx
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+
+from ..errors import LLMError, LLMOutputError
+from ..settings import EndpointKind, Settings
+from .cache import CACHE_VERSION, ResponseCache, request_key
+from .completion import Completion, content_of, usage_of
+from .failures import map_api_error
+from .stats import CallStats, current_stats, on_parse_error
+from .transport import AsyncRetryTransport, RetryTransport
+
+__all__ = ["LLMClient"]
+
+#: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
+_CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
+
+
+def _mode_for(kind: EndpointKind) -> instructor.Mode:
+    if kind == "openai":
+        return instructor.Mode.TOOLS
+    if kind == "openai-compatible":
+        return instructor.Mode.JSON_SCHEMA
+    return instructor.Mode.JSON
+
+
+class LLMClient:
+    """Structured calls against one endpoint. Build with ``LLMClient(settings, base_url=...)``.
+
+    ``transport`` / ``async_transport`` replace the HTTP transport (tests use
+    ``httpx.MockTransport``); the retry layer wraps whichever is used.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Any] = asyncio.sleep,
+        cache: Any | None = None,
+    ) -> None:
+        self.settings = settings
+        url = base_url or settings.base_url
+        if url is None:
+            raise LLMError("no endpoint: start the local model or set EXTRACTOR_BASE_URL")
+        self.base_url = url
+        self.kind: EndpointKind = settings.resolved_endpoint_kind
+        self.model = settings.resolved_model
+        self.mode = _mode_for(self.kind)
+        key = settings.require_api_key()
+        timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        self._http = httpx.Client(
+            transport=RetryTransport(
+                transport or httpx.HTTPTransport(),
+                retries=settings.http_retries,
+                initial_s=settings.backoff_initial_s,
+                max_s=settings.backoff_max_s,
+                sleep=sleep,
+            ),
+            timeout=timeout,
+        )
+        self._ahttp = httpx.AsyncClient(
+            transport=AsyncRetryTransport(
+                async_transport or httpx.AsyncHTTPTransport(),
+                retries=settings.http_retries,
+                initial_s=settings.backoff_initial_s,
+                max_s=settings.backoff_max_s,
+                sleep=async_sleep,
+            ),
+            timeout=timeout,
+        )
+        # openai>=3 is typed for httpx2 clients but accepts legacy httpx clients, which keep our
+        # retry transport (and vcrpy's httpx patching) in the path.
+        raw = openai.OpenAI(base_url=url, api_key=key, max_retries=0, http_client=cast(Any, self._http))
+        araw = openai.AsyncOpenAI(
+            base_url=url, api_key=key, max_retries=0, http_client=cast(Any, self._ahttp)
+        )
+        self._client = instructor.from_openai(raw, mode=self.mode)
+        self._aclient = instructor.from_openai(araw, mode=self.mode)
+        self._client.on("parse:error", on_parse_error)
+        self._aclient.on("parse:error", on_parse_error)
+        self._cache = None if cache is None else ResponseCache(cache)
+        self.reasks = settings.reasks
+
+    # -------------------------------------------------------------- request building
+    def _params(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_tokens,
+        }
+        if self.settings.seed is not None and self.kind != "openai":
+            params["seed"] = self.settings.seed
+        if self.kind == "llama-cpp-python":
+            params["extra_body"] = {
+                "response_format": {"type": "json_object", "schema": response_model.model_json_schema()}
+            }
+        return params
+
+    def _key(self, params: Mapping[str, Any], response_model: type[BaseModel]) -> str:
+        return request_key(
+            {
+                "cache_version": CACHE_VERSION,
+                "endpoint_kind": self.kind,
+                "mode": self.mode.value,
+                "reasks": self.reasks,
+                "schema": response_model.model_json_schema(),
+                **{k: v for k, v in params.items() if k != "extra_body"},
+            }
+        )
+
+    # -------------------------------------------------------------- outcome handling
+    def _from_cache(self, key: str) -> Completion | None:
+        return None if self._cache is None else self._cache.get(key)
+
+    def _store(self, completion: Completion) -> None:
+        if self._cache is not None:
+            self._cache.put(completion)
+
+    def _success(self, parsed: BaseModel, raw: Any, stats: CallStats, started: float, key: str) -> Completion:
+        completion = Completion(
+            content=content_of(raw),
+            validated=parsed,
+            attempts=max(stats.answers, 1),
+            requests=stats.requests,
+            usage=usage_of(getattr(parsed, "_total_usage", None) or getattr(raw, "usage", None)),
+            validation_errors=tuple(stats.parse_errors),
+            duration_s=time.perf_counter() - started,
+            cache_hit=False,
+            request_sha256=key,
+        )
+        self._store(completion)
+        return completion
+
+    def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:
+        if (
+            isinstance(exc, InstructorRetryException)
+            and exc.failed_attempts
+            and exc.last_completion is not None
+        ):
+            if isinstance(exc.__cause__, IncompleteOutputException):
+                raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
+            errors = tuple(" ".join(str(a.exception).split())[:1000] for a in exc.failed_attempts)
+            completion = Completion(
+                content=content_of(exc.last_completion),
+                validated=None,
+                attempts=max(stats.answers, 1),
+                requests=stats.requests,
+                usage=usage_of(exc.total_usage),
+                validation_errors=errors,
+                duration_s=time.perf_counter() - started,
+                cache_hit=False,
+                request_sha256=key,
+            )
+            if not completion.content.strip():
+                raise LLMOutputError(
+                    f"the LLM returned empty answers after {stats.answers} attempt(s)",
+                    attempts=stats.requests,
+                ) from exc
+            self._store(completion)
+            return completion
+        raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
+
+    # -------------------------------------------------------------- calls
+    def _begin(
+        self, messages: list[dict[str, str]], response_model: type[BaseModel], use_cache: bool
+    ) -> tuple[dict[str, Any], str, Completion | None]:
+        params = self._params(messages, response_model)
+        key = self._key(params, response_model)
+        return params, key, (self._from_cache(key) if use_cache else None)
+
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any],
+        *,
+        use_cache: bool = True,
+    ) -> Completion:
+        """One structured call: validated answer, or the last answer with its validation errors."""
+        params, key, cached = self._begin(messages, response_model, use_cache)
+        if cached is not None:
+            return cached
+        stats, started = CallStats(), time.perf_counter()
+        token = current_stats.set(stats)
+        try:
+            parsed, raw = self._client.chat.completions.create_with_completion(
+                response_model=response_model, max_retries=self.reasks, context=context, **params
+            )
+        except _CALL_ERRORS as exc:
+            return self._failure(exc, stats, started, key)
+        finally:
+            current_stats.reset(token)
+        return self._success(parsed, raw, stats, started, key)
+
+    async def acomplete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        context: dict[str, Any],
+        *,
+        use_cache: bool = True,
+    ) -> Completion:
+        """The asyncio twin of ``complete``."""
+        params, key, cached = self._begin(messages, response_model, use_cache)
+        if cached is not None:
+            return cached
+        stats, started = CallStats(), time.perf_counter()
+        token = current_stats.set(stats)
+        try:
+            parsed, raw = await self._aclient.chat.completions.create_with_completion(
+                response_model=response_model, max_retries=self.reasks, context=context, **params
+            )
+        except _CALL_ERRORS as exc:
+            return self._failure(exc, stats, started, key)
+        finally:
+            current_stats.reset(token)
+        return self._success(parsed, raw, stats, started, key)
+
+    def close(self) -> None:
+        self._http.close()
+
+    async def aclose(self) -> None:
+        await self._ahttp.aclose()

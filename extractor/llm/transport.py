@@ -1,0 +1,174 @@
+"""HTTP transports that retry transient failures (tenacity): 429, 5xx, timeouts, connection errors.
+
+Never 400/401/403/404/422: those are the request's fault. ``Retry-After`` (or
+``retry-after-ms``) is respected, capped at the backoff maximum. Exactly one INFO log line is
+written per outgoing request, on the ``extractor.llm`` logger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from ..redact import redact_url
+from .stats import count_request
+
+__all__ = ["RETRY_STATUSES", "AsyncRetryTransport", "RetryTransport"]
+
+logger = logging.getLogger("extractor.llm")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_TRANSIENT_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+def _retry_after_s(response: httpx.Response) -> float | None:
+    millis = response.headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class _Backoff:
+    """Exponential backoff that defers to the server's Retry-After (capped at ``maximum``)."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self.maximum = maximum
+        self._exponential = wait_exponential(multiplier=initial, max=maximum)
+
+    def __call__(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            result = outcome.result()
+            if isinstance(result, httpx.Response):
+                after = _retry_after_s(result)
+                if after is not None:
+                    return min(after, self.maximum)
+        return float(self._exponential(state))
+
+
+def _is_retryable(response: object) -> bool:
+    return isinstance(response, httpx.Response) and response.status_code in RETRY_STATUSES
+
+
+def _last_result(state: RetryCallState) -> Any:
+    assert state.outcome is not None
+    return state.outcome.result()  # the last response (or exception) goes up to the SDK
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wrap a transport; retry transient failures with tenacity. ``sleep`` is injectable for tests."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        retries: int,
+        initial_s: float = 0.5,
+        max_s: float = 20.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.inner = inner
+        self.retries = retries
+        self._backoff = _Backoff(initial_s, max_s)
+        self._sleep = sleep
+
+    def _send_once(self, request: httpx.Request) -> httpx.Response:
+        logger.info("LLM request %s %s", request.method, redact_url(str(request.url)))
+        try:
+            response = self.inner.handle_request(request)
+        except BaseException:
+            count_request(None)
+            raise
+        count_request(response)
+        if _is_retryable(response):
+            response.read()
+            response.close()
+        return response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=self._backoff,
+            retry=retry_if_exception_type(_TRANSIENT_EXCEPTIONS) | retry_if_result(_is_retryable),
+            retry_error_callback=_last_result,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        response: httpx.Response = retrying(self._send_once, request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The asyncio twin of ``RetryTransport``."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        retries: int,
+        initial_s: float = 0.5,
+        max_s: float = 20.0,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.inner = inner
+        self.retries = retries
+        self._backoff = _Backoff(initial_s, max_s)
+        self._sleep = sleep
+
+    async def _send_once(self, request: httpx.Request) -> httpx.Response:
+        logger.info("LLM request %s %s", request.method, redact_url(str(request.url)))
+        try:
+            response = await self.inner.handle_async_request(request)
+        except BaseException:
+            count_request(None)
+            raise
+        count_request(response)
+        if _is_retryable(response):
+            await response.aread()
+            await response.aclose()
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=self._backoff,
+            retry=retry_if_exception_type(_TRANSIENT_EXCEPTIONS) | retry_if_result(_is_retryable),
+            retry_error_callback=_last_result,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        response: httpx.Response = await retrying(self._send_once, request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

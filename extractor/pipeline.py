@@ -1,0 +1,249 @@
+"""The pipeline, top to bottom, for one article::
+
+    article text + metadata                       extractor.inputs      (checked before any LLM call)
+      -> the prompt's strategy builds the request  extractor.strategies  (quotes | sentences)
+      -> one structured LLM call                   extractor.llm         (transport retries, re-asks, cache)
+      -> the strategy reads drafts from the answer extractor.strategies
+      -> ground: every quote found in the article  extractor.grounding   (one rule set: re-ask = keep/drop)
+      -> derive: date, ACLED types, fatalities     extractor.derive
+      -> ArticleResult {events, diagnostics, provenance}
+
+``Extractor`` holds one client (and, with no endpoint configured, the embedded local model
+server) across calls; ``extractor.api`` has the module-level ``extract`` / ``aextract`` /
+``extract_many``.
+
+What the LLM returns is never trusted as grounded: an event none of whose evidence quotes can be
+found is dropped and listed in ``diagnostics.dropped``; a casualty claim whose quote cannot be
+found, or does not contain its figure, is dropped and counted in ``diagnostics.claims_dropped``;
+a date expression not found in the article is discarded (with a warning) rather than resolved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any
+
+from schemas.events_v1 import SCHEMA_VERSION, ArticleResult, Diagnostics, Event, Provenance
+
+from .derive import derive_event
+from .errors import ConfigurationError, ExtractorError, PromptError
+from .grounding import ground_event, record_problems
+from .inputs import Article, check_text, make_article
+from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
+from .prompts import PromptSpec, load_prompt
+from .settings import Settings
+from .strategies import LLMRequest, Strategy, strategy_for
+from .version import package_version
+
+__all__ = ["Extractor", "build_events"]
+
+
+def build_events(
+    strategy: Strategy, completion: Completion, text: str, published: dt.date | None
+) -> tuple[list[Event], Diagnostics]:
+    """Drafts from one answer -> grounded, derived events, and the diagnostics of what was dropped."""
+    diagnostics = Diagnostics(validation_errors=list(completion.validation_errors))
+    drafts = strategy.drafts(completion.validated, completion.content, diagnostics)
+    diagnostics.events_returned = len(drafts) + len(diagnostics.dropped)
+    events = []
+    for draft in drafts:
+        grounded = ground_event(draft, text)
+        record_problems(grounded, diagnostics)
+        if grounded.kept:
+            events.append(
+                derive_event(
+                    draft,
+                    evidence=grounded.evidence,
+                    claims=grounded.claims,
+                    date_text=grounded.date_text,
+                    published=published,
+                )
+            )
+    diagnostics.events_kept = len(events)
+    return events, diagnostics
+
+
+class Extractor:
+    """A reusable extraction session: one client, and the local model server when needed.
+
+    >>> with Extractor(Settings.from_env()) as ex:          # doctest: +SKIP
+    ...     result = ex.extract(text, published=date(2019, 12, 29))
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, client: LLMClient | None = None, cache: Any | None = None
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self._client = client
+        self._server: LocalModelServer | None = None
+        self._cache = cache
+        self._owns_client = client is None
+
+    # -------------------------------------------------------------- lifecycle
+    def start(self) -> Extractor:
+        if self._client is not None:
+            return self
+        base_url = self.settings.base_url
+        if base_url is None:
+            self._server = LocalModelServer(self.settings.local_model_path).start()
+            base_url = self._server.base_url
+        cache = self._cache
+        if cache is None and self.settings.use_cache:
+            cache = open_disk_cache(self.settings.cache_dir)
+            self._cache = cache
+        self._client = LLMClient(self.settings, base_url=base_url, cache=cache)
+        return self
+
+    def close(self) -> None:
+        if self._client is not None and self._owns_client:
+            self._client.close()
+            self._client = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._cache is not None and hasattr(self._cache, "close"):
+            self._cache.close()
+
+    async def aclose(self) -> None:
+        """Close the asyncio HTTP client (call before the event loop that used it ends)."""
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+
+    def __enter__(self) -> Extractor:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def client(self) -> LLMClient:
+        if self._client is None:
+            self.start()
+        assert self._client is not None
+        return self._client
+
+    # -------------------------------------------------------------- pipeline
+    def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, LLMRequest]:
+        check_text(article.text, max_chars=self.settings.max_article_chars, where=article.article_id)
+        spec = load_prompt(prompt or self.settings.prompt)
+        if spec.schema_version != SCHEMA_VERSION:
+            raise PromptError(
+                f"prompt {spec.name} targets schema {spec.schema_version}, "
+                f"this library produces {SCHEMA_VERSION}"
+            )
+        strategy = strategy_for(spec)
+        return spec, strategy, strategy.request(spec, article)
+
+    def _finish(
+        self, article: Article, spec: PromptSpec, strategy: Strategy, completion: Completion, started: float
+    ) -> ArticleResult:
+        events, diagnostics = build_events(strategy, completion, article.text, article.published)
+        client = self.client
+        return ArticleResult(
+            article_id=article.article_id,
+            published=article.published,
+            title=article.title,
+            url=article.url,
+            events=events,
+            diagnostics=diagnostics,
+            provenance=Provenance(
+                prompt_id=spec.id,
+                prompt_version=spec.version,
+                prompt_sha256=spec.sha256,
+                request_sha256=completion.request_sha256,
+                schema_version=SCHEMA_VERSION,
+                model=client.model,
+                endpoint_kind=client.kind,
+                temperature=self.settings.temperature,
+                attempts=completion.attempts,
+                usage=completion.usage,
+                duration_s=round(time.perf_counter() - started, 4),
+                llm_duration_s=round(completion.duration_s, 4),
+                cache_hit=completion.cache_hit,
+                package_version=package_version(),
+            ),
+        )
+
+    def extract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
+        """Extract from one checked ``Article`` (see ``extractor.inputs``)."""
+        started = time.perf_counter()
+        spec, strategy, request = self._prepare(article, prompt)
+        completion = self.client.complete(
+            request.messages,
+            request.response_model,
+            dict(request.context),
+            use_cache=self.settings.use_cache,
+        )
+        return self._finish(article, spec, strategy, completion, started)
+
+    async def aextract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
+        """The asyncio twin of ``extract_article``."""
+        started = time.perf_counter()
+        spec, strategy, request = self._prepare(article, prompt)
+        completion = await self.client.acomplete(
+            request.messages,
+            request.response_model,
+            dict(request.context),
+            use_cache=self.settings.use_cache,
+        )
+        return self._finish(article, spec, strategy, completion, started)
+
+    def extract(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        article_id: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        prompt: str | None = None,
+    ) -> ArticleResult:
+        return self.extract_article(make_article(text, published, article_id, title, url), prompt=prompt)
+
+    async def aextract(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        article_id: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        prompt: str | None = None,
+    ) -> ArticleResult:
+        return await self.aextract_article(
+            make_article(text, published, article_id, title, url), prompt=prompt
+        )
+
+    async def aextract_many(
+        self,
+        articles: Sequence[Article | str],
+        *,
+        concurrency: int = 4,
+        prompt: str | None = None,
+        on_done: Callable[[], None] | None = None,
+    ) -> list[ArticleResult | ExtractorError]:
+        """One result or one ``ExtractorError`` per input, in input order; ``on_done()`` after each."""
+        if concurrency < 1:
+            raise ConfigurationError("concurrency must be at least 1")
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(item: Article | str) -> ArticleResult | ExtractorError:
+            async with gate:
+                try:
+                    article = (
+                        item if isinstance(item, Article) else make_article(item, None, None, None, None)
+                    )
+                    return await self.aextract_article(article, prompt=prompt)
+                except ExtractorError as exc:
+                    return exc
+                finally:
+                    if on_done is not None:
+                        on_done()
+
+        return list(await asyncio.gather(*(one(a) for a in articles)))

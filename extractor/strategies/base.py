@@ -1,0 +1,101 @@
+"""What an extraction strategy is: it builds the LLM request and reads drafts out of the answer.
+
+A strategy never calls the LLM itself (the pipeline does, through ``extractor.llm``), never
+grounds and never derives: it only decides *what is asked* and *how the answer becomes
+``EventDraft``s*. Grounding and derivation are the same for every strategy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from schemas.events_v1 import Diagnostics, DroppedEvent, EventDraft, ExtractionDraft
+
+from ..errors import LLMOutputError
+from ..inputs import Article
+from ..prompts import PromptSpec
+
+__all__ = ["LLMRequest", "Strategy", "drafts_of", "render_messages", "salvage"]
+
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+
+
+@dataclasses.dataclass(frozen=True)
+class LLMRequest:
+    """One structured request: the chat messages, the response model, the validation context."""
+
+    messages: list[dict[str, str]]
+    response_model: type[BaseModel]
+    context: Mapping[str, Any]
+
+
+class Strategy(Protocol):
+    """The plug-in interface. A prompt file names its strategy (``strategy:`` or ``evidence_mode:``)."""
+
+    #: The name prompt files use.
+    name: str
+
+    def request(self, spec: PromptSpec, article: Article) -> LLMRequest:
+        """The request to send for ``article`` with prompt ``spec``."""
+        ...
+
+    def drafts(self, validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
+        """The drafted events of an answer: the validated model, else the last raw ``content``.
+
+        Records that cannot be read are listed in ``diagnostics.dropped``.
+        """
+        ...
+
+
+def render_messages(spec: PromptSpec, article: Article) -> list[dict[str, str]]:
+    """``spec``'s chat messages for ``article``."""
+    rendered = spec.render(
+        article=article.text,
+        published=article.published.isoformat() if article.published else None,
+        title=article.title,
+        url=article.url,
+        article_id=article.article_id,
+    )
+    return list(rendered.messages)
+
+
+def salvage(content: str, diagnostics: Diagnostics) -> list[EventDraft]:
+    """Parse the last raw answer event by event, so one bad event does not sink the others."""
+    try:
+        raw = json.loads(_FENCE.sub("", content.strip()))
+    except json.JSONDecodeError as exc:
+        raise LLMOutputError(
+            f"the LLM's last answer is not JSON ({exc.msg} at {exc.pos}); "
+            "a larger model or a different prompt is needed"
+        ) from None
+    if isinstance(raw, dict) and isinstance(raw.get("events"), list):
+        items = raw["events"]
+    else:
+        raise LLMOutputError("the LLM's last answer has no 'events' list")
+    drafts = []
+    for item in items:
+        try:
+            drafts.append(EventDraft.model_validate(item))
+        except ValidationError as exc:
+            event_type = item.get("event_type") if isinstance(item, dict) else None
+            diagnostics.dropped.append(
+                DroppedEvent(
+                    event_type=str(event_type) if event_type is not None else None,
+                    reason=f"invalid record: {exc.error_count()} validation error(s): "
+                    f"{' '.join(str(exc).split())[:300]}",
+                )
+            )
+    return drafts
+
+
+def drafts_of(validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
+    """The events of a validated ``ExtractionDraft``, or those salvaged from the raw ``content``."""
+    if isinstance(validated, ExtractionDraft):
+        return list(validated.events)
+    return salvage(content, diagnostics)
