@@ -10,7 +10,7 @@ PROMPTS_EVAL := events.v1 events.v2 events.v3 naive.v1
 GATE_METRICS ?= event_f1 grounding_rate
 GATE_TOLERANCE ?= 0.02
 
-.PHONY: help run test lint typecheck unit eval-replay eval-gate record record-tests record-evals \
+.PHONY: help run test lint typecheck unit core-check eval-replay eval-gate record record-tests record-evals \
         eval-live schemas bench clean
 
 help:
@@ -38,7 +38,7 @@ run: $(VENV)/.local-installed
 	$(BIN)/extractor extract $(ARTICLES) --no-cache -o out/run.jsonl
 	$(PY) scripts/check_run.py out/run.jsonl
 
-test: $(VENV)/.dev-installed lint typecheck unit eval-gate
+test: $(VENV)/.dev-installed lint typecheck unit eval-gate core-check
 
 # ---------------------------------------------------------------- pieces of `make test`
 lint: $(VENV)/.dev-installed
@@ -51,6 +51,10 @@ typecheck: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest --record-mode=none --block-network -q
+
+# `pip install .` without extras, in a clean virtualenv: imports and extracts without scipy/numpy/vcrpy.
+core-check:
+	PYTHON=$(PYTHON) bash scripts/check_core_install.sh
 
 eval-replay: $(VENV)/.dev-installed
 	@for p in $(PROMPTS_EVAL); do \

@@ -1,7 +1,7 @@
 """Compare two evaluation reports and gate on a headline figure.
 
 ``compare_reports(base, new)`` lists, per article, the gold records gained and lost (by
-``global_id``), the fields of records matched in both that flipped between agree and disagree,
+``global_id``), the slots of records matched in both that flipped between agree and disagree,
 and every figure's delta. ``gate`` fails when a chosen headline figure dropped by more than a
 tolerance. ``load_report`` refuses reports written in another report format or for another
 record schema version.
@@ -22,8 +22,8 @@ __all__ = [
     "ArticleChange",
     "Comparison",
     "Delta",
-    "FieldFlip",
     "ReportFormatError",
+    "SlotFlip",
     "compare_reports",
     "exact_differences",
     "gate",
@@ -57,11 +57,11 @@ class Delta(BaseModel):
         return (self.base is None) != (self.new is None) or (d is not None and abs(d) > EPSILON)
 
 
-class FieldFlip(BaseModel):
-    """A field of a gold record matched in both reports whose agreement flipped."""
+class SlotFlip(BaseModel):
+    """A slot of a gold record matched in both reports whose agreement flipped."""
 
     global_id: str
-    field: str
+    slot: str
     gold: str | None
     base_pred: str | None
     new_pred: str | None
@@ -77,7 +77,7 @@ class ArticleChange(BaseModel):
         default_factory=list, description="Gold records matched only in the new report."
     )
     lost: list[str] = Field(default_factory=list, description="Gold records matched only in the base report.")
-    flips: list[FieldFlip] = Field(default_factory=list)
+    flips: list[SlotFlip] = Field(default_factory=list)
     figures: dict[str, Delta] = Field(default_factory=dict)
     base_error: str | None = None
     new_error: str | None = None
@@ -149,14 +149,14 @@ def _compare_article(base: ArticleReport, new: ArticleReport) -> ArticleChange:
     b, n = _keyed(base.matches), _keyed(new.matches)
     flips = []
     for key in b.keys() & n.keys():
-        new_fields = {f.field: f for f in n[key].fields}
-        for bf in b[key].fields:
-            nf = new_fields.get(bf.field)
+        new_slots = {s.slot: s for s in n[key].slots}
+        for bf in b[key].slots:
+            nf = new_slots.get(bf.slot)
             if nf is not None and nf.agree != bf.agree:
                 flips.append(
-                    FieldFlip(
+                    SlotFlip(
                         global_id=key,
-                        field=bf.field,
+                        slot=bf.slot,
                         gold=nf.gold,
                         base_pred=bf.pred,
                         new_pred=nf.pred,
@@ -168,7 +168,7 @@ def _compare_article(base: ArticleReport, new: ArticleReport) -> ArticleChange:
         article_id=base.article_id,
         gained=sorted(n.keys() - b.keys()),
         lost=sorted(b.keys() - n.keys()),
-        flips=sorted(flips, key=lambda f: (f.global_id, f.field)),
+        flips=sorted(flips, key=lambda f: (f.global_id, f.slot)),
         figures=_deltas(base.figures, new.figures),
         base_error=base.error,
         new_error=new.error,
@@ -341,7 +341,7 @@ def render_comparison(comparison: Comparison) -> str:
         for f in a.flips:
             verdict = "now agrees" if f.new_agree else "now disagrees"
             lines.append(
-                f"- `{f.global_id}` {f.field} {verdict}: gold {f.gold!r}, "
+                f"- `{f.global_id}` {f.slot} {verdict}: gold {f.gold!r}, "
                 f"base {f.base_pred!r} → new {f.new_pred!r}"
             )
         moved = {k: d for k, d in a.figures.items() if d.changed}

@@ -5,7 +5,7 @@
     ├── InputError                      an article that cannot be processed; no LLM call was made
     ├── PromptError                     unknown prompt id/version, invalid prompt file, render failure
     ├── LocalModelError                 the embedded llama.cpp server cannot be started or reached
-    ├── RecordingMissingError           replay mode found no recorded answer for a request
+    ├── RecordingMissingError           replay found no recorded answer (raised by evals.recording)
     └── LLMError                        the LLM call failed
         ├── EndpointUnreachableError    refused/reset after all transport retries (names the address)
         ├── LLMTimeoutError             the endpoint did not answer in time, after all transport retries

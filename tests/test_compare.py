@@ -66,7 +66,7 @@ def test_gained_record_is_listed_the_other_way_round() -> None:
 def test_field_flip_names_record_field_and_both_predictions() -> None:
     comparison = compare_reports(_report(), _report(_with_shifted_date()))
     (flip,) = comparison.articles[0].flips
-    assert (flip.global_id, flip.field) == ("syn-clash", "date")
+    assert (flip.global_id, flip.slot) == ("syn-clash", "date")
     assert (flip.gold, flip.base_pred, flip.new_pred) == ("2024-03-03", "2024-03-03", "2024-04-03")
     assert flip.base_agree and not flip.new_agree
     changed = {k for k, d in comparison.headline.items() if d.changed}

@@ -77,9 +77,9 @@ def test_failed_article_is_scored_as_zero_predictions_with_its_error_listed() ->
 def test_matches_list_every_field_with_both_values() -> None:
     match = _report().articles[0].matches[0]
     assert match.global_id == "syn-clash" and match.pred_index == 0
-    fields = {f.field: f for f in match.fields}
-    assert fields["countries"].gold == "COD" and fields["countries"].agree
-    assert fields["actor2"].pred == "Red Hills Movement"
+    slots = {s.slot: s for s in match.slots}
+    assert slots["countries"].gold == "COD" and slots["countries"].agree
+    assert slots["actor2"].pred == "Red Hills Movement"
 
 
 def test_unknown_mode_is_rejected() -> None:

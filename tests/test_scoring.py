@@ -19,8 +19,8 @@ from evals.scoring import (
     date_agrees,
     date_interval,
     match_events,
+    name_key,
     names_match,
-    normalize_name,
     prf,
     quote_grounded,
     score_article,
@@ -183,7 +183,7 @@ def test_self_score_matches_every_record_to_itself_with_similarity_one() -> None
     preds = predictions(gold)
     assert match_events(preds, gold.events) == [(0, 0, 1.0), (1, 1, 1.0), (2, 2, 1.0)]
     score = score_article(preds, gold, SYNTHETIC_TEXT)
-    assert all(f.agree for pair in score.pairs for f in pair.fields)
+    assert all(f.agree for pair in score.pairs for f in pair.slots)
     assert score.unmatched_gold == [] and score.unmatched_pred == []
 
 
@@ -340,7 +340,7 @@ def test_counts_round_trip_through_json_with_computed_fields() -> None:
     ],
 )
 def test_normalize_name_folds_case_punctuation_leading_the_and_us(name: str, expected: str) -> None:
-    assert normalize_name(name) == expected
+    assert name_key(name) == expected
 
 
 def test_names_match_by_alias_or_whole_word_containment_only() -> None:

@@ -1,0 +1,37 @@
+"""The evaluation report: a pydantic model built from results and gold, and its writers.
+
+``build_report`` scores every gold article (``evals.scoring``) into a ``Report`` (``model``);
+``write_report`` writes ``report.json`` (round-trips through ``Report``), ``report.md``
+(``markdown``) and a self-contained ``report.html`` (``html``); ``print_headline`` prints the
+headline (``console``). ``text`` holds the labels and number formats they share.
+"""
+
+from __future__ import annotations
+
+from .console import print_headline
+from .html import Segment, highlight_segments, render_html
+from .markdown import render_markdown
+from .model import REPORT_FORMAT, ArticleReport, DroppedCounts, Miss, Mode, Report, build_report
+from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows
+from .writers import write_report
+
+__all__ = [
+    "REPORT_FORMAT",
+    "ArticleReport",
+    "DroppedCounts",
+    "Miss",
+    "Mode",
+    "Report",
+    "Segment",
+    "build_report",
+    "dropped_line",
+    "figure_label",
+    "fmt",
+    "fmt_ratio",
+    "headline_rows",
+    "highlight_segments",
+    "print_headline",
+    "render_html",
+    "render_markdown",
+    "write_report",
+]

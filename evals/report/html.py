@@ -1,0 +1,110 @@
+"""report.html: self-contained (inline CSS, no scripts), article text with gold and predicted spans."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, StrictUndefined
+from pydantic import BaseModel
+
+from evals.gold import GoldArticle
+from evals.scoring import (
+    SLOTS,
+)
+
+from .model import ArticleReport, Report
+from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows
+
+__all__ = ["TEMPLATE_PATH", "Segment", "highlight_segments", "render_html"]
+
+
+TEMPLATE_PATH = Path(__file__).parent.parent / "templates" / "report.html.j2"
+
+
+class Segment(BaseModel):
+    """A run of article text with one highlight state."""
+
+    text: str
+    css: Literal["", "hl-gold", "hl-pred", "hl-both"]
+    title: str = ""
+
+
+def highlight_segments(
+    text: str, gold: Sequence[tuple[int, int, str]], pred: Sequence[tuple[int, int, str]]
+) -> list[Segment]:
+    """Split ``text`` into runs covered by gold spans, predicted spans, both, or neither.
+
+    Spans are (start, end, label); out-of-range or empty spans are ignored. A run's title lists
+    the labels covering it.
+    """
+    n = len(text)
+    gold = [(s, e, lab) for s, e, lab in gold if 0 <= s < e <= n]
+    pred = [(s, e, lab) for s, e, lab in pred if 0 <= s < e <= n]
+    cuts = sorted({0, n, *(s for s, _, _ in (*gold, *pred)), *(e for _, e, _ in (*gold, *pred))})
+    segments: list[Segment] = []
+    for a, b in itertools.pairwise(cuts):
+        g = [lab for s, e, lab in gold if s <= a and b <= e]
+        p = [lab for s, e, lab in pred if s <= a and b <= e]
+        css: Literal["", "hl-gold", "hl-pred", "hl-both"] = (
+            "hl-both" if g and p else "hl-gold" if g else "hl-pred" if p else ""
+        )
+        labels = [*(f"gold {x}" for x in dict.fromkeys(g)), *(f"pred {x}" for x in dict.fromkeys(p))]
+        title = "; ".join(labels)
+        if segments and segments[-1].css == css and segments[-1].title == title:
+            segments[-1] = Segment(text=segments[-1].text + text[a:b], css=css, title=title)
+        else:
+            segments.append(Segment(text=text[a:b], css=css, title=title))
+    return segments
+
+
+def _gold_spans(gold: GoldArticle | None, text: str) -> list[tuple[int, int, str]]:
+    """Gold evidence spans, located by exact substring (first occurrence)."""
+    spans: list[tuple[int, int, str]] = []
+    for event in gold.events if gold else []:
+        for ev in event.evidence:
+            start = text.find(ev.quote)
+            if start >= 0:
+                spans.append((start, start + len(ev.quote), event.global_id))
+    return spans
+
+
+def _pred_spans(article: ArticleReport) -> list[tuple[int, int, str]]:
+    """Predicted evidence spans, by their recorded offsets."""
+    return [(sp.start, sp.end, f"#{i}") for i, e in enumerate(article.predictions) for sp in e.evidence]
+
+
+def _environment() -> Environment:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["label"] = figure_label
+    env.filters["num"] = fmt
+    env.filters["ratio"] = fmt_ratio
+    return env
+
+
+def render_html(report: Report, texts: Mapping[str, str], golds: Sequence[GoldArticle]) -> str:
+    """report.html: self-contained (inline CSS, no scripts); every text is escaped by jinja2."""
+    by_id = {g.article_id: g for g in golds}
+    articles = []
+    for a in report.articles:
+        text = texts.get(a.article_id, "")
+        articles.append(
+            {
+                "report": a,
+                "segments": highlight_segments(
+                    text, _gold_spans(by_id.get(a.article_id), text), _pred_spans(a)
+                ),
+                "has_text": a.article_id in texts,
+            }
+        )
+    template = _environment().from_string(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    return template.render(
+        report=report,
+        articles=articles,
+        slots=SLOTS,
+        rows=headline_rows(report),
+        dropped=dropped_line(report),
+        zip=zip,
+    )

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The core install: `pip install .` with no extras, in a clean virtualenv, must import extractor and
+# run `extractor extract` against an endpoint, with neither scipy, numpy nor vcrpy installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'kill "${fake_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+"$PYTHON" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+"$work/venv/bin/python" -m pip install --quiet . 2>&1 | grep -v "^WARNING: Location" || true
+for module in scipy numpy vcr; do
+  if "$work/venv/bin/python" -c "import $module" 2>/dev/null; then
+    echo "core install check: $module is installed by 'pip install .' but must not be" >&2; exit 1
+  fi
+done
+"$work/venv/bin/python" scripts/fake_llm.py > "$work/url" &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
+url=$(head -1 "$work/url")
+printf 'Troops clashed with rebels near the border on Monday, the army said. Nobody was hurt.\n' > "$work/note.txt"
+(cd "$work" && EXTRACTOR_CACHE_DIR="$work/cache" venv/bin/extractor extract note.txt \
+   --base-url "$url" --model fake --prompt events.v1 > out.jsonl)
+"$work/venv/bin/python" - "$work/out.jsonl" <<'PY'
+import json, sys
+results = [json.loads(line) for line in open(sys.argv[1])]
+assert len(results) == 1 and len(results[0]["events"]) == 1, results
+print("core install check: extract ran without scipy, numpy or vcrpy; 1 event, evidence",
+      results[0]["events"][0]["evidence"][0]["start"], results[0]["events"][0]["evidence"][0]["end"])
+PY
+set +e
+"$work/venv/bin/extractor" eval > "$work/eval.out" 2>&1
+rc=$?
+set -e
+if [ "$rc" != 2 ] || ! grep -q "not available" "$work/eval.out"; then
+  echo "core install check: 'extractor eval' without [evals] should say it is not available (rc $rc)" >&2
+  cat "$work/eval.out" >&2; exit 1
+fi
+echo "core install check: 'extractor eval' without [evals] says: $(head -c 160 "$work/eval.out")"
