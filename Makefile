@@ -28,8 +28,22 @@ $(VENV)/.dev-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-$(VENV)/.local-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[local]"
+# llama-cpp-python compiles llama.cpp. A native build (-march=native) uses every instruction the
+# build machine has, AMX included, and crashed with a general protection fault on first inference
+# on this project's machines; the wheel is therefore built portable (AVX2, no AMX) into a
+# project-local wheelhouse, whatever pip's cache holds. The version is pinned in pyproject.toml.
+LLAMA_CPP_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+WHEELHOUSE ?= .cache/wheelhouse
+
+$(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSION): | $(PY)
+	mkdir -p $(WHEELHOUSE)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel --quiet --no-cache-dir --no-deps \
+	  "llama-cpp-python==$(LLAMA_CPP_VERSION)" -w $(WHEELHOUSE)
+	touch $@
+
+$(VENV)/.local-installed: pyproject.toml $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSION) | $(PY)
+	$(PY) -m pip install --quiet --find-links $(WHEELHOUSE) -e ".[local]"
 	touch $@
 
 # ---------------------------------------------------------------- the two quick-start commands
@@ -38,7 +52,7 @@ run: $(VENV)/.local-installed
 	$(BIN)/extractor extract $(ARTICLES) --no-cache -o out/run.jsonl
 	$(PY) scripts/check_run.py out/run.jsonl
 
-test: $(VENV)/.dev-installed lint typecheck unit eval-gate core-check
+test: $(VENV)/.dev-installed $(VENV)/.local-installed lint typecheck unit eval-gate core-check
 
 # ---------------------------------------------------------------- pieces of `make test`
 lint: $(VENV)/.dev-installed
