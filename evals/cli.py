@@ -16,7 +16,14 @@ from rich.console import Console
 from extractor.errors import ExtractorError
 from extractor.settings import Settings
 
-from .compare import ReportFormatError, compare_reports, gate, load_report, render_comparison
+from .compare import (
+    ReportFormatError,
+    compare_reports,
+    exact_differences,
+    gate,
+    load_report,
+    render_comparison,
+)
 from .runner import EvalRunError, run_eval
 
 __all__ = ["eval_"]
@@ -32,7 +39,7 @@ def _settings(**overrides: Any) -> Settings:
 
 
 @click.group("eval", invoke_without_command=True)
-@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v3).")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v4).")
 @click.option("--model", help="Model name (live mode).")
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
 @click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
@@ -69,13 +76,41 @@ def eval_(
     type=float,
     help="Largest allowed drop of --metric (absolute).",
 )
-def eval_compare(base: Path, new: Path, metric: str, tolerance: float) -> None:
-    """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE."""
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Replay gate: fail on ANY difference of a figure or count, up or down (replay is deterministic).",
+)
+@click.option(
+    "--rerender-hint",
+    default="make baseline",
+    show_default=True,
+    help="The command printed, with --exact, to re-render the baseline after a deliberate change.",
+)
+def eval_compare(
+    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str
+) -> None:
+    """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE (or, with --exact,
+    when any figure or count differs)."""
     try:
-        comparison = compare_reports(load_report(base), load_report(new))
+        base_report, new_report = load_report(base), load_report(new)
     except ReportFormatError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
+    if exact:
+        differences = exact_differences(base_report, new_report)
+        if differences:
+            err.print(
+                f"replay gate failed: {len(differences)} figure(s) or count(s) differ from {base}:\n  "
+                + "\n  ".join(differences)
+                + f"\nIf the change is deliberate, re-render the baseline with: {rerender_hint}",
+                markup=False,
+                highlight=False,
+            )
+            sys.exit(1)
+        err.print(f"replay gate passed: every figure and count equals {base}")
+        return
+    comparison = compare_reports(base_report, new_report)
     click.echo(render_comparison(comparison))
     try:
         ok = gate(comparison, metric, tolerance)

@@ -7,10 +7,22 @@ fatalities are derived with ``extractor.derive`` exactly as the extractor does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from evals.gold import GoldArticle, GoldEvent
-from extractor.derive import acled_categories, derive_location, fatalities
+from extractor.derive import acled_categories, fatalities, resolve_country
 from extractor.grounding import find_quote
-from schemas.events_v1 import ArticleResult, CasualtyClaim, Diagnostics, Event, EventDate, Provenance, Span
+from extractor.grounding import locate as locate_name
+from schemas.events_v2 import (
+    ArticleResult,
+    CasualtyClaim,
+    Diagnostics,
+    Event,
+    EventDate,
+    Location,
+    Provenance,
+    Span,
+)
 
 __all__ = ["GOLD_PROVENANCE", "gold_event_to_event", "gold_to_result", "locate"]
 
@@ -20,6 +32,7 @@ GOLD_PROVENANCE = Provenance(
     prompt_version=0,
     prompt_sha256="0" * 64,
     request_sha256="0" * 64,
+    strategy="gold",
     model="gold",
     endpoint_kind="gold",
     temperature=0.0,
@@ -38,31 +51,60 @@ def locate(quote: str, text: str) -> Span:
     return span
 
 
+def _name(value: str | None, text: str, near: int, aliases: Sequence[str] = ()) -> Span | None:
+    """A gold name (or else its first alias found) as a span of the article, nearest the evidence.
+
+    ValueError when neither the name nor an alias is in the article.
+    """
+    if value is None:
+        return None
+    for candidate in (value, *aliases):
+        span = locate_name(candidate, text, near=near)
+        if span is not None:
+            return span
+    raise ValueError(f"gold name not in article: {value!r}")
+
+
+def _location(country: str, place: str | None, text: str, near: int) -> Location:
+    name, code = resolve_country(country)
+    return Location(
+        country=locate_name(country, text, near=near) if code else None,
+        country_name=name,
+        country_code=code,
+        place=_name(place, text, near),
+    )
+
+
 def gold_event_to_event(event: GoldEvent, text: str) -> Event:
     """The predicted record equivalent to one gold event."""
     acled_type, disorder = acled_categories(event.event_type)
-    claims = [
-        CasualtyClaim(
-            kind=c.kind,
-            count=c.count,
-            qualifier=c.qualifier,
-            claimed_by=c.claimed_by,
-            victims=c.victims,
-            quote=locate(c.quote, text),
+    evidence = [locate(e.quote, text) for e in event.evidence]
+    near = evidence[0].start
+    claims = []
+    for c in event.casualties:
+        quote = locate(c.quote, text)
+        claims.append(
+            CasualtyClaim(
+                kind=c.kind,
+                count=c.count,
+                qualifier=c.qualifier,
+                claimed_by=_name(c.claimed_by, text, quote.start),
+                victims=_name(c.victims, text, quote.start),
+                quote=quote,
+            )
         )
-        for c in event.casualties
-    ]
+    date_text = _name(event.date.text, text, near)
     return Event(
         event_type=event.event_type,
         acled_event_type=acled_type,
         disorder_type=disorder,
-        date=EventDate(text=event.date.text, value=event.date.value, precision=event.date.precision),
-        locations=[derive_location(loc.country, loc.place) for loc in event.locations],
-        actor1=event.actor1,
-        actor2=event.actor2,
+        date=EventDate(text=date_text, value=event.date.value, precision=event.date.precision),
+        locations=[_location(loc.country, loc.place, text, near) for loc in event.locations],
+        actor1=_name(event.actor1, text, near, event.actor1_aliases),
+        actor2=_name(event.actor2, text, near, event.actor2_aliases),
         casualties=claims,
         fatalities=fatalities(claims),
-        evidence=[locate(e.quote, text) for e in event.evidence],
+        evidence=evidence,
     )
 
 

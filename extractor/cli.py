@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from schemas.events_v1 import ArticleResult
+from schemas.events_v2 import ArticleResult
 
 from .errors import ExtractorError
 from .inputs import Article, load_article, parse_date
@@ -144,7 +144,7 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--published", help="Publication date (YYYY-MM-DD) for every file; overrides sidecars.")
-@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v3).")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v4).")
 @click.option("--model", help="Model name (EXTRACTOR_MODEL).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (EXTRACTOR_BASE_URL); unset = embedded model.")
 @click.option(

@@ -27,44 +27,20 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from schemas.events_v1 import SCHEMA_VERSION, ArticleResult, Diagnostics, Event, Provenance
+from schemas import DRAFT_MODELS
+from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Provenance
 
-from .derive import derive_event
+from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
-from .grounding import ground_event, record_problems
 from .inputs import Article, check_text, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
+from .redact import redact_url
 from .settings import Settings
 from .strategies import LLMRequest, Strategy, strategy_for
 from .version import package_version
 
-__all__ = ["Extractor", "build_events"]
-
-
-def build_events(
-    strategy: Strategy, completion: Completion, text: str, published: dt.date | None
-) -> tuple[list[Event], Diagnostics]:
-    """Drafts from one answer -> grounded, derived events, and the diagnostics of what was dropped."""
-    diagnostics = Diagnostics(validation_errors=list(completion.validation_errors))
-    drafts = strategy.drafts(completion.validated, completion.content, diagnostics)
-    diagnostics.events_returned = len(drafts) + len(diagnostics.dropped)
-    events = []
-    for draft in drafts:
-        grounded = ground_event(draft, text)
-        record_problems(grounded, diagnostics)
-        if grounded.kept:
-            events.append(
-                derive_event(
-                    draft,
-                    evidence=grounded.evidence,
-                    claims=grounded.claims,
-                    date_text=grounded.date_text,
-                    published=published,
-                )
-            )
-    diagnostics.events_kept = len(events)
-    return events, diagnostics
+__all__ = ["Extractor"]
 
 
 class Extractor:
@@ -132,10 +108,10 @@ class Extractor:
     def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, LLMRequest]:
         check_text(article.text, max_chars=self.settings.max_article_chars, where=article.article_id)
         spec = load_prompt(prompt or self.settings.prompt)
-        if spec.schema_version != SCHEMA_VERSION:
+        if spec.schema_version not in DRAFT_MODELS:
             raise PromptError(
-                f"prompt {spec.name} targets schema {spec.schema_version}, "
-                f"this library produces {SCHEMA_VERSION}"
+                f"prompt {spec.name} targets schema {spec.schema_version}; this library reads the drafts "
+                f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
             )
         strategy = strategy_for(spec)
         return spec, strategy, strategy.request(spec, article)
@@ -143,7 +119,15 @@ class Extractor:
     def _finish(
         self, article: Article, spec: PromptSpec, strategy: Strategy, completion: Completion, started: float
     ) -> ArticleResult:
-        events, diagnostics = build_events(strategy, completion, article.text, article.published)
+        events, diagnostics = build_events(
+            strategy,
+            completion.validated,
+            completion.content,
+            completion.validation_errors,
+            article.text,
+            published=article.published,
+            max_events=self.settings.max_events_per_article,
+        )
         client = self.client
         return ArticleResult(
             article_id=article.article_id,
@@ -158,8 +142,10 @@ class Extractor:
                 prompt_sha256=spec.sha256,
                 request_sha256=completion.request_sha256,
                 schema_version=SCHEMA_VERSION,
+                strategy=strategy.name,
                 model=client.model,
                 endpoint_kind=client.kind,
+                endpoint=redact_url(client.base_url),
                 temperature=self.settings.temperature,
                 attempts=completion.attempts,
                 usage=completion.usage,

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import PromptError
 
-__all__ = ["PromptSpec", "RenderedPrompt", "list_prompts", "load_prompt", "prompts_dir"]
+__all__ = ["PromptSpec", "RenderedPrompt", "delimit_article", "list_prompts", "load_prompt", "prompts_dir"]
 
 _FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.yaml$")
 
@@ -61,6 +61,15 @@ class PromptSpec(BaseModel):
             "'quotes', 'sentences', ... When absent, ``evidence_mode`` decides (released files)."
         ),
     )
+    article_placement: Literal["template", "delimited"] | None = Field(
+        default=None,
+        description=(
+            "'delimited': the article is never rendered through the templates; code appends it to the "
+            "last user message between BEGIN/END ARTICLE lines that carry a hash of the text (so the "
+            "article cannot close its own block), and the templates see only ``published``. "
+            "Absent or 'template' (released files before it): the templates place ``{{ article }}``."
+        ),
+    )
     evidence_mode: Literal["quote", "sentences"] = Field(
         default="quote",
         description=(
@@ -87,8 +96,9 @@ class PromptSpec(BaseModel):
         dumped = self.model_dump(mode="json", exclude={"description"})
         if dumped["evidence_mode"] == "quote":
             del dumped["evidence_mode"]
-        if dumped["strategy"] is None:
-            del dumped["strategy"]
+        for added in ("strategy", "article_placement"):
+            if dumped[added] is None:
+                del dumped[added]
         payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -105,37 +115,41 @@ class PromptSpec(BaseModel):
         env = jinja2.Environment(
             undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
         )  # plain-text chat prompts, never HTML
-        variables = {
-            "article": article,
-            "published": published,
-            "title": title,
-            "url": url,
-            "article_id": article_id,
-        }
+        delimited = self.article_placement == "delimited"
+
+        def variables(text: str, date: str | None, meta: dict[str, str | None]) -> dict[str, str | None]:
+            if delimited:  # the templates never see the article nor its free-text metadata
+                return {"published": date}
+            return {"article": text, "published": date, **meta}
+
+        def user(text: str, date: str | None, meta: dict[str, str | None]) -> str:
+            body = env.from_string(self.user).render(**variables(text, date, meta)).strip()
+            return f"{body}\n\n{delimit_article(text)}" if delimited else body
+
+        meta = {"title": title, "url": url, "article_id": article_id}
+        no_meta: dict[str, str | None] = {"title": None, "url": None, "article_id": None}
         try:
-            system = env.from_string(self.system).render(**variables).strip()
+            system = env.from_string(self.system).render(**variables(article, published, meta)).strip()
             messages: list[dict[str, str]] = [{"role": "system", "content": system}]
             for example in self.examples:
-                shot = {
-                    **variables,
-                    "article": example.article,
-                    "published": example.published,
-                    "title": None,
-                    "url": None,
-                    "article_id": None,
-                }
-                messages.append(
-                    {"role": "user", "content": env.from_string(self.user).render(**shot).strip()}
-                )
+                shot = user(example.article, example.published, no_meta)
+                messages.append({"role": "user", "content": shot})
                 messages.append(
                     {"role": "assistant", "content": json.dumps(example.output, ensure_ascii=False)}
                 )
-            messages.append(
-                {"role": "user", "content": env.from_string(self.user).render(**variables).strip()}
-            )
+            messages.append({"role": "user", "content": user(article, published, meta)})
         except jinja2.TemplateError as exc:
             raise PromptError(f"prompt {self.name} cannot be rendered: {exc}") from exc
         return RenderedPrompt(spec=self, messages=tuple(messages))
+
+
+def delimit_article(text: str) -> str:
+    """``text`` between BEGIN/END ARTICLE lines that carry a hash of ``text`` itself.
+
+    The article cannot contain its own closing line: that line holds a hash of the article.
+    """
+    tag = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return f"BEGIN ARTICLE {tag}\n{text}\nEND ARTICLE {tag}"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``OPENAI_API_KEY``                 the key (required for api.openai.com; optional elsewhere)
 ``EXTRACTOR_MODEL``                model name sent to the endpoint
 ``EXTRACTOR_ENDPOINT_KIND``        ``openai`` | ``openai-compatible`` | ``llama-cpp-python``
-``EXTRACTOR_PROMPT``               default prompt (``events.v3``)
+``EXTRACTOR_PROMPT``               default prompt (``events.v4``)
 ``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
 ``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
 ``EXTRACTOR_TIMEOUT``              seconds per HTTP request (default 300)
@@ -17,6 +17,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_NO_CACHE``             ``1`` to bypass the response cache
 ``EXTRACTOR_LOCAL_MODEL``          a GGUF file for the embedded server (default SmolLM2-135M-Instruct)
 ``EXTRACTOR_MAX_ARTICLE_CHARS``    input size cap (default 200000)
+``EXTRACTOR_MAX_EVENTS``           events kept per article at most (default 50); the rest are counted
 =================================  ===========================================================
 """
 
@@ -51,7 +52,7 @@ class Settings:
     api_key: str | None = dataclasses.field(default=None, repr=False)
     model: str | None = None
     endpoint_kind: EndpointKind | None = None
-    prompt: str = "events.v3"
+    prompt: str = "events.v4"
     temperature: float = 0.0
     max_tokens: int = 2048
     seed: int | None = 0
@@ -64,6 +65,7 @@ class Settings:
     use_cache: bool = True
     local_model_path: Path | None = None
     max_article_chars: int = 200_000
+    max_events_per_article: int = 50
 
     def __post_init__(self) -> None:
         if self.endpoint_kind is not None and self.endpoint_kind not in ENDPOINT_KINDS:
@@ -72,6 +74,8 @@ class Settings:
             )
         if self.http_retries < 0 or self.reasks < 0:
             raise ConfigurationError("EXTRACTOR_HTTP_RETRIES and EXTRACTOR_REASKS must be 0 or more")
+        if self.max_events_per_article <= 0:
+            raise ConfigurationError("EXTRACTOR_MAX_EVENTS must be positive")
         if self.max_tokens <= 0 or self.timeout_s <= 0 or self.max_article_chars <= 0:
             raise ConfigurationError(
                 "EXTRACTOR_MAX_TOKENS, EXTRACTOR_TIMEOUT and EXTRACTOR_MAX_ARTICLE_CHARS must be positive"
@@ -152,6 +156,7 @@ class Settings:
         values["http_retries"] = number("EXTRACTOR_HTTP_RETRIES", int)
         values["reasks"] = number("EXTRACTOR_REASKS", int)
         values["max_article_chars"] = number("EXTRACTOR_MAX_ARTICLE_CHARS", int)
+        values["max_events_per_article"] = number("EXTRACTOR_MAX_EVENTS", int)
         cache_dir = text("EXTRACTOR_CACHE_DIR")
         values["cache_dir"] = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir(env)
         no_cache = text("EXTRACTOR_NO_CACHE")

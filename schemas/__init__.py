@@ -1,1 +1,17 @@
-"""Versioned record schemas. Each version is its own module (``events_v1``, ...)."""
+"""Versioned record schemas. Each version is its own module (``events_v1``, ``events_v2``, ...).
+
+``DRAFT_MODELS`` maps each schema version a prompt may target to the draft model (what the LLM
+is asked for) of that version. The library produces records of the newest version whatever the
+draft version of the prompt: ``events.v1`` and ``events.v2`` drafts have the same shape.
+"""
+
+from __future__ import annotations
+
+from schemas import events_v1, events_v2
+
+__all__ = ["DRAFT_MODELS", "events_v1", "events_v2"]
+
+DRAFT_MODELS: dict[str, type[events_v1.ExtractionDraft]] = {
+    events_v1.SCHEMA_VERSION: events_v1.ExtractionDraft,
+    events_v2.SCHEMA_VERSION: events_v2.ExtractionDraft,
+}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas import events_v1
+from schemas import events_v1, events_v2
 
 JSON_DIR = Path(__file__).parent / "json"
 
@@ -19,6 +19,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "events_v1.draft.json": events_v1.ExtractionDraft,
     "events_v1.event.json": events_v1.Event,
     "events_v1.article_result.json": events_v1.ArticleResult,
+    "events_v2.draft.json": events_v2.ExtractionDraft,
+    "events_v2.event.json": events_v2.Event,
+    "events_v2.article_result.json": events_v2.ArticleResult,
 }
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from extractor.grounding import fold
-from schemas.events_v1 import ArticleResult
+from schemas.events_v2 import ArticleResult
 
 
 def main(path: Path, articles: Path) -> int:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from extractor.errors import ServerError
-from schemas.events_v1 import ArticleResult
+from schemas.events_v2 import ArticleResult
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok, ungrounded_answer
 

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from extractor.derive import (
     ACLED_CATEGORIES,
     acled_categories,
-    derive_location,
     fatalities,
     resolve_country,
     resolve_date,
@@ -24,7 +23,6 @@ from schemas.events_v1 import (
     CasualtyDraft,
     DisorderType,
     EventDate,
-    Location,
     SubEventType,
 )
 
@@ -483,15 +481,3 @@ def test_resolve_country_does_not_take_a_subdivision_for_its_country(name: str) 
 
 def test_resolve_country_accepts_a_unique_partial_country_name() -> None:
     assert resolve_country("Syrian") == ("Syrian Arab Republic", "SYR")
-
-
-def test_derive_location_fills_country_name_and_code() -> None:
-    assert derive_location("Syria", "Idlib") == Location(
-        country="Syria", country_name="Syrian Arab Republic", country_code="SYR", place="Idlib"
-    )
-
-
-def test_derive_location_keeps_unknown_country_and_blank_place_as_none() -> None:
-    assert derive_location("Atlantis", "  ") == Location(
-        country="Atlantis", country_name=None, country_code=None, place=None
-    )

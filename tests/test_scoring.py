@@ -27,7 +27,7 @@ from evals.scoring import (
     score_corpus,
     similarity,
 )
-from schemas.events_v1 import Event, Span
+from schemas.events_v2 import Event, Span
 
 # --------------------------------------------------------------------------- synthetic fixture
 
@@ -162,7 +162,7 @@ def spurious_event() -> GoldEvent:
             "event_type": "Looting/property destruction",
             "date": {"text": None, "value": "2023", "precision": "year"},
             "locations": [{"country": "Kenya"}],
-            "actor1": "Unidentified armed group",
+            "actor1": "protesters",
             "evidence": [{"quote": "to demand an end to the fighting"}],
         }
     )
@@ -206,8 +206,9 @@ def _shift_date(g: GoldArticle) -> None:
 
 
 def _swap_actors(g: GoldArticle) -> None:
-    e = g.events[0]
+    e = g.events[0]  # a name travels with its aliases: the article's words are found through them
     e.actor1, e.actor2 = e.actor2, e.actor1
+    e.actor1_aliases, e.actor2_aliases = e.actor2_aliases, e.actor1_aliases
 
 
 def _change_killed_count(g: GoldArticle) -> None:
@@ -220,6 +221,12 @@ def _change_injured_count(g: GoldArticle) -> None:
 
 def _change_claimant(g: GoldArticle) -> None:
     g.events[0].casualties[0].claimed_by = "the movement"
+
+
+def _change_qualifier(g: GoldArticle) -> None:
+    claim = g.events[0].casualties[1]  # "at least 3 soldiers died": the same figure, another qualifier
+    assert claim.qualifier == "at_least"
+    claim.qualifier = "exact"
 
 
 EVERY_SLOT = {f"slot_f1.{s}" for s in SLOTS}
@@ -245,6 +252,7 @@ PERTURBATIONS: list[tuple[str, Callable[[GoldArticle], None], set[str]]] = [
     ("change the lowest killed count", _change_killed_count, {"claim_f1", "slot_f1.fatalities"}),
     ("change an injured count", _change_injured_count, {"claim_f1"}),
     ("change a claimant", _change_claimant, {"attribution_accuracy"}),
+    ("change a qualifier", _change_qualifier, {"claim_f1"}),
 ]
 
 

@@ -21,7 +21,7 @@ from evals.scoring import (
     score_article,
     sum_tallies,
 )
-from schemas.events_v1 import SCHEMA_VERSION, ArticleResult, Event, Provenance
+from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event, Provenance, Span
 
 __all__ = ["REPORT_FORMAT", "ArticleReport", "DroppedCounts", "Miss", "Mode", "Report", "build_report"]
 
@@ -96,14 +96,18 @@ class Report(BaseModel):
     articles: list[ArticleReport]
 
 
+def span_text(span: Span | None) -> str | None:
+    return None if span is None else span.quote
+
+
 def _miss_pred(index: int, event: Event) -> Miss:
     return Miss(
         index=index,
         event_type=event.event_type,
         date=event.date.value,
-        countries=[loc.country for loc in event.locations if loc.country],
-        actor1=event.actor1,
-        actor2=event.actor2,
+        countries=[c for loc in event.locations if (c := loc.country_name or span_text(loc.country))],
+        actor1=span_text(event.actor1),
+        actor2=span_text(event.actor2),
         evidence=event.evidence[0].quote if event.evidence else None,
     )
 

@@ -15,7 +15,7 @@ from scipy.optimize import linear_sum_assignment
 from evals.gold import GoldCasualty, GoldEvent
 from extractor.derive import acled_categories
 from extractor.grounding import fold
-from schemas.events_v1 import CasualtyClaim, Event, Location
+from schemas.events_v2 import CasualtyClaim, Event, Location, Span
 
 from .dates import date_agrees
 from .names import country_key, names_match
@@ -78,9 +78,14 @@ def _date_score(pred: str | None, gold: str | None) -> float:
     return DATE_CONTAINMENT_PARTIAL if date_agrees(pred, gold) else 0.0
 
 
+def span_text(span: Span | None) -> str | None:
+    """A predicted span's words, or None."""
+    return None if span is None else span.quote
+
+
 def _pred_country_key(loc: Location) -> str | None:
     """``country_key`` of the country as written; the record's code or ISO name when that is empty."""
-    return country_key(loc.country) or loc.country_code or country_key(loc.country_name)
+    return loc.country_code or country_key(span_text(loc.country)) or country_key(loc.country_name)
 
 
 def _pred_countries(event: Event) -> frozenset[str]:
@@ -138,12 +143,12 @@ def slot_values(
         agree = bool(gc) and gc == pc
     elif slot == "place":
         gp = [loc.place for loc in gold.locations if loc.place] if gold else []
-        pp = [loc.place for loc in pred.locations if loc.place] if pred else []
+        pp = [loc.place.quote for loc in pred.locations if loc.place] if pred else []
         g, p = _show(gp), _show(pp)
         agree = bool(gp) and bool(pp) and _places_agree(pp, gp)
     elif slot in ("actor1", "actor2"):
         g = getattr(gold, slot) if gold else None
-        p = getattr(pred, slot) if pred else None
+        p = span_text(getattr(pred, slot)) if pred else None
         aliases: list[str] = getattr(gold, f"{slot}_aliases") if gold else []
         agree = g is not None and p is not None and names_match(p, g, aliases)
     else:  # fatalities
@@ -174,8 +179,8 @@ def similarity(pred: Event, gold: GoldEvent) -> float:
         w["event_type"] * type_score
         + w["date"] * _date_score(pred.date.value, gold.date.value)
         + w["countries"] * _jaccard(_pred_countries(pred), _gold_countries(gold))
-        + w["actor1"] * names_match(pred.actor1, gold.actor1, gold.actor1_aliases)
-        + w["actor2"] * names_match(pred.actor2, gold.actor2, gold.actor2_aliases)
+        + w["actor1"] * names_match(span_text(pred.actor1), gold.actor1, gold.actor1_aliases)
+        + w["actor2"] * names_match(span_text(pred.actor2), gold.actor2, gold.actor2_aliases)
     )
     return min(1.0, max(0.0, round(score, 6)))
 
@@ -228,7 +233,10 @@ def match_claims(preds: Sequence[CasualtyClaim], golds: Sequence[GoldCasualty]) 
         pi = [i for i, c in enumerate(preds) if _claim_key(c) == key]
         gi = [j for j, c in enumerate(golds) if _claim_key(c) == key]
         agree = np.array(
-            [[float(names_match(preds[i].claimed_by, golds[j].claimed_by)) for j in gi] for i in pi]
+            [
+                [float(names_match(span_text(preds[i].claimed_by), golds[j].claimed_by)) for j in gi]
+                for i in pi
+            ]
         )
         rows, cols = linear_sum_assignment(agree, maximize=True)
         pairs.extend((pi[r], gi[c]) for r, c in zip(rows, cols, strict=True))

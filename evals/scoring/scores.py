@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from evals.gold import GoldArticle, GoldCasualty, GoldEvent
 from extractor.grounding import fold
-from schemas.events_v1 import CasualtyClaim, Event, Span
+from schemas.events_v2 import CasualtyClaim, Event, Span
 
-from .matching import MATCH_THRESHOLD, SLOTS, Slot, match_claims, match_events, slot_values
+from .matching import MATCH_THRESHOLD, SLOTS, Slot, match_claims, match_events, slot_values, span_text
 from .metrics import Counts, Ratio
 from .names import names_match
 
@@ -176,7 +176,8 @@ def score_article(
             diffs.append(d)
         claim_pairs = match_claims(p.casualties, g.casualties)
         agreeing = sum(
-            names_match(p.casualties[a].claimed_by, g.casualties[b].claimed_by) for a, b in claim_pairs
+            names_match(span_text(p.casualties[a].claimed_by), g.casualties[b].claimed_by)
+            for a, b in claim_pairs
         )
         n = len(claim_pairs)
         claims += Counts(tp=n, fp=len(p.casualties) - n, fn=len(g.casualties) - n)
@@ -235,8 +236,8 @@ def _claim_diffs(
                 count_gold=g.count,
                 count_pred=p.count,
                 claimed_by_gold=g.claimed_by,
-                claimed_by_pred=p.claimed_by,
-                attribution_agrees=names_match(p.claimed_by, g.claimed_by),
+                claimed_by_pred=span_text(p.claimed_by),
+                attribution_agrees=names_match(span_text(p.claimed_by), g.claimed_by),
             )
         )
     paired_p = {a for a, _ in pairs}
@@ -263,7 +264,7 @@ def _claim_diffs(
             count_gold=None,
             count_pred=p.count,
             claimed_by_gold=None,
-            claimed_by_pred=p.claimed_by,
+            claimed_by_pred=span_text(p.claimed_by),
             attribution_agrees=None,
         )
         for a, p in enumerate(preds)

@@ -13,9 +13,7 @@ from typing import Any, Final
 
 import pycountry
 
-from schemas.events_v1 import Location
-
-__all__ = ["derive_location", "resolve_country"]
+__all__ = ["resolve_country"]
 
 #: Common English names that ``pycountry`` does not resolve (or resolves ambiguously) -> alpha-3.
 _COUNTRY_ALIASES: Final[dict[str, str]] = {
@@ -115,15 +113,3 @@ def resolve_country(name: str | None) -> tuple[str | None, str | None]:
     cleaned = _clean_country(name)
     found = _lookup_country(cleaned) if cleaned else None
     return (None, None) if found is None else found
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    """``value`` stripped, or ``None`` when it is missing or blank."""
-    return value.strip() or None if value is not None else None
-
-
-def derive_location(country: str | None, place: str | None) -> Location:
-    """A :class:`Location` with the country recognised; blank strings become ``None``."""
-    country, place = _blank_to_none(country), _blank_to_none(place)
-    country_name, country_code = resolve_country(country)
-    return Location(country=country, country_name=country_name, country_code=country_code, place=place)

@@ -1,24 +1,32 @@
-"""The re-ask validator: ``GroundedDraft`` is the response model sent to instructor.
+"""The re-ask validator: the response model sent to instructor checks the grounding rules.
 
-It has the same JSON Schema as ``ExtractionDraft`` plus a validator that reads the article from
-the validation context and applies the grounding rules (``rules.ground_event``) to every event;
-any problem makes instructor re-ask with the list of problems.
+``grounded_model(draft_model)`` is ``draft_model`` (an ``ExtractionDraft`` of some schema version)
+with the same JSON Schema plus a validator that reads the article from the validation context and
+applies ``rules.ground_event`` to every event; any problem makes instructor re-ask with the list.
+``GroundedDraft`` is that model for the ``events.v1`` drafts.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from pydantic import ConfigDict, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
-from schemas.events_v1 import ExtractionDraft
+from schemas import events_v1
 
 from .rules import ground_event
 
-__all__ = ["GroundedDraft", "draft_problems"]
+__all__ = ["REASK_HEADER", "GroundedDraft", "draft_problems", "grounded_model"]
+
+#: The first line of every re-ask message.
+REASK_HEADER = (
+    "Some values are not in the article (or not what they claim to be). Fix or remove them; "
+    "copy every quote and name exactly from the article:"
+)
 
 
-def draft_problems(draft: ExtractionDraft, text: str) -> list[str]:
+def draft_problems(draft: events_v1.ExtractionDraft, text: str) -> list[str]:
     """Every grounding problem across all events of a draft, each prefixed with its event's path."""
     return [
         problem.located(f"events[{i}]")
@@ -27,22 +35,29 @@ def draft_problems(draft: ExtractionDraft, text: str) -> list[str]:
     ]
 
 
-class GroundedDraft(ExtractionDraft):
-    # ``ExtractionDraft`` whose quotes must be found in ``context["article"]`` (instructor re-asks
-    # if not). The docstring is the parent's on purpose: it is the schema description the LLM reads.
-    __doc__ = ExtractionDraft.__doc__
-
-    model_config = ConfigDict(title="ExtractionDraft", extra="forbid")
-
-    @model_validator(mode="after")
-    def _quotes_are_in_the_article(self, info: ValidationInfo) -> GroundedDraft:
-        context: dict[str, Any] | None = info.context
-        if not context or "article" not in context:
-            return self
-        problems = draft_problems(self, str(context["article"]))
-        if problems:
-            raise ValueError(
-                "Some quotes are not exact passages of the article. Fix or remove these events:\n- "
-                + "\n- ".join(problems)
-            )
+def _check(self: Any, info: ValidationInfo) -> Any:
+    context: dict[str, Any] | None = info.context
+    if not context or "article" not in context:
         return self
+    problems = draft_problems(self, str(context["article"]))
+    if problems:
+        raise ValueError(REASK_HEADER + "\n- " + "\n- ".join(problems))
+    return self
+
+
+@lru_cache(maxsize=8)
+def grounded_model(draft_model: type[events_v1.ExtractionDraft]) -> type[events_v1.ExtractionDraft]:
+    """``draft_model`` plus the grounding validator (same schema, same title and description)."""
+    namespace: dict[str, Any] = {
+        "__doc__": draft_model.__doc__,  # the schema description the LLM reads
+        "__module__": __name__,
+        "model_config": ConfigDict(title="ExtractionDraft", extra="forbid"),
+        "_grounded_in_the_article": model_validator(mode="after")(_check),
+    }
+    metaclass: Any = type(BaseModel)  # pydantic's: it collects the validator from the namespace
+    name = f"Grounded{draft_model.__name__}"
+    model: type[events_v1.ExtractionDraft] = metaclass(name, (draft_model,), namespace)
+    return model
+
+
+GroundedDraft = grounded_model(events_v1.ExtractionDraft)

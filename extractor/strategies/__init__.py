@@ -21,7 +21,8 @@ from .sentences import SentencesStrategy
 
 __all__ = ["STRATEGIES", "LLMRequest", "Strategy", "strategy_for"]
 
-STRATEGIES: dict[str, Strategy] = {s.name: s for s in (QuotesStrategy(), SentencesStrategy())}
+_ALL: tuple[Strategy, ...] = (QuotesStrategy(), SentencesStrategy())
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in _ALL}
 
 
 def strategy_for(spec: PromptSpec) -> Strategy:

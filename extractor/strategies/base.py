@@ -15,13 +15,15 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from schemas.events_v1 import Diagnostics, DroppedEvent, EventDraft, ExtractionDraft
+from schemas import DRAFT_MODELS
+from schemas.events_v1 import EventDraft, ExtractionDraft
+from schemas.events_v2 import Diagnostics, DroppedEvent
 
-from ..errors import LLMOutputError
+from ..errors import LLMOutputError, PromptError
 from ..inputs import Article
 from ..prompts import PromptSpec
 
-__all__ = ["LLMRequest", "Strategy", "drafts_of", "render_messages", "salvage"]
+__all__ = ["LLMRequest", "Strategy", "draft_model_for", "drafts_of", "render_messages", "salvage"]
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
@@ -51,6 +53,16 @@ class Strategy(Protocol):
         Records that cannot be read are listed in ``diagnostics.dropped``.
         """
         ...
+
+
+def draft_model_for(spec: PromptSpec) -> type[ExtractionDraft]:
+    """The draft model of the schema version ``spec`` targets."""
+    try:
+        return DRAFT_MODELS[spec.schema_version]
+    except KeyError:
+        raise PromptError(
+            f"prompt {spec.name} targets schema {spec.schema_version}; known: {', '.join(DRAFT_MODELS)}"
+        ) from None
 
 
 def render_messages(spec: PromptSpec, article: Article) -> list[dict[str, str]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from schemas.events_v1 import Diagnostics, EventDraft
+from schemas.events_v1 import EventDraft
+from schemas.events_v2 import Diagnostics
 
-from ..grounding import GroundedDraft
+from ..grounding import grounded_model
 from ..inputs import Article
 from ..prompts import PromptSpec
-from .base import LLMRequest, drafts_of, render_messages
+from .base import LLMRequest, draft_model_for, drafts_of, render_messages
 
 __all__ = ["QuotesStrategy"]
 
@@ -20,7 +21,8 @@ class QuotesStrategy:
     name = "quotes"
 
     def request(self, spec: PromptSpec, article: Article) -> LLMRequest:
-        return LLMRequest(render_messages(spec, article), GroundedDraft, {"article": article.text})
+        model = grounded_model(draft_model_for(spec))
+        return LLMRequest(render_messages(spec, article), model, {"article": article.text})
 
     def drafts(self, validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
         return drafts_of(validated, content, diagnostics)

@@ -8,17 +8,18 @@ exact sentences, and any server is told exactly what it may choose. Grounding is
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 import pysbd
 from pydantic import BaseModel, Field, create_model
 
-from schemas.events_v1 import CasualtyDraft, Diagnostics, EventDraft, ExtractionDraft, Span
+from schemas.events_v1 import EventDraft, ExtractionDraft
+from schemas.events_v2 import Diagnostics, Span
 
-from ..grounding import MIN_EVIDENCE_CHARS, GroundedDraft
+from ..grounding import MIN_EVIDENCE_CHARS, grounded_model
 from ..inputs import Article
 from ..prompts import PromptSpec
-from .base import LLMRequest, drafts_of, render_messages
+from .base import LLMRequest, draft_model_for, drafts_of, render_messages
 
 __all__ = ["SentencesStrategy", "grammar_safe", "sentence_choice_model", "sentences"]
 
@@ -54,29 +55,40 @@ def grammar_safe(sentence: str) -> str:
     return sentence.replace('"', "\u201d")
 
 
-def sentence_choice_model(text: str) -> type[GroundedDraft]:
+def _item_model(model: type[BaseModel], field: str) -> Any:
+    """The model of the items of list field ``field`` of ``model``."""
+    return get_args(model.model_fields[field].annotation)[0]
+
+
+@lru_cache(maxsize=16)
+def sentence_choice_model(
+    text: str, draft_model: type[ExtractionDraft] = ExtractionDraft
+) -> type[ExtractionDraft]:
     """A response model whose evidence (and casualty quotes) must be one of ``text``'s sentences.
 
     The JSON Schema lists the sentences as an ``enum``: a grammar-constrained server (llama.cpp)
     can then only emit exact sentences, and any server is told exactly what it may choose. The
     LLM decides which sentences state an event; the words and their offsets come from code.
-    Grounding is still checked by ``GroundedDraft``'s validator.
+    ``draft_model`` is the drafts' schema version; grounding is still checked by its validator.
     """
+    grounded = grounded_model(draft_model)
     options = tuple(grammar_safe(s.quote) for s in sentences(text) if "\\" not in s.quote)
     if not options:
-        return GroundedDraft
+        return grounded
+    event_model = _item_model(draft_model, "events")
+    casualty_model = _item_model(event_model, "casualties")
     sentence: Any = Literal.__getitem__(options)
     casualty: Any = create_model(
         "CasualtyDraft",
-        __base__=CasualtyDraft,
-        __doc__=CasualtyDraft.__doc__,
+        __base__=casualty_model,
+        __doc__=casualty_model.__doc__,
         quote=(sentence, Field(description="The sentence of the article that gives this figure.")),
     )
-    casualties_doc = EventDraft.model_fields["casualties"].description
+    casualties_doc = event_model.model_fields["casualties"].description
     event: Any = create_model(
         "EventDraft",
-        __base__=EventDraft,
-        __doc__=EventDraft.__doc__,
+        __base__=event_model,
+        __doc__=event_model.__doc__,
         casualties=(list[casualty], Field(default_factory=list, description=casualties_doc)),
         evidence=(
             list[sentence],
@@ -87,14 +99,14 @@ def sentence_choice_model(text: str) -> type[GroundedDraft]:
             ),
         ),
     )
-    events_doc = ExtractionDraft.model_fields["events"].description
-    draft: type[GroundedDraft] = create_model(
+    events_doc = draft_model.model_fields["events"].description
+    model: Any = create_model(
         "ExtractionDraft",
-        __base__=GroundedDraft,
-        __doc__=ExtractionDraft.__doc__,
+        __base__=grounded,
+        __doc__=draft_model.__doc__,
         events=(list[event], Field(default_factory=list, description=events_doc)),
     )
-    return draft
+    return cast(type[ExtractionDraft], model)
 
 
 class SentencesStrategy:
@@ -103,9 +115,8 @@ class SentencesStrategy:
     name = "sentences"
 
     def request(self, spec: PromptSpec, article: Article) -> LLMRequest:
-        return LLMRequest(
-            render_messages(spec, article), sentence_choice_model(article.text), {"article": article.text}
-        )
+        model = sentence_choice_model(article.text, draft_model_for(spec))
+        return LLMRequest(render_messages(spec, article), model, {"article": article.text})
 
     def drafts(self, validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
         return drafts_of(validated, content, diagnostics)
