@@ -19,7 +19,7 @@ from schemas.events_v2 import Diagnostics, Event
 
 from .derive import derive_event
 from .grounding import ground_event, instruction_like_lines, record_problems
-from .strategies import Strategy
+from .strategies import Plan, Strategy
 
 __all__ = ["build_events"]
 
@@ -53,11 +53,12 @@ def _unique_drafts(drafts: Sequence[EventDraft], diagnostics: Diagnostics, cap: 
 
 def build_events(
     strategy: Strategy,
+    plan: Plan,
+    *,
     validated: BaseModel | None,
     content: str,
     validation_errors: Sequence[str],
     text: str,
-    *,
     published: dt.date | None,
     max_events: int,
 ) -> tuple[list[Event], Diagnostics]:
@@ -65,7 +66,7 @@ def build_events(
     diagnostics = Diagnostics(
         validation_errors=list(validation_errors), suspicious_input=instruction_like_lines(text)
     )
-    drafts = strategy.drafts(validated, content, diagnostics)
+    drafts = strategy.drafts(plan, validated, content, diagnostics)
     diagnostics.events_returned = len(drafts) + len(diagnostics.dropped)
     events: list[Event] = []
     seen: set[tuple[object, ...]] = set()

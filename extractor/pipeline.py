@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from schemas import DRAFT_MODELS
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Provenance
+from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Provenance, Usage
 
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
@@ -37,10 +37,23 @@ from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
 from .redact import redact_url
 from .settings import Settings
-from .strategies import LLMRequest, Strategy, strategy_for
+from .strategies import Plan, Strategy, StrategyOptions, strategy_for
 from .version import package_version
 
 __all__ = ["Extractor"]
+
+#: What "the LLM answered" when no LLM was called.
+_NO_CALL = Completion(
+    content="",
+    validated=None,
+    attempts=0,
+    requests=0,
+    usage=Usage(),
+    validation_errors=(),
+    duration_s=0.0,
+    cache_hit=False,
+    request_sha256="",
+)
 
 
 class Extractor:
@@ -105,7 +118,7 @@ class Extractor:
         return self._client
 
     # -------------------------------------------------------------- pipeline
-    def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, LLMRequest]:
+    def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, Plan]:
         check_text(article.text, max_chars=self.settings.max_article_chars, where=article.article_id)
         spec = load_prompt(prompt or self.settings.prompt)
         if spec.schema_version not in DRAFT_MODELS:
@@ -114,21 +127,32 @@ class Extractor:
                 f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
             )
         strategy = strategy_for(spec)
-        return spec, strategy, strategy.request(spec, article)
+        options = StrategyOptions(adjudicate=self.settings.adjudicate)
+        return spec, strategy, strategy.plan(spec, article, options)
 
     def _finish(
-        self, article: Article, spec: PromptSpec, strategy: Strategy, completion: Completion, started: float
+        self,
+        article: Article,
+        spec: PromptSpec,
+        strategy: Strategy,
+        plan: Plan,
+        *,
+        completion: Completion | None,
+        started: float,
     ) -> ArticleResult:
+        """The result; ``completion`` is ``None`` when the plan called no LLM."""
+        answer = completion or _NO_CALL
         events, diagnostics = build_events(
             strategy,
-            completion.validated,
-            completion.content,
-            completion.validation_errors,
-            article.text,
+            plan,
+            validated=answer.validated,
+            content=answer.content,
+            validation_errors=answer.validation_errors,
+            text=article.text,
             published=article.published,
             max_events=self.settings.max_events_per_article,
         )
-        client = self.client
+        client = None if completion is None else self.client
         return ArticleResult(
             article_id=article.article_id,
             published=article.published,
@@ -140,18 +164,18 @@ class Extractor:
                 prompt_id=spec.id,
                 prompt_version=spec.version,
                 prompt_sha256=spec.sha256,
-                request_sha256=completion.request_sha256,
+                request_sha256=answer.request_sha256 or None,
                 schema_version=SCHEMA_VERSION,
                 strategy=strategy.name,
-                model=client.model,
-                endpoint_kind=client.kind,
-                endpoint=redact_url(client.base_url),
+                model=client.model if client else None,
+                endpoint_kind=client.kind if client else None,
+                endpoint=redact_url(client.base_url) if client else None,
                 temperature=self.settings.temperature,
-                attempts=completion.attempts,
-                usage=completion.usage,
+                attempts=answer.attempts,
+                usage=answer.usage,
                 duration_s=round(time.perf_counter() - started, 4),
-                llm_duration_s=round(completion.duration_s, 4),
-                cache_hit=completion.cache_hit,
+                llm_duration_s=round(answer.duration_s, 4),
+                cache_hit=answer.cache_hit,
                 package_version=package_version(),
             ),
         )
@@ -159,26 +183,30 @@ class Extractor:
     def extract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
         """Extract from one checked ``Article`` (see ``extractor.inputs``)."""
         started = time.perf_counter()
-        spec, strategy, request = self._prepare(article, prompt)
-        completion = self.client.complete(
-            request.messages,
-            request.response_model,
-            dict(request.context),
-            use_cache=self.settings.use_cache,
-        )
-        return self._finish(article, spec, strategy, completion, started)
+        spec, strategy, plan = self._prepare(article, prompt)
+        completion = None
+        if plan.request is not None:
+            completion = self.client.complete(
+                plan.request.messages,
+                plan.request.response_model,
+                dict(plan.request.context),
+                use_cache=self.settings.use_cache,
+            )
+        return self._finish(article, spec, strategy, plan, completion=completion, started=started)
 
     async def aextract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
         """The asyncio twin of ``extract_article``."""
         started = time.perf_counter()
-        spec, strategy, request = self._prepare(article, prompt)
-        completion = await self.client.acomplete(
-            request.messages,
-            request.response_model,
-            dict(request.context),
-            use_cache=self.settings.use_cache,
-        )
-        return self._finish(article, spec, strategy, completion, started)
+        spec, strategy, plan = self._prepare(article, prompt)
+        completion = None
+        if plan.request is not None:
+            completion = await self.client.acomplete(
+                plan.request.messages,
+                plan.request.response_model,
+                dict(plan.request.context),
+                use_cache=self.settings.use_cache,
+            )
+        return self._finish(article, spec, strategy, plan, completion=completion, started=started)
 
     def extract(
         self,

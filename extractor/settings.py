@@ -18,6 +18,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_LOCAL_MODEL``          a GGUF file for the embedded server (default SmolLM2-135M-Instruct)
 ``EXTRACTOR_MAX_ARTICLE_CHARS``    input size cap (default 200000)
 ``EXTRACTOR_MAX_EVENTS``           events kept per article at most (default 50); the rest are counted
+``EXTRACTOR_ADJUDICATE``           candidates strategy: ``0`` = code decides alone, no LLM call (default 1)
 =================================  ===========================================================
 """
 
@@ -66,6 +67,7 @@ class Settings:
     local_model_path: Path | None = None
     max_article_chars: int = 200_000
     max_events_per_article: int = 50
+    adjudicate: bool = True
 
     def __post_init__(self) -> None:
         if self.endpoint_kind is not None and self.endpoint_kind not in ENDPOINT_KINDS:
@@ -157,6 +159,8 @@ class Settings:
         values["reasks"] = number("EXTRACTOR_REASKS", int)
         values["max_article_chars"] = number("EXTRACTOR_MAX_ARTICLE_CHARS", int)
         values["max_events_per_article"] = number("EXTRACTOR_MAX_EVENTS", int)
+        adjudicate = text("EXTRACTOR_ADJUDICATE")
+        values["adjudicate"] = None if adjudicate is None else adjudicate.lower() not in {"0", "false", "no"}
         cache_dir = text("EXTRACTOR_CACHE_DIR")
         values["cache_dir"] = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir(env)
         no_cache = text("EXTRACTOR_NO_CACHE")

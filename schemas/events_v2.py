@@ -246,13 +246,15 @@ class Provenance(_Model):
             "sha256 of the prompt version's templates (system, user, examples): same for every article."
         )
     )
-    request_sha256: str = Field(
-        description="sha256 of the rendered request (messages, schema, model, parameters, endpoint)."
+    request_sha256: str | None = Field(
+        default=None,
+        description="sha256 of the rendered request (messages, schema, model, parameters, endpoint); "
+        "null when no LLM was called (the candidates strategy with adjudication off).",
     )
     schema_version: str = SCHEMA_VERSION
     strategy: str = Field(description="The extraction strategy the prompt names.")
-    model: str
-    endpoint_kind: str
+    model: str | None = Field(default=None, description="The LLM's model name; null when no LLM was called.")
+    endpoint_kind: str | None = None
     endpoint: str | None = Field(default=None, description="The endpoint URL, without credentials or query.")
     temperature: float
     attempts: int = Field(description="LLM requests that produced an answer (1 + re-asks).")

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from ..errors import PromptError
 from ..prompts import PromptSpec
-from .base import LLMRequest, Strategy
+from .base import LLMRequest, Plan, Strategy, StrategyOptions
 from .quotes import QuotesStrategy
 from .sentences import SentencesStrategy
 
-__all__ = ["STRATEGIES", "LLMRequest", "Strategy", "strategy_for"]
+__all__ = ["STRATEGIES", "LLMRequest", "Plan", "Strategy", "StrategyOptions", "strategy_for"]
 
 _ALL: tuple[Strategy, ...] = (QuotesStrategy(), SentencesStrategy())
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in _ALL}

@@ -23,7 +23,16 @@ from ..errors import LLMOutputError, PromptError
 from ..inputs import Article
 from ..prompts import PromptSpec
 
-__all__ = ["LLMRequest", "Strategy", "draft_model_for", "drafts_of", "render_messages", "salvage"]
+__all__ = [
+    "LLMRequest",
+    "Plan",
+    "Strategy",
+    "StrategyOptions",
+    "draft_model_for",
+    "drafts_of",
+    "render_messages",
+    "salvage",
+]
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
@@ -37,18 +46,38 @@ class LLMRequest:
     context: Mapping[str, Any]
 
 
+@dataclasses.dataclass(frozen=True)
+class StrategyOptions:
+    """What the settings say to a strategy."""
+
+    #: Candidates strategy: ask the LLM to adjudicate the candidates (False: code decides alone).
+    adjudicate: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """What a strategy decided to do for one article."""
+
+    #: The LLM request, or ``None`` when code decides everything and no LLM is called.
+    request: LLMRequest | None
+    #: The strategy's own working data (e.g. the candidates it proposed), handed back to ``drafts``.
+    state: Any = None
+
+
 class Strategy(Protocol):
     """The plug-in interface. A prompt file names its strategy (``strategy:`` or ``evidence_mode:``)."""
 
     #: The name prompt files use.
     name: str
 
-    def request(self, spec: PromptSpec, article: Article) -> LLMRequest:
-        """The request to send for ``article`` with prompt ``spec``."""
+    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
+        """What to ask the LLM for ``article`` with prompt ``spec`` (if anything)."""
         ...
 
-    def drafts(self, validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
-        """The drafted events of an answer: the validated model, else the last raw ``content``.
+    def drafts(
+        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+    ) -> list[EventDraft]:
+        """The drafted events: from the validated answer, else the last raw ``content``, else code.
 
         Records that cannot be read are listed in ``diagnostics.dropped``.
         """

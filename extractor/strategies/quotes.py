@@ -10,7 +10,7 @@ from schemas.events_v2 import Diagnostics
 from ..grounding import grounded_model
 from ..inputs import Article
 from ..prompts import PromptSpec
-from .base import LLMRequest, draft_model_for, drafts_of, render_messages
+from .base import LLMRequest, Plan, StrategyOptions, draft_model_for, drafts_of, render_messages
 
 __all__ = ["QuotesStrategy"]
 
@@ -20,9 +20,11 @@ class QuotesStrategy:
 
     name = "quotes"
 
-    def request(self, spec: PromptSpec, article: Article) -> LLMRequest:
+    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
         model = grounded_model(draft_model_for(spec))
-        return LLMRequest(render_messages(spec, article), model, {"article": article.text})
+        return Plan(LLMRequest(render_messages(spec, article), model, {"article": article.text}))
 
-    def drafts(self, validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
+    def drafts(
+        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+    ) -> list[EventDraft]:
         return drafts_of(validated, content, diagnostics)

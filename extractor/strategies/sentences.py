@@ -19,7 +19,7 @@ from schemas.events_v2 import Diagnostics, Span
 from ..grounding import MIN_EVIDENCE_CHARS, grounded_model
 from ..inputs import Article
 from ..prompts import PromptSpec
-from .base import LLMRequest, draft_model_for, drafts_of, render_messages
+from .base import LLMRequest, Plan, StrategyOptions, draft_model_for, drafts_of, render_messages
 
 __all__ = ["SentencesStrategy", "grammar_safe", "sentence_choice_model", "sentences"]
 
@@ -114,9 +114,11 @@ class SentencesStrategy:
 
     name = "sentences"
 
-    def request(self, spec: PromptSpec, article: Article) -> LLMRequest:
+    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
         model = sentence_choice_model(article.text, draft_model_for(spec))
-        return LLMRequest(render_messages(spec, article), model, {"article": article.text})
+        return Plan(LLMRequest(render_messages(spec, article), model, {"article": article.text}))
 
-    def drafts(self, validated: BaseModel | None, content: str, diagnostics: Diagnostics) -> list[EventDraft]:
+    def drafts(
+        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+    ) -> list[EventDraft]:
         return drafts_of(validated, content, diagnostics)
