@@ -95,3 +95,17 @@ def test_the_replay_gate_sees_any_change_of_a_merge_figure() -> None:
     worse = base.corpus.end_to_end.model_copy(update={"conll_f1": 0.5})
     changed = base.model_copy(update={"corpus": base.corpus.model_copy(update={"end_to_end": worse})})
     assert exact_differences(base, changed) == ["corpus.end_to_end.conll_f1: 1.0 -> 0.5"]
+
+
+def test_the_console_headline_prints_the_merge_figures() -> None:
+    import io
+
+    from rich.console import Console
+
+    from evals.report import print_headline
+
+    buffer = io.StringIO()
+    print_headline(_report(_perfect()), Console(file=buffer, width=140, color_system=None))
+    printed = buffer.getvalue()
+    assert "Corpus merge vs gold global_ids" in printed
+    assert all(label in printed for label in ("MUC", "B-cubed", "CEAF-e", "BLANC", "CoNLL F1"))
