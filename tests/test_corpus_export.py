@@ -201,3 +201,16 @@ def test_violence_against_civilians_is_the_only_civilian_targeting_derived() -> 
     strike = merge([result("a", event())]).events
     assert acled_rows(attack)[0]["civilian_targeting"] == "Civilian targeting"
     assert acled_rows(strike)[0]["civilian_targeting"] is None
+
+
+def test_an_unreadable_results_file_is_named_and_the_other_files_are_merged(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.jsonl", [result("a", event()).model_dump_json()])
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00garbage\n")
+    missing = tmp_path / "missing.jsonl"
+    out = tmp_path / "corpus.jsonl"
+    done = CliRunner().invoke(main, ["merge", str(missing), str(binary), str(good), "-o", str(out)])
+    assert done.exit_code == 1
+    assert f"skipped: {missing}: cannot read" in done.output
+    assert f"skipped: {binary}: not UTF-8 text" in done.output
+    assert len(out.read_text().splitlines()) == 1

@@ -31,11 +31,12 @@ class LineProblem:
     """A line that was not used, and why."""
 
     path: Path
-    line: int
+    line: int  # 0 when the whole file could not be read
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
