@@ -237,6 +237,10 @@ def _counts(report: Report) -> dict[str, object]:
     _flatten("totals", report.totals.model_dump(), out)
     _flatten("dropped", report.dropped.model_dump(), out)
     out["errors"] = sorted(report.errors)
+    if report.corpus is not None:
+        _flatten("corpus", report.corpus.figures(), out)
+        out["corpus.events"] = len(report.corpus.events)
+        out["corpus.mentions"] = sum(len(e.mentions) for e in report.corpus.events)
     for a in report.articles:
         where = f"articles.{a.article_id}"
         _flatten(f"{where}.tally", a.tally.model_dump(), out)
@@ -254,7 +258,8 @@ def exact_differences(base: Report, new: Report) -> list[str]:
 
     For replayed runs, which are deterministic: any difference means the code changed what the
     recorded answers produce. Compared: headline figures, every total count, dropped counts,
-    failed articles, and per article the counts, dropped counts, predictions, attempts and tokens.
+    failed articles, the corpus merge's coreference figures (gold mentions and end to end) and
+    corpus size, and per article the counts, dropped counts, predictions, attempts and tokens.
     """
     b, n = _counts(base), _counts(new)
     lines = []

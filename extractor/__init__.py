@@ -11,6 +11,7 @@ from __future__ import annotations
 from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event
 
 from .api import aextract, extract, extract_many
+from .corpus import Corpus, merge
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -43,6 +44,7 @@ __all__ = [
     "ArticleResult",
     "AuthenticationError",
     "ConfigurationError",
+    "Corpus",
     "EndpointUnreachableError",
     "Event",
     "Extractor",
@@ -68,4 +70,5 @@ __all__ = [
     "list_prompts",
     "load_article",
     "load_prompt",
+    "merge",
 ]

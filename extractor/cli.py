@@ -298,3 +298,9 @@ def model_serve(port: int, host: str) -> None:
         sys.exit(1)
     finally:
         server.stop()
+
+
+from .corpus.cli import export, merge  # noqa: E402  (kept at the end: cli.py is being rewritten)
+
+main.add_command(merge)
+main.add_command(export)

@@ -9,7 +9,7 @@ headline (``console``). ``text`` holds the labels and number formats they share.
 from __future__ import annotations
 
 from .console import print_headline
-from .html import Segment, highlight_segments, render_html
+from .html import Segment, highlight_segments, mention_excerpt, render_html
 from .markdown import render_markdown
 from .model import REPORT_FORMAT, ArticleReport, DroppedCounts, Miss, Mode, Report, build_report
 from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows
@@ -30,6 +30,7 @@ __all__ = [
     "fmt_ratio",
     "headline_rows",
     "highlight_segments",
+    "mention_excerpt",
     "print_headline",
     "render_html",
     "render_markdown",

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .model import Report
-from .text import dropped_line, headline_rows
+from .text import dropped_line, fmt, headline_rows
 
 __all__ = ["print_headline"]
 
@@ -23,6 +23,20 @@ def print_headline(report: Report, console: Console | None = None) -> None:
         table.add_row(*row)
     console.print(table)
     console.print(escape(dropped_line(report)))
+    if report.corpus is not None:
+        c = report.corpus
+        merge_table = Table(title=f"Corpus merge vs gold global_ids (threshold {c.threshold})")
+        for column in ("Metric", "Gold mentions R", "P", "F1", "End to end R", "P", "F1"):
+            merge_table.add_column(column, justify="left" if column == "Metric" else "right")
+        for name, label in (("muc", "MUC"), ("b_cubed", "B-cubed"), ("ceaf_e", "CEAF-e"), ("blanc", "BLANC")):
+            g, e = getattr(c.gold_mentions, name), getattr(c.end_to_end, name)
+            merge_table.add_row(
+                label, *(fmt(v) for v in (g.recall, g.precision, g.f1, e.recall, e.precision, e.f1))
+            )
+        merge_table.add_row(
+            "CoNLL F1", "", "", fmt(c.gold_mentions.conll_f1), "", "", fmt(c.end_to_end.conll_f1)
+        )
+        console.print(merge_table)
     if report.errors:
         failed = escape(", ".join(report.errors))
         console.print(f"[red]{len(report.errors)} article(s) failed:[/red] {failed}")

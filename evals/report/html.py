@@ -14,11 +14,19 @@ from evals.gold import GoldArticle
 from evals.scoring import (
     SLOTS,
 )
+from schemas.events_v2 import Span
 
 from .model import ArticleReport, Report
 from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows
 
-__all__ = ["TEMPLATE_PATH", "Segment", "highlight_segments", "render_html"]
+__all__ = [
+    "EXCERPT_MARGIN",
+    "TEMPLATE_PATH",
+    "Segment",
+    "highlight_segments",
+    "mention_excerpt",
+    "render_html",
+]
 
 
 TEMPLATE_PATH = Path(__file__).parent.parent / "templates" / "report.html.j2"
@@ -76,6 +84,58 @@ def _pred_spans(article: ArticleReport) -> list[tuple[int, int, str]]:
     return [(sp.start, sp.end, f"#{i}") for i, e in enumerate(article.predictions) for sp in e.evidence]
 
 
+#: Characters of article text shown on each side of a corpus mention's evidence.
+EXCERPT_MARGIN = 160
+
+
+def mention_excerpt(text: str, evidence: Sequence[Span], claims: Sequence[Span]) -> list[Segment]:
+    """The part of ``text`` around a mention's spans, evidence and claim quotes highlighted.
+
+    Evidence spans are marked like predictions (``hl-pred``), claim quotes like gold (``hl-gold``),
+    both ``hl-both``; the excerpt runs ``EXCERPT_MARGIN`` characters beyond the outermost spans,
+    widened to whole words, with "…" where it cuts the article.
+    """
+    n = len(text)
+    spans = [(s.start, s.end) for s in (*evidence, *claims) if 0 <= s.start < s.end <= n]
+    if not spans:
+        return []
+    lo = max(0, min(s for s, _ in spans) - EXCERPT_MARGIN)
+    hi = min(n, max(e for _, e in spans) + EXCERPT_MARGIN)
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+    while hi < n and not text[hi].isspace():
+        hi += 1
+    segments = highlight_segments(
+        text[lo:hi],
+        [(s.start - lo, s.end - lo, "claim quote") for s in claims if 0 <= s.start < s.end <= n],
+        [(s.start - lo, s.end - lo, "evidence") for s in evidence if 0 <= s.start < s.end <= n],
+    )
+    if lo > 0:
+        segments.insert(0, Segment(text="… ", css=""))
+    if hi < n:
+        segments.append(Segment(text=" …", css=""))
+    return segments
+
+
+def _corpus_items(report: Report, texts: Mapping[str, str]) -> list[dict[str, object]]:
+    if report.corpus is None:
+        return []
+    items = []
+    for event in report.corpus.events:
+        mentions = []
+        for m in event.mentions:
+            claims = [c.quote for c in m.event.casualties]
+            mentions.append(
+                {
+                    "mention": m,
+                    "gold": report.corpus.mention_gold.get(f"{m.article_id}#{m.event_index}"),
+                    "segments": mention_excerpt(texts.get(m.article_id, ""), m.event.evidence, claims),
+                }
+            )
+        items.append({"event": event, "mentions": mentions})
+    return items
+
+
 def _environment() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["label"] = figure_label
@@ -103,6 +163,8 @@ def render_html(report: Report, texts: Mapping[str, str], golds: Sequence[GoldAr
     return template.render(
         report=report,
         articles=articles,
+        corpus=_corpus_items(report, texts),
+        metrics=(("muc", "MUC"), ("b_cubed", "B-cubed"), ("ceaf_e", "CEAF-e"), ("blanc", "BLANC")),
         slots=SLOTS,
         rows=headline_rows(report),
         dropped=dropped_line(report),

@@ -9,12 +9,53 @@ from evals.scoring import (
 from .model import Report
 from .text import dropped_line, fmt, fmt_ratio, headline_rows
 
-__all__ = ["render_markdown"]
+__all__ = ["corpus_markdown", "render_markdown"]
+
+_METRICS = (("muc", "MUC"), ("b_cubed", "B-cubed"), ("ceaf_e", "CEAF-e"), ("blanc", "BLANC"))
 
 
 def _md(value: object) -> str:
     """A markdown table cell: pipes and angle brackets escaped, newlines folded."""
     return str(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def corpus_markdown(report: Report) -> list[str]:
+    """The corpus section: coreference figures (gold mentions, end to end) and the merged events."""
+    c = report.corpus
+    if c is None:
+        return []
+    g, e = c.gold_mentions, c.end_to_end
+    lines = [
+        "",
+        "## Corpus: the same event merged across articles",
+        "",
+        f"Merge threshold {c.threshold}; scored against the gold `global_id`s. Gold mentions: "
+        f"{g.key_mentions} gold records in {g.key_entities} real-world events, merged into "
+        f"{g.response_entities}. End to end: {e.response_mentions} predicted records merged into "
+        f"{e.response_entities} corpus events.",
+        "",
+        "| Metric | Gold mentions R | P | F1 | End to end R | P | F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, label in _METRICS:
+        a, b = getattr(g, name), getattr(e, name)
+        lines.append(
+            f"| {label} | {fmt(a.recall)} | {fmt(a.precision)} | {fmt(a.f1)} | "
+            f"{fmt(b.recall)} | {fmt(b.precision)} | {fmt(b.f1)} |"
+        )
+    lines += [f"| **CoNLL F1** | | | **{fmt(g.conll_f1)}** | | | **{fmt(e.conll_f1)}** |", ""]
+    for ev in c.events:
+        claims = "; ".join(
+            f"{cl.count} {cl.kind} by {_md(cl.claimed_by or 'reporter')} ({_md(cl.article_id)})"
+            for cl in ev.claims
+        )
+        lines.append(
+            f"- `{ev.event_id}` {_md(ev.event_type)}, {ev.date.value or 'undated'}, "
+            f"{len(ev.mentions)} mention(s) from {len(ev.sources)} source(s); fatalities "
+            f"{ev.fatalities if ev.fatalities is not None else 'n/a'}"
+            + (f"; claims: {claims}" if claims else "")
+        )
+    return lines
 
 
 def render_markdown(report: Report) -> str:
@@ -77,6 +118,7 @@ def render_markdown(report: Report) -> str:
         "|---:|---:|---:|---:|---:|---:|",
         "| " + " | ".join(str(v) for v in report.dropped.model_dump().values()) + " |",
     ]
+    lines += corpus_markdown(report)
     if report.errors:
         lines += ["", "## Errors", ""]
         lines += [f"- `{_md(k)}`: {_md(v)}" for k, v in report.errors.items()]

@@ -21,6 +21,7 @@ from evals.scoring import (
     score_article,
     sum_tallies,
 )
+from evals.scoring.corpus import MergeScore, score_merge
 from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event, Provenance, Span
 
 __all__ = ["REPORT_FORMAT", "ArticleReport", "DroppedCounts", "Miss", "Mode", "Report", "build_report"]
@@ -94,6 +95,11 @@ class Report(BaseModel):
     errors: dict[str, str] = Field(default_factory=dict, description="article_id -> error message.")
     unscored: list[str] = Field(default_factory=list, description="Results for articles without gold.")
     articles: list[ArticleReport]
+    corpus: MergeScore | None = Field(
+        default=None,
+        description="The merge across articles: coreference figures against the gold global_ids "
+        "(on gold mentions and end to end) and the corpus merged from the predictions.",
+    )
 
 
 def span_text(span: Span | None) -> str | None:
@@ -202,6 +208,12 @@ def build_report(
     if not isinstance(created, dt.datetime):
         created = dt.datetime.now(dt.UTC)
     version = meta.get("prompt_version", first.prompt_version if first else None)
+    corpus = score_merge(
+        {k: v for k, v in results.items() if k in {g.article_id for g in golds}},
+        golds,
+        texts,
+        {a.article_id: [(m.pred_index, m.gold_index) for m in a.matches] for a in articles},
+    )
     gold_ids = {g.article_id for g in golds}
     known = {"prompt_id", "prompt_version", "prompt_sha256", "model", "created_at"}
     return Report(
@@ -219,4 +231,5 @@ def build_report(
         errors={a.article_id: a.error for a in articles if a.error is not None},
         unscored=sorted(k for k in results if k not in gold_ids),
         articles=articles,
+        corpus=corpus,
     )

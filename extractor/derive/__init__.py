@@ -3,7 +3,9 @@
 ``dates`` resolves date expressions against the publication date; ``acled`` maps sub-event
 types to ACLED's event and disorder types; ``casualties`` finds casualty figures in a passage
 and applies ACLED's fatalities rule;
-``countries`` recognises countries (pycountry); ``event`` assembles the record.
+``countries`` recognises countries (pycountry); ``event`` assembles the record. ``names`` (name
+keys and name matching) and ``periods`` (ISO date periods and their agreement) are the comparison
+rules shared by the corpus merge and the scorer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from .casualties import Figure, HasKindAndCount, casualty_figures, fatalities, f
 from .countries import resolve_country
 from .dates import resolve_date
 from .event import derive_event
+from .names import country_key, name_key, names_match
 from .numbers import NUMBER_WORDS
+from .periods import date_agrees, date_contains, date_interval
 
 __all__ = [
     "ACLED_CATEGORIES",
@@ -22,9 +26,15 @@ __all__ = [
     "HasKindAndCount",
     "acled_categories",
     "casualty_figures",
+    "country_key",
+    "date_agrees",
+    "date_contains",
+    "date_interval",
     "derive_event",
     "fatalities",
     "figure_in",
+    "name_key",
+    "names_match",
     "resolve_country",
     "resolve_date",
 ]

@@ -1,0 +1,27 @@
+"""Corpus: merge the same real-world event across articles, every claim and source kept.
+
+``merge(results)`` clusters the events of many ``ArticleResult``s into ``schemas.corpus_v1``
+corpus events (``merge``: the clustering; ``features``: the similarity, its blocks, weights and
+threshold); ``io`` reads results and corpus JSONL files line by line (a bad line is named and
+skipped) and writes corpus JSONL; ``cli`` holds ``extractor merge`` and ``extractor export``.
+The corpus works on records only: it never calls an LLM.
+"""
+
+from __future__ import annotations
+
+from .features import MERGE_THRESHOLD, WEIGHTS
+from .io import LineProblem, Located, read_corpus, read_results, write_corpus
+from .merge import Corpus, MergeWarning, merge
+
+__all__ = [
+    "MERGE_THRESHOLD",
+    "WEIGHTS",
+    "Corpus",
+    "LineProblem",
+    "Located",
+    "MergeWarning",
+    "merge",
+    "read_corpus",
+    "read_results",
+    "write_corpus",
+]

