@@ -192,7 +192,7 @@ def extract(
                         return await session.aextract_many(
                             [a for _, a in articles],
                             concurrency=concurrency,
-                            on_done=lambda: progress.advance(task),
+                            on_done=lambda _index, _outcome: progress.advance(task),
                         )
                     finally:
                         await session.aclose()
