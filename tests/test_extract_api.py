@@ -320,3 +320,26 @@ def test_metadata_of_the_wrong_type_is_refused_before_any_llm_call(
     with pytest.raises(InputError):
         endpoint.extractor.extract(ARTICLE, **changes)
     assert endpoint.request_count == 0
+
+
+def test_a_programming_error_leaves_no_article_running_behind_it(fake_endpoint, monkeypatch) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    real = endpoint.extractor.aextract_article
+
+    async def broken_for_bamako(article: Article, *, prompt: str | None = None) -> ArticleResult:
+        if "Bamako" in article.text:
+            raise TypeError("a bug, not a bad input")
+        return await real(article, prompt=prompt)
+
+    monkeypatch.setattr(endpoint.extractor, "aextract_article", broken_for_bamako)
+
+    async def go() -> list[asyncio.Task[Any]]:
+        items = [ARTICLE, OTHER_ARTICLE, *(f"{ARTICLE} Update {i}." for i in range(4))]
+        try:
+            with pytest.raises(TypeError):
+                await endpoint.extractor.aextract_many(items, concurrency=1)
+            return [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        finally:
+            await endpoint.client.aclose()
+
+    assert asyncio.run(go()) == []

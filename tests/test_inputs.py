@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -264,14 +266,13 @@ def test_parse_date_refuses_anything_else_naming_where(value: object) -> None:
 # ------------------------------------------------------------------ only regular files, read bounded
 
 
-def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
-    fifo = tmp_path / "pipe.txt"
-    os.mkfifo(fifo)
+@contextlib.contextmanager
+def _rescued(fifo: Path) -> Iterator[None]:
+    """Were ``fifo`` ever opened for reading, a writer feeds it an article, so that the test ends
+    (and fails: no error) instead of hanging."""
     stop = threading.Event()
 
     def rescue() -> None:
-        # Were the FIFO opened for reading, this writer would feed it an article, so that the
-        # test ends (and fails: no error) instead of hanging.
         while not stop.is_set():
             try:
                 fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
@@ -285,12 +286,48 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
     writer = threading.Thread(target=rescue, daemon=True)
     writer.start()
     try:
-        with pytest.raises(InputError) as info:
-            load_article(fifo, max_chars=CAP)
+        yield
     finally:
         stop.set()
         writer.join()
+
+
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with _rescued(fifo), pytest.raises(InputError) as info:
+        load_article(fifo, max_chars=CAP)
     assert str(info.value) == f"{fifo}: is a FIFO (named pipe), not a regular file"
+
+
+def test_a_fifo_put_in_place_after_the_stat_is_refused_without_blocking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "swapped.txt"
+    os.mkfifo(fifo)
+    regular = _write(tmp_path, "regular.txt", BODY)
+    real_stat = os.stat
+    # the stat sees a regular file; by the time of the open it is a FIFO
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: real_stat(regular if Path(p) == fifo else p, *a, **k))
+    outcome: list[BaseException | Article] = []
+
+    def load() -> None:
+        try:
+            outcome.append(load_article(fifo, max_chars=CAP))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    loader = threading.Thread(target=load, daemon=True)
+    loader.start()
+    loader.join(timeout=30)  # a hang detector: a non-blocking open returns at once
+    blocked = loader.is_alive()
+    if blocked:  # unblock it with a writer, so that the test ends
+        os.close(os.open(fifo, os.O_WRONLY))
+        loader.join()
+    assert not blocked, "load_article blocked opening a FIFO"
+    [error] = outcome
+    assert isinstance(error, InputError)
+    assert str(error) == f"{fifo}: is a FIFO (named pipe), not a regular file"
 
 
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
