@@ -45,8 +45,12 @@ $(VENV)/.local-installed: pyproject.toml $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSIO
 	touch $@
 
 # ---------------------------------------------------------------- the two quick-start commands
+# Starts fresh every time (the old out/run.jsonl is removed): each article's line is appended
+# to it as soon as that article is done. To continue an interrupted run instead, run the extract
+# line by hand with --resume.
 run: $(VENV)/.local-installed
 	@mkdir -p out
+	rm -f out/run.jsonl
 	$(BIN)/extractor extract $(ARTICLES) --no-cache -o out/run.jsonl
 	$(PY) scripts/check_run.py out/run.jsonl
 

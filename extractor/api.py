@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from schemas.events_v2 import ArticleResult
 
 from .errors import ExtractorError
-from .inputs import Article
+from .inputs import Article, not_an_article
 from .pipeline import Extractor
 from .settings import Settings
 
@@ -60,18 +60,25 @@ async def aextract(
 
 
 def extract_many(
-    articles: Iterable[Article | str],
+    articles: Iterable[object],
     *,
     concurrency: int = 4,
     prompt: str | None = None,
     settings: Settings | None = None,
 ) -> list[ArticleResult | ExtractorError]:
-    """Extract from many articles with at most ``concurrency`` in flight.
+    """Extract from many articles (texts or ``Article``s) with at most ``concurrency`` in flight.
 
     Returns one item per input, in input order: an ``ArticleResult``, or the ``ExtractorError``
-    that stopped that input. One failing input never stops the others.
+    that stopped that input; an item that is neither a str nor an ``Article`` is an
+    ``InputError`` in its place. One failing input never stops the others; an exception that is
+    not an ``ExtractorError`` (a programming error) propagates. No session (and no embedded
+    model) is started when no item can be extracted.
     """
+    if isinstance(articles, str | bytes):
+        raise TypeError("articles must be an iterable of texts or Articles, not one str or bytes")
     items = list(articles)
+    if not any(isinstance(item, str | Article) for item in items):
+        return [not_an_article(item, index=i) for i, item in enumerate(items)]
     with Extractor(settings) as session:
 
         async def run() -> list[ArticleResult | ExtractorError]:

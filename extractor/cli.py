@@ -1,8 +1,9 @@
 """The ``extractor`` command: a thin layer over the library.
 
 Exit codes: 0 all inputs succeeded; 1 some inputs (or the eval gate) failed, each named with
-its reason on stderr; 2 usage error. ``ExtractorError`` becomes a one-line message, never a
-traceback.
+its reason on stderr; 2 usage error (an output file that cannot be written or resumed included);
+128 + the signal number when ``extract`` was stopped by SIGINT (130), SIGTERM (143) or SIGHUP
+(129), see ``extractor.cli_run``. ``ExtractorError`` becomes a one-line message, never a traceback.
 
 Other packages add commands through the ``extractor.cli`` entry-point group (``evals`` adds
 ``eval`` this way); the library itself never imports them.
@@ -10,24 +11,23 @@ Other packages add commands through the ``extractor.cli`` entry-point group (``e
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
 from rich.table import Table
 
-from schemas.events_v2 import ArticleResult
-
+from .cli_run import Batch, StopOnSignals, describe_resume
 from .errors import ExtractorError
-from .inputs import Article, load_article, parse_date
+from .inputs import load_article, parse_date
 from .llm import LocalModelServer
+from .output import JsonlOutput, OutputFileError, summary_table
 from .pipeline import Extractor
 from .prompts import list_prompts, load_prompt
 from .settings import LOCAL_MODEL_ALIAS, Settings
@@ -42,42 +42,10 @@ def _settings(**overrides: Any) -> Settings:
         raise click.UsageError(str(exc)) from None
 
 
-def _summary_table(results: list[ArticleResult]) -> Table:
-    table = Table(title="Extracted events", show_lines=True)
-    for column in ("article", "type", "date", "where", "actor1 -> actor2", "killed", "evidence [start:end]"):
-        table.add_column(column, overflow="fold")
-    for result in results:
-        if not result.events:
-            table.add_row(
-                result.article_id,
-                "(none kept)",
-                "",
-                "",
-                "",
-                "",
-                f"{len(result.diagnostics.dropped)} dropped as ungrounded/invalid",
-            )
-        for event in result.events:
-            where = "; ".join(
-                filter(
-                    None,
-                    (
-                        f"{loc.place or ''} {loc.country_code or loc.country or ''}".strip()
-                        for loc in event.locations
-                    ),
-                )
-            )
-            span = event.evidence[0]
-            table.add_row(
-                result.article_id,
-                event.event_type,
-                event.date.value or "?",
-                where,
-                f"{event.actor1 or '?'} -> {event.actor2 or '?'}",
-                "" if event.fatalities is None else str(event.fatalities),
-                f"[{span.start}:{span.end}] {span.quote[:90]}",
-            )
-    return table
+def _say(line: str) -> None:
+    """One line on stderr; a closed terminal (after SIGHUP) does not turn it into a traceback."""
+    with contextlib.suppress(OSError):
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _unavailable(name: str, error: Exception) -> click.Command:
@@ -142,7 +110,7 @@ def main(verbose: int) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--published", help="Publication date (YYYY-MM-DD) for every file; overrides sidecars.")
 @click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v4).")
 @click.option("--model", help="Model name (EXTRACTOR_MODEL).")
@@ -151,7 +119,13 @@ def main(verbose: int) -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write JSONL here and print a summary table; default: JSONL on stdout.",
+    help="Append one JSONL line per article here as it finishes, then print a summary table; "
+    "default: the lines on stdout. An existing non-empty file needs --resume.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue -o FILE: skip articles it has a result for; retry those with an error line.",
 )
 @click.option("--no-cache", is_flag=True, help="Bypass the response cache.")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64))
@@ -162,67 +136,46 @@ def extract(
     model: str | None,
     base_url: str | None,
     output: Path | None,
+    resume: bool,
     no_cache: bool,
     concurrency: int,
 ) -> None:
-    """Extract event records from plain-text article FILES (one JSONL line per article)."""
+    """Extract event records from plain-text article FILES (one JSONL line per article).
+
+    Each line is written as soon as its article is done: a result, or an error line naming the
+    file. SIGINT, SIGTERM and SIGHUP stop the run cleanly (exit 130, 143, 129).
+    """
     settings = _settings(model=model, base_url=base_url, prompt=prompt, use_cache=False if no_cache else None)
     try:
         pub = parse_date(published, where="--published")
     except ExtractorError as exc:
         raise click.BadParameter(str(exc), param_hint="--published") from None
-    failures: dict[str, str] = {}
-    articles: list[tuple[int, Article]] = []
-    for i, path in enumerate(files):
-        try:
-            articles.append((i, load_article(path, max_chars=settings.max_article_chars, published=pub)))
-        except ExtractorError as exc:
-            failures[str(path)] = str(exc)
-    results: dict[int, ArticleResult] = {}
-    if articles:
-        try:
-            with (
-                Extractor(settings) as session,
-                Progress(console=err, transient=True, disable=len(articles) < 2) as progress,
-            ):
-                task = progress.add_task("extracting", total=len(articles))
-
-                async def run() -> list[ArticleResult | ExtractorError]:
-                    try:
-                        return await session.aextract_many(
-                            [a for _, a in articles],
-                            concurrency=concurrency,
-                            on_done=lambda: progress.advance(task),
-                        )
-                    finally:
-                        await session.aclose()
-
-                outcomes = asyncio.run(run())
-        except ExtractorError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
-            sys.exit(1)
-        for (i, _), outcome in zip(articles, outcomes, strict=True):
-            if isinstance(outcome, ExtractorError):
-                failures[str(files[i])] = f"{type(outcome).__name__}: {outcome}"
-            else:
-                results[i] = outcome
-    ordered = [results[i] for i in sorted(results)]
-    sink: IO[str]
+    if resume and output is None:
+        raise click.UsageError("--resume continues an output file: give it with -o FILE")
+    try:
+        sink = JsonlOutput.open(output, resume=resume) if output is not None else JsonlOutput.to_stdout()
+    except OutputFileError as exc:
+        raise click.UsageError(f"-o {exc}") from None
+    if resume:
+        _say(describe_resume(sink))
+    with contextlib.closing(sink), StopOnSignals() as stop:
+        batch = Batch(sink, err)
+        batch.load(files, max_chars=settings.max_article_chars, published=pub)
+        if batch.articles and stop.signum is None:
+            try:
+                batch.run(Extractor(settings), concurrency=concurrency, stop=stop)
+            except ExtractorError as exc:
+                err.print(
+                    f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True
+                )
+                sys.exit(1)
+    if stop.signum is not None:
+        _say(stop.message(sink))
+        sys.exit(128 + stop.signum)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8") as sink:
-            for result in ordered:
-                sink.write(result.model_dump_json() + "\n")
-        Console().print(_summary_table(ordered))
-        err.print(f"wrote {len(ordered)} result(s) to {output}")
-    else:
-        for result in ordered:
-            click.echo(result.model_dump_json())
-    for name, reason in failures.items():
-        detail = reason.removeprefix(f"{name}: ")
-        err.print(f"[red]failed:[/red] {escape(name)}: {escape(detail)}", markup=True, highlight=False)
-    if failures:
-        sys.exit(1)
+        Console().print(summary_table(batch.results))
+        _say(batch.report())
+    sys.exit(1 if batch.failures else 0)
 
 
 @main.group()

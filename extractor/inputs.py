@@ -1,16 +1,42 @@
-"""Article inputs: checks (size, encoding, binary, empty) and metadata, before any LLM call.
+"""Article inputs: checks (file type, size, encoding, binary, empty) and metadata, before any LLM call.
 
-Metadata (publication date, title, url) comes from, in order of precedence: explicit
-arguments, YAML front matter at the top of the file (``---`` ... ``---``), or a sidecar file
-``<name>.meta.json`` next to ``<name>.txt``. The front matter is removed from the text.
+Files. Only regular files are read: the type is checked with ``stat`` before the file is opened,
+so a FIFO is never opened (nothing hangs), and a device or directory is never read. The size
+comes from ``stat`` and the read is bounded (never more than the limit + 1 bytes). The byte limit
+is ``4 x max_chars + 4`` (the widest encoding plus its byte-order mark).
+
+Encodings. UTF-8, with or without a byte-order mark; UTF-16 and UTF-32 (little- or big-endian)
+when they start with their byte-order mark. Anything else is refused; so is text that contains
+NUL characters once decoded (a binary file).
+
+Metadata (publication date, title, url, article id) comes from, in order of precedence: explicit
+arguments, YAML front matter at the top of the file (``---`` ... ``---``, removed from the text),
+or a sidecar file ``<name>.meta.json`` next to ``<name>.txt``; key by key, an empty value counts
+as absent and other keys are ignored. Every value is checked when the file is loaded, naming the
+file and the field:
+
+* ``published``: an ISO date, ``YYYY-MM-DD`` (a time after it is ignored);
+* ``title``: a string of at most ``MAX_TITLE_CHARS`` characters;
+* ``url``: a string of at most ``MAX_URL_CHARS`` characters;
+* ``article_id``: a safe id, ``ARTICLE_ID_PATTERN``: letters, digits, ``.``, ``_``, ``-``, starting
+  with a letter or digit, at most 128 characters (no path characters, no spaces).
+
+Without an ``article_id`` the id is the file name without its extension, with every run of other
+characters replaced by ``-`` (``Kidal attack (1).txt`` -> ``Kidal-attack-1``), or, if nothing
+usable is left, ``sha256-`` and 16 hex digits of the text (as for text given to the Python API).
 """
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
+import re
+import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +44,56 @@ import yaml
 
 from .errors import InputError
 
-__all__ = ["Article", "check_text", "decode_article", "load_article", "make_article", "parse_date"]
+__all__ = [
+    "ARTICLE_ID_PATTERN",
+    "MAX_TITLE_CHARS",
+    "MAX_URL_CHARS",
+    "Article",
+    "as_article",
+    "check_metadata",
+    "check_text",
+    "decode_article",
+    "load_article",
+    "make_article",
+    "max_article_bytes",
+    "not_an_article",
+    "parse_date",
+    "read_regular_file",
+]
+
+MAX_TITLE_CHARS = 1_000
+MAX_URL_CHARS = 2_048
+ARTICLE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_ID_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 characters"
+_SIDECAR_MAX_BYTES = 65_536
+# UTF-32-LE's mark starts with UTF-16-LE's: the longer marks are tried first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32-LE"),
+    (codecs.BOM_UTF32_BE, "UTF-32-BE"),
+    (codecs.BOM_UTF8, "UTF-8"),
+    (codecs.BOM_UTF16_LE, "UTF-16-LE"),
+    (codecs.BOM_UTF16_BE, "UTF-16-BE"),
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class Article:
-    """One article to extract from."""
+    """One article to extract from. Its metadata is checked on construction (``InputError``)."""
 
     text: str
     article_id: str
     published: dt.date | None = None
     title: str | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError("Article.text must be a str (decode bytes with extractor.inputs.decode_article)")
+        where = f"article {_id_field(self.article_id, 'article')}"
+        _text_field(self.title, "title", MAX_TITLE_CHARS, where)
+        _text_field(self.url, "url", MAX_URL_CHARS, where)
+        if self.published is not None and not isinstance(self.published, dt.date):
+            raise InputError(f"{where}: published must be a date, got {type(self.published).__name__}")
 
 
 def parse_date(value: object, *, where: str = "published") -> dt.date | None:
@@ -51,10 +115,40 @@ def parse_date(value: object, *, where: str = "published") -> dt.date | None:
     raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)")
 
 
+def _text_field(value: object, field: str, limit: int, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{where}: {field} must be a string, got {type(value).__name__} ({value!r:.60})")
+    if len(value) > limit:
+        raise InputError(f"{where}: {field} has {len(value)} characters, over the limit of {limit}")
+    return value if value.strip() else None
+
+
+def _id_field(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{where}: article_id must be a string, got {type(value).__name__} ({value!r:.60})")
+    if not ARTICLE_ID_PATTERN.fullmatch(value):
+        raise InputError(f"{where}: article_id {value!r:.60} is not a safe id ({_ID_RULE})")
+    return value
+
+
+def check_metadata(meta: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+    """The known metadata fields of ``meta``, checked; empty values are left out, other keys ignored."""
+    checked: dict[str, Any] = {
+        "published": parse_date(meta.get("published"), where=f"{where}: published"),
+        "title": _text_field(meta.get("title"), "title", MAX_TITLE_CHARS, where),
+        "url": _text_field(meta.get("url"), "url", MAX_URL_CHARS, where),
+    }
+    if meta.get("article_id") not in (None, ""):
+        checked["article_id"] = _id_field(meta["article_id"], where)
+    return {key: value for key, value in checked.items() if value is not None}
+
+
 def check_text(text: str, *, max_chars: int, where: str = "article") -> str:
     """Refuse text that cannot be an article; return it unchanged otherwise."""
     if "\x00" in text:
-        raise InputError(f"{where}: contains NUL bytes; this looks like a binary file, not an article")
+        raise InputError(f"{where}: contains NUL characters; this looks like a binary file, not an article")
     if not text.strip():
         raise InputError(f"{where}: is empty or only whitespace")
     if len(text) > max_chars:
@@ -65,19 +159,79 @@ def check_text(text: str, *, max_chars: int, where: str = "article") -> str:
     return text
 
 
+def max_article_bytes(max_chars: int) -> int:
+    """The most bytes ``max_chars`` characters can take: 4 per character plus a byte-order mark."""
+    return 4 * max_chars + 4
+
+
+def _size_error(where: str, size: int, limit: int) -> str:
+    return f"{where}: {size} bytes is over the size limit of {limit} bytes"
+
+
+def _size_hint(max_chars: int) -> str:
+    return f" (4 per character of EXTRACTOR_MAX_ARTICLE_CHARS={max_chars}, plus a byte-order mark)"
+
+
 def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> str:
-    """Decode bytes as UTF-8 (a BOM is dropped) and check the text."""
-    if len(data) > max_chars * 4:
-        raise InputError(f"{where}: {len(data)} bytes is over the size limit (EXTRACTOR_MAX_ARTICLE_CHARS)")
-    if b"\x00" in data:
-        raise InputError(f"{where}: contains NUL bytes; this looks like a binary file, not an article")
+    """Decode UTF-8 (BOM optional) or BOM-marked UTF-16/UTF-32, and check the text."""
+    limit = max_article_bytes(max_chars)
+    if len(data) > limit:
+        raise InputError(_size_error(where, len(data), limit) + _size_hint(max_chars))
+    bom, encoding = next(((bom, name) for bom, name in _BOMS if data.startswith(bom)), (b"", "UTF-8"))
+    if not bom and b"\x00" in data:
+        raise InputError(
+            f"{where}: contains NUL bytes; this looks like a binary file (or UTF-16/UTF-32 without "
+            "a byte-order mark), not an article"
+        )
     try:
-        text = data.decode("utf-8-sig")
+        text = data[len(bom) :].decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{where}: is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first"
+            f"{where}: is not valid {encoding} (byte {exc.start + len(bom)}); accepted are UTF-8, and "
+            "UTF-16 or UTF-32 with a byte-order mark: convert it to UTF-8 first"
         ) from None
     return check_text(text, max_chars=max_chars, where=where)
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: Path, *, limit: int, where: str, hint: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is an InputError.
+
+    The type and size come from ``stat`` before opening (a FIFO is never opened); the file is
+    opened non-blocking, checked again, and read for at most ``limit + 1`` bytes.
+    """
+    try:
+        status = os.stat(path)
+        kind = _not_regular(status.st_mode)
+        if kind is not None:
+            raise InputError(f"{where}: is {kind}, not a regular file")
+        if status.st_size > limit:
+            raise InputError(f"{_size_error(where, status.st_size, limit)}{hint}")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            kind = _not_regular(os.fstat(file.fileno()).st_mode)  # replaced since the stat
+            if kind is not None:
+                raise InputError(f"{where}: is {kind}, not a regular file")
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        # it grew since the stat, or it is a file whose stat size means nothing (/proc, /sys)
+        stopped = f"stopped reading at {len(data)}"
+        raise InputError(f"{where}: is over the size limit of {limit} bytes ({stopped}){hint}")
+    return data
 
 
 def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
@@ -88,45 +242,53 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
     if end < 0:
         return {}, text
     try:
-        # BaseLoader keeps every value a string, so dates are checked (and reported) by parse_date
+        # BaseLoader keeps every scalar a string, so dates are checked (and reported) by parse_date
         meta = yaml.load(text[4:end], Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"{where}: invalid front matter: {exc}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{where}: front matter must be a mapping")
-    return meta, text[end + 5 :]
+    return check_metadata(meta, where=f"{where}: front matter"), text[end + 5 :]
 
 
 def _sidecar(path: Path) -> dict[str, Any]:
     side = path.with_suffix(".meta.json")
-    if not side.is_file():
+    if not os.path.lexists(side):
         return {}
+    data = read_regular_file(side, limit=_SIDECAR_MAX_BYTES, where=str(side))
     try:
-        meta = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        meta = json.loads(data)
+    except ValueError as exc:
         raise InputError(f"{side}: invalid sidecar: {exc}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{side}: sidecar must be a JSON object")
-    return meta
+    return check_metadata(meta, where=str(side))
+
+
+def _text_id(text: str) -> str:
+    return "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _id_from_name(path: Path, text: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("._-")[:128].rstrip("._-")
+    return safe or _text_id(text)
 
 
 def load_article(path: Path, *, max_chars: int, published: dt.date | None = None) -> Article:
-    """Read and check one article file with its metadata."""
+    """Read and check one article file with its metadata (an InputError naming the file otherwise)."""
     where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    limit = max_article_bytes(max_chars)
+    data = read_regular_file(path, limit=limit, where=where, hint=_size_hint(max_chars))
     text = decode_article(data, max_chars=max_chars, where=where)
-    meta, text = _front_matter(text, where)
+    front, text = _front_matter(text, where)
     check_text(text, max_chars=max_chars, where=where)
-    meta = {**_sidecar(path), **meta}
+    meta = {**_sidecar(path), **front}
     return Article(
         text=text,
-        article_id=str(meta.get("article_id") or path.stem),
-        published=published or parse_date(meta.get("published"), where=f"{where}: published"),
-        title=meta.get("title") or None,
-        url=meta.get("url") or None,
+        article_id=meta.get("article_id") or _id_from_name(path, text),
+        published=published or meta.get("published"),
+        title=meta.get("title"),
+        url=meta.get("url"),
     )
 
 
@@ -137,13 +299,27 @@ def make_article(
     title: str | None = None,
     url: str | None = None,
 ) -> Article:
-    """An ``Article`` from API arguments; the id defaults to a hash of the text."""
+    """An ``Article`` from API arguments, checked; the id defaults to a hash of the text."""
     if not isinstance(text, str):
         raise TypeError("text must be a str (decode bytes with extractor.inputs.decode_article)")
     return Article(
         text=text,
-        article_id=article_id or "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        article_id=_text_id(text) if article_id is None else article_id,  # "" is refused, not replaced
         published=parse_date(published),
         title=title,
         url=url,
     )
+
+
+def as_article(item: object, *, index: int) -> Article:
+    """Item ``index`` of a batch as an ``Article``: a str or an Article; anything else is an InputError."""
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, str):
+        return make_article(item)
+    raise not_an_article(item, index=index)
+
+
+def not_an_article(item: object, *, index: int) -> InputError:
+    """The error for batch item ``index`` that is neither a str nor an ``Article``."""
+    return InputError(f"item {index}: expected str or Article, got {type(item).__name__}")

@@ -32,7 +32,7 @@ from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Provenance, Usage
 
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
-from .inputs import Article, check_text, make_article
+from .inputs import Article, as_article, check_text, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
 from .redact import redact_url
@@ -236,28 +236,43 @@ class Extractor:
 
     async def aextract_many(
         self,
-        articles: Sequence[Article | str],
+        articles: Sequence[object],
         *,
         concurrency: int = 4,
         prompt: str | None = None,
-        on_done: Callable[[], None] | None = None,
+        on_done: Callable[[int, ArticleResult | ExtractorError], None] | None = None,
     ) -> list[ArticleResult | ExtractorError]:
-        """One result or one ``ExtractorError`` per input, in input order; ``on_done()`` after each."""
+        """One result or one ``ExtractorError`` per input, in input order.
+
+        An item that is neither a str nor an ``Article`` becomes an ``InputError`` in its place
+        (``item 3: expected str or Article, got NoneType``; the index is the position in the
+        list). ``on_done(index, outcome)`` is called as each item finishes. Any other exception
+        (a programming error, a failing ``on_done``, cancellation) cancels the items still
+        running and propagates.
+        """
+        if isinstance(articles, str | bytes):
+            raise TypeError("articles must be a sequence of texts or Articles, not one str or bytes")
         if concurrency < 1:
             raise ConfigurationError("concurrency must be at least 1")
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(item: Article | str) -> ArticleResult | ExtractorError:
-            async with gate:
-                try:
-                    article = (
-                        item if isinstance(item, Article) else make_article(item, None, None, None, None)
-                    )
-                    return await self.aextract_article(article, prompt=prompt)
-                except ExtractorError as exc:
-                    return exc
-                finally:
-                    if on_done is not None:
-                        on_done()
+        async def one(index: int, item: object) -> ArticleResult | ExtractorError:
+            outcome: ArticleResult | ExtractorError
+            try:
+                article = as_article(item, index=index)
+                async with gate:
+                    outcome = await self.aextract_article(article, prompt=prompt)
+            except ExtractorError as exc:
+                outcome = exc
+            if on_done is not None:
+                on_done(index, outcome)
+            return outcome
 
-        return list(await asyncio.gather(*(one(a) for a in articles)))
+        tasks = [asyncio.ensure_future(one(i, item)) for i, item in enumerate(articles)]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import extractor
-from extractor import ArticleResult, InputError, PromptError
+from extractor import ArticleResult, InputError, PromptError, api
 from extractor.errors import ConfigurationError, RequestRejectedError
 from extractor.inputs import Article
 from extractor.pipeline import Extractor
@@ -229,3 +229,117 @@ def test_extractor_with_an_injected_client_does_not_close_it(fake_endpoint) -> N
     # the caller still owns the client: it can be used again after the session closed
     endpoint.extractor.extract(ARTICLE + " Again.")
     assert endpoint.request_count == 2
+
+
+# ------------------------------------------------------------------ batch items that are not articles
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes are not text", 5])
+def test_an_item_that_is_not_an_article_is_an_input_error_in_its_place(fake_endpoint, bad: object) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    results = _run_many(endpoint, [ARTICLE, ARTICLE + " One.", ARTICLE + " Two.", bad, ARTICLE + " Three."])
+    assert [type(r) for r in results] == [ArticleResult] * 3 + [InputError, ArticleResult]
+    assert str(results[3]) == f"item 3: expected str or Article, got {type(bad).__name__}"
+    assert endpoint.request_count == 4
+
+
+def test_extract_many_keeps_every_result_around_an_item_that_is_not_an_article(
+    fake_endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    monkeypatch.setattr(api, "Extractor", lambda settings: endpoint.extractor)
+    results = extractor.extract_many([ARTICLE, None, ARTICLE + " Again."], concurrency=2)
+    assert [type(r) for r in results] == [ArticleResult, InputError, ArticleResult]
+    assert str(results[1]) == "item 1: expected str or Article, got NoneType"
+    assert endpoint.request_count == 2
+
+
+def test_extract_many_starts_no_session_when_no_item_is_an_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: Any, **kwargs: Any) -> None:
+        pytest.fail("a session (maybe the embedded model) was started for nothing")
+
+    monkeypatch.setattr(api, "Extractor", forbidden)
+    results = extractor.extract_many([None, 5])
+    assert [str(r) for r in results] == [
+        "item 0: expected str or Article, got NoneType",
+        "item 1: expected str or Article, got int",
+    ]
+    assert extractor.extract_many([]) == []
+
+
+def test_one_str_is_not_taken_for_a_list_of_one_character_articles(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    with pytest.raises(TypeError, match="not one str"):
+        extractor.extract_many(ARTICLE)
+    with pytest.raises(TypeError, match="not one str"):
+        _run_many(endpoint, ARTICLE)  # type: ignore[arg-type]
+    assert endpoint.request_count == 0
+
+
+def test_a_programming_error_inside_one_article_propagates_out_of_extract_many(
+    fake_endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    real = endpoint.extractor.aextract_article
+
+    async def broken_for_bamako(article: Article, *, prompt: str | None = None) -> ArticleResult:
+        if "Bamako" in article.text:
+            raise TypeError("a bug, not a bad input")
+        return await real(article, prompt=prompt)
+
+    monkeypatch.setattr(endpoint.extractor, "aextract_article", broken_for_bamako)
+    monkeypatch.setattr(api, "Extractor", lambda settings: endpoint.extractor)
+    with pytest.raises(TypeError, match="a bug, not a bad input"):
+        extractor.extract_many([ARTICLE, OTHER_ARTICLE, ARTICLE + " Again."], concurrency=1)
+
+
+def test_on_done_reports_each_outcome_with_its_index_as_it_finishes(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    seen: list[tuple[int, str]] = []
+    results = _run_many(
+        endpoint,
+        [ARTICLE, None, ARTICLE + " Again."],
+        concurrency=1,
+        on_done=lambda i, outcome: seen.append((i, type(outcome).__name__)),
+    )
+    assert sorted(seen) == [(0, "ArticleResult"), (1, "InputError"), (2, "ArticleResult")]
+    assert [type(r).__name__ for _, r in sorted(enumerate(results))] == [name for _, name in sorted(seen)]
+
+
+# ------------------------------------------------------------------ metadata checked before any call
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"title": 5}, {"url": ["https://x"]}, {"article_id": 5}, {"article_id": "../a"}, {"article_id": "a b"}],
+)
+def test_metadata_of_the_wrong_type_is_refused_before_any_llm_call(
+    fake_endpoint, changes: dict[str, Any]
+) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    with pytest.raises(InputError):
+        endpoint.extractor.extract(ARTICLE, **changes)
+    assert endpoint.request_count == 0
+
+
+def test_a_programming_error_leaves_no_article_running_behind_it(fake_endpoint, monkeypatch) -> None:
+    endpoint = fake_endpoint([ok(grounded_answer())])
+    real = endpoint.extractor.aextract_article
+
+    async def broken_for_bamako(article: Article, *, prompt: str | None = None) -> ArticleResult:
+        if "Bamako" in article.text:
+            raise TypeError("a bug, not a bad input")
+        return await real(article, prompt=prompt)
+
+    monkeypatch.setattr(endpoint.extractor, "aextract_article", broken_for_bamako)
+
+    async def go() -> list[asyncio.Task[Any]]:
+        items = [ARTICLE, OTHER_ARTICLE, *(f"{ARTICLE} Update {i}." for i in range(4))]
+        try:
+            with pytest.raises(TypeError):
+                await endpoint.extractor.aextract_many(items, concurrency=1)
+            return [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        finally:
+            await endpoint.client.aclose()
+
+    assert asyncio.run(go()) == []

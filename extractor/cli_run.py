@@ -1,0 +1,205 @@
+"""How ``extractor extract`` runs its files: load and check them all, skip what a resumed output
+already has, extract the rest, and write each outcome as soon as it is known.
+
+This is part of the command line, not of the library: ``StopOnSignals`` installs process-wide
+signal handlers, which a library must never do.
+
+Stopping. While the command runs, SIGINT, SIGTERM and SIGHUP do not kill the process: the first
+one cancels the articles in flight (their requests are abandoned), the session is closed (the
+embedded model server, if one was started, is stopped), and the command exits with 128 + the
+signal number (130, 143, 129) after one line saying how many results were written and how to
+resume. Further signals are ignored while it stops. What was finished is already in the output:
+every line is flushed as its article finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import signal
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
+
+from schemas.events_v2 import ArticleResult
+
+from .errors import ExtractorError, InputError
+from .inputs import Article, load_article
+from .output import JsonlOutput
+from .pipeline import Extractor
+
+__all__ = ["SIGNALS", "Batch", "StopOnSignals", "describe_resume"]
+
+#: The signals that stop a run cleanly; the exit code is 128 + the signal number.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class StopOnSignals:
+    """While active, ``SIGNALS`` stop the run instead of killing the process.
+
+    The first signal is remembered in ``signum`` and cancels the asyncio task given to
+    ``attach``; outside the event loop it is only remembered, for the caller to check. The
+    previous handlers are restored on exit.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._previous: dict[signal.Signals, Callable[[int, FrameType | None], Any] | int] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[object] | None = None
+
+    def __enter__(self) -> StopOnSignals:
+        for sig in SIGNALS:
+            previous = signal.signal(sig, self._handle)
+            self._previous[sig] = signal.SIG_DFL if previous is None else previous  # None: set outside Python
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum is not None:
+            return
+        self.signum = signum
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            loop.call_soon_threadsafe(task.cancel)
+
+    def attach(self) -> None:
+        """A signal from now on cancels the current task (call from inside it)."""
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+
+    def detach(self) -> None:
+        self._loop = self._task = None
+
+    def message(self, sink: JsonlOutput) -> str:
+        name = signal.Signals(self.signum).name if self.signum is not None else "a signal"
+        written = f"{sink.results} result(s) and {sink.errors} error line(s)"
+        if sink.path is None:
+            return (
+                f"stopped by {name}: {written} were written to stdout; "
+                "write to a file with -o FILE to be able to --resume"
+            )
+        return (
+            f"stopped by {name}: {written} are in {sink.path}; "
+            "to continue, run the same command with --resume"
+        )
+
+
+class Batch:
+    """The files of one ``extract`` command: their outcomes go to ``sink`` as they are known."""
+
+    def __init__(self, sink: JsonlOutput, console: Console) -> None:
+        self.sink = sink
+        self.console = console
+        self.articles: list[tuple[str, Article]] = []
+        self.results: list[ArticleResult] = []
+        self.failures = 0
+        self.skipped = 0
+
+    def fail(self, source: str, article_id: str | None, error: ExtractorError) -> None:
+        """One error line in the output, one line on stderr (never wrapped)."""
+        self.sink.error(error, source=source, article_id=article_id)
+        self.failures += 1
+        detail = str(error).removeprefix(f"{source}: ")
+        if not isinstance(error, InputError):
+            detail = f"{type(error).__name__}: {detail}"
+        detail = " ".join(detail.split())  # one line, even for a multi-line message
+        line = f"[red]failed:[/red] {escape(source)}: {escape(detail)}"
+        self.console.print(line, markup=True, highlight=False, soft_wrap=True)
+
+    def load(self, files: Iterable[Path], *, max_chars: int, published: dt.date | None) -> None:
+        """Check every file before any LLM call; a later file with an id already used is an error."""
+        seen: dict[str, str] = {}
+        for path in files:
+            source = str(path)
+            try:
+                article = load_article(path, max_chars=max_chars, published=published)
+            except ExtractorError as exc:
+                self.fail(source, None, exc)
+                continue
+            first = seen.get(article.article_id)
+            if first is not None:
+                duplicate = InputError(
+                    f"{source}: article id {article.article_id!r} is already used by {first}; "
+                    "give one of them another article_id (front matter or NAME.meta.json)"
+                )
+                self.fail(source, None, duplicate)  # the id belongs to the first file's line
+                continue
+            seen[article.article_id] = source
+            if article.article_id in self.sink.resumed.done:
+                self.skipped += 1
+            else:
+                self.articles.append((source, article))
+
+    def run(self, session: Extractor, *, concurrency: int, stop: StopOnSignals) -> None:
+        """Extract the loaded articles; each outcome is written as it finishes. Closes ``session``."""
+        try:
+            with Progress(console=self.console, transient=True, disable=len(self.articles) < 2) as progress:
+                task = progress.add_task("extracting", total=len(self.articles))
+
+                def done(index: int, outcome: ArticleResult | ExtractorError) -> None:
+                    source, article = self.articles[index]
+                    if isinstance(outcome, ExtractorError):
+                        self.fail(source, article.article_id, outcome)
+                    else:
+                        self.sink.result(outcome)
+                        self.results.append(outcome)
+                    progress.advance(task)
+
+                asyncio.run(self._extract(session, concurrency, done, stop))
+        finally:
+            session.close()  # stops the embedded server; a signal now is only remembered
+
+    async def _extract(
+        self,
+        session: Extractor,
+        concurrency: int,
+        done: Callable[[int, ArticleResult | ExtractorError], None],
+        stop: StopOnSignals,
+    ) -> None:
+        stop.attach()
+        try:
+            if stop.signum is None:  # a signal that came before attach() is honoured here
+                # In a thread, so that a signal can interrupt the wait; asyncio.run waits for the
+                # thread to finish before returning, so a server it started is then stopped.
+                await asyncio.to_thread(session.start)
+                articles = [article for _, article in self.articles]
+                await session.aextract_many(articles, concurrency=concurrency, on_done=done)
+        except asyncio.CancelledError:
+            if stop.signum is None:
+                raise
+        finally:
+            stop.detach()
+            await session.aclose()
+
+    def report(self) -> str:
+        """The closing line of a run written to a file."""
+        line = f"wrote {self.sink.results} result(s)"
+        if self.sink.errors:
+            line += f" and {self.sink.errors} error line(s)"
+        line += f" to {self.sink.path}"
+        if self.skipped:
+            line += f"; skipped {self.skipped} article(s) it already had"
+        return line
+
+
+def describe_resume(sink: JsonlOutput) -> str:
+    """What resuming did to the output file, in one line."""
+    resumed = sink.resumed
+    removed = [
+        f"{resumed.error_lines} error line(s) (those articles are retried)" if resumed.error_lines else "",
+        "a torn last line" if resumed.torn_line else "",
+        f"{resumed.duplicates} repeated result(s)" if resumed.duplicates else "",
+    ]
+    line = f"resuming {sink.path}: {len(resumed.done)} article(s) already done"
+    kept = [part for part in removed if part]
+    return line + (f"; removed {', '.join(kept)}" if kept else "")
