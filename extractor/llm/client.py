@@ -34,6 +34,7 @@ from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
 from .failures import map_api_error
 from .stats import CallStats, current_stats, on_parse_error
+from .tokens import completion_budget
 from .transport import AsyncRetryTransport, RetryTransport
 
 __all__ = ["LLMClient"]
@@ -117,7 +118,7 @@ class LLMClient:
             "model": self.model,
             "messages": messages,
             "temperature": self.settings.temperature,
-            "max_tokens": self.settings.max_tokens,
+            "max_tokens": completion_budget(messages, self.settings.max_tokens),
         }
         if self.settings.seed is not None and self.kind != "openai":
             params["seed"] = self.settings.seed
