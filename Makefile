@@ -97,9 +97,12 @@ record-tests: $(VENV)/.dev-installed $(VENV)/.local-installed
 	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q tests/test_replay_llm.py
 
 # Re-records every eval prompt and refreshes the committed reports (the baseline included).
+# `make record-evals ONLY_MISSING=1` keeps each article's recording while it still answers every
+# request and records only the articles whose requests changed (a prompt, schema or parameter).
 record-evals: $(VENV)/.dev-installed $(VENV)/.local-installed
 	@for p in $(PROMPTS_EVAL); do \
-	  $(BIN)/extractor eval --mode record --prompt $$p --out evals/reports/$$p || exit 1; done
+	  $(BIN)/extractor eval --mode record $(if $(ONLY_MISSING),--only-missing,) --prompt $$p \
+	    --out evals/reports/$$p || exit 1; done
 
 eval-live: $(VENV)/.dev-installed $(VENV)/.local-installed
 	$(BIN)/extractor eval --mode live --prompt $(or $(PROMPT),events.v1) --out out/eval-live

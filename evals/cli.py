@@ -44,11 +44,23 @@ def _settings(**overrides: Any) -> Settings:
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
 @click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
 @click.option(
+    "--only-missing",
+    is_flag=True,
+    help="Record mode: keep each article's recording while it still answers every request; "
+    "record only the articles whose requests changed.",
+)
+@click.option(
     "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out/eval"), show_default=True
 )
 @click.pass_context
 def eval_(
-    ctx: click.Context, prompt: str | None, model: str | None, base_url: str | None, mode: str, out: Path
+    ctx: click.Context,
+    prompt: str | None,
+    model: str | None,
+    base_url: str | None,
+    mode: str,
+    only_missing: bool,
+    out: Path,
 ) -> None:
     """Extract the eval articles and score them against the gold (writes report.json/.md/.html)."""
     if ctx.invoked_subcommand is not None:
@@ -56,7 +68,12 @@ def eval_(
     settings = _settings(model=model, base_url=base_url)
     try:
         report = run_eval(
-            mode=mode, prompt=prompt or settings.prompt, settings=settings, out_dir=out, console=Console()
+            mode=mode,
+            prompt=prompt or settings.prompt,
+            settings=settings,
+            out_dir=out,
+            console=Console(),
+            only_missing=only_missing,
         )
     except (ExtractorError, EvalRunError) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)

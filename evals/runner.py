@@ -71,8 +71,13 @@ def run_eval(
     out_dir: Path,
     console: Console | None = None,
     recordings_dir: Path = RECORDINGS_DIR,
+    only_missing: bool = False,
 ) -> Report:
-    """Extract every gold article with ``prompt``, score, write report.json/.md/.html into ``out_dir``."""
+    """Extract every gold article with ``prompt``, score, write report.json/.md/.html into ``out_dir``.
+
+    ``only_missing`` (record mode): an article whose recording still answers every request of the
+    current pipeline is replayed from it; only the others are recorded anew.
+    """
     if mode not in ("live", "replay", "record"):
         raise EvalRunError(f"unknown mode {mode!r}: live, replay or record")
     spec = load_prompt(prompt)
@@ -93,6 +98,13 @@ def run_eval(
                     results[article.article_id] = session.extract_article(article, prompt=spec.name)
                     continue
                 cassette = folder / f"{article.article_id}.yaml"
+                if mode == "record" and only_missing and cassette.exists():
+                    try:
+                        with make_vcr("none").use_cassette(str(cassette)), missing_recording():
+                            results[article.article_id] = session.extract_article(article, prompt=spec.name)
+                        continue
+                    except RecordingMissingError:
+                        pass  # a request the recording does not hold: record this article anew
                 if mode == "record" and cassette.exists():
                     cassette.unlink()
                 recorder = make_vcr("none" if mode == "replay" else "all")

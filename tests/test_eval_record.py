@@ -1,0 +1,74 @@
+"""`extractor eval --mode record --only-missing` records only the articles whose requests changed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from evals.runner import run_eval
+from extractor.settings import Settings
+
+FAKE_LLM = Path(__file__).parent.parent / "scripts" / "fake_llm.py"
+
+#: The fake endpoint listens on loopback; `make unit` blocks every other host.
+pytestmark = pytest.mark.block_network(allowed_hosts=["127\\.0\\.0\\.1"])
+
+
+@pytest.fixture
+def endpoint() -> Iterator[str]:
+    server = subprocess.Popen(
+        [sys.executable, str(FAKE_LLM), "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _record(endpoint: str, tmp_path: Path, *, only_missing: bool) -> None:
+    settings = Settings(
+        base_url=endpoint,
+        model="fake",
+        endpoint_kind="openai-compatible",
+        cache_dir=tmp_path / "cache",
+        http_retries=0,
+        reasks=0,
+    )
+    run_eval(
+        mode="record",
+        prompt="events.v1",
+        settings=settings,
+        out_dir=tmp_path / "out",
+        recordings_dir=tmp_path / "rec",
+        only_missing=only_missing,
+    )
+
+
+def test_only_the_stale_recording_is_recorded_again(endpoint: str, tmp_path: Path) -> None:
+    _record(endpoint, tmp_path, only_missing=False)
+    files = sorted((tmp_path / "rec" / "events.v1").glob("*.yaml"))
+    assert len(files) == 5
+    stale = files[0]
+    # another request body than the pipeline sends: replay cannot answer it
+    stale.write_text(stale.read_text(encoding="utf-8").replace("max_tokens", "max_tokenz"), encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in files}
+    stale_text = stale.read_text(encoding="utf-8")
+
+    _record(endpoint, tmp_path, only_missing=True)
+
+    assert "max_tokenz" not in stale.read_text(encoding="utf-8") != stale_text
+    assert {p: p.stat().st_mtime_ns for p in files[1:]} == {p: before[p] for p in files[1:]}
+
+
+def test_without_only_missing_every_recording_is_made_anew(endpoint: str, tmp_path: Path) -> None:
+    _record(endpoint, tmp_path, only_missing=False)
+    files = sorted((tmp_path / "rec" / "events.v1").glob("*.yaml"))
+    before = {p: p.stat().st_mtime_ns for p in files}
+    _record(endpoint, tmp_path, only_missing=False)
+    assert all(p.stat().st_mtime_ns != before[p] for p in files)
