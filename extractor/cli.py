@@ -30,6 +30,7 @@ from .llm import LocalModelServer
 from .output import JsonlOutput, OutputFileError, summary_table
 from .pipeline import Extractor
 from .prompts import list_prompts, load_prompt
+from .redact import install_on_handlers
 from .settings import LOCAL_MODEL_ALIAS, Settings
 
 err = Console(stderr=True)
@@ -102,6 +103,7 @@ def main(verbose: int) -> None:
     """Grounded conflict-event records from news articles."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    install_on_handlers(logging.getLogger().handlers)  # httpx/openai/instructor lines too
     if verbose < 2:
         for noisy in ("httpx", "openai"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from .errors import ConfigurationError
+from .redact import remember_secret
 
 EndpointKind = Literal["openai", "openai-compatible", "llama-cpp-python"]
 ENDPOINT_KINDS: tuple[EndpointKind, ...] = ("openai", "openai-compatible", "llama-cpp-python")
@@ -70,6 +71,7 @@ class Settings:
     adjudicate: bool = True
 
     def __post_init__(self) -> None:
+        remember_secret(self.api_key)  # redacted from every message and log line from now on
         if self.endpoint_kind is not None and self.endpoint_kind not in ENDPOINT_KINDS:
             raise ConfigurationError(
                 f"EXTRACTOR_ENDPOINT_KIND={self.endpoint_kind!r} is not one of {', '.join(ENDPOINT_KINDS)}"

