@@ -211,3 +211,27 @@ def test_exactly_one_info_log_line_per_outgoing_request(fake_endpoint, caplog) -
     assert endpoint.request_count == 3
     assert len(lines) == 3
     assert all(r.getMessage() == "LLM request POST http://llm.test/v1/chat/completions" for r in lines)
+
+
+def test_an_auth_error_on_a_reask_is_raised_not_salvaged_as_the_previous_answer(fake_endpoint) -> None:
+    refused = httpx.Response(401, json={"error": {"message": "no"}})
+    endpoint = fake_endpoint([ok("this is not json {"), refused])
+    with pytest.raises(AuthenticationError) as info:
+        run(endpoint)
+    assert endpoint.request_count == 2
+    assert info.value.status_code == 401
+
+
+def test_a_connection_error_on_a_reask_is_raised_not_salvaged(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok("{not json"), httpx.ConnectError("refused")])
+    with pytest.raises(EndpointUnreachableError):
+        run(endpoint)
+    assert endpoint.request_count == 4  # one answer, then the re-ask and its 2 transport retries
+
+
+def test_an_api_error_on_a_reask_is_raised_on_the_async_path_too(fake_endpoint) -> None:
+    refused = httpx.Response(403, json={"error": {"message": "no"}})
+    endpoint = fake_endpoint([ok(ungrounded_answer()), refused])
+    with pytest.raises(AuthenticationError):
+        asyncio.run(endpoint.extractor.aextract(ARTICLE, published=PUBLISHED))
+    assert endpoint.request_count == 2

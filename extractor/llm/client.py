@@ -43,6 +43,21 @@ __all__ = ["LLMClient"]
 _CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
 
 
+def _only_validation_failures(exc: Exception) -> bool:
+    """Whether every attempt of an instructor call ended in an invalid answer (none in an API error).
+
+    instructor raises ``InstructorRetryException`` both when the re-asks are used up and when a
+    re-ask's request fails (401, connection refused...); only the first may be salvaged as "the
+    last answer, with its validation errors": the second is the API error it is caused by.
+    """
+    if not isinstance(exc, InstructorRetryException) or not exc.failed_attempts:
+        return False
+    if exc.last_completion is None:
+        return False
+    last = exc.failed_attempts[-1].exception
+    return exc.__cause__ is last or isinstance(exc.__cause__, IncompleteOutputException)
+
+
 def _mode_for(kind: EndpointKind) -> instructor.Mode:
     if kind == "openai":
         return instructor.Mode.TOOLS
@@ -165,9 +180,9 @@ class LLMClient:
 
     def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:
         if (
-            isinstance(exc, InstructorRetryException)
+            _only_validation_failures(exc)
+            and isinstance(exc, InstructorRetryException)
             and exc.failed_attempts
-            and exc.last_completion is not None
         ):
             if isinstance(exc.__cause__, IncompleteOutputException):
                 raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
