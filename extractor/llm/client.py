@@ -7,7 +7,8 @@ Layers, from the wire up (each bounded on its own):
    SDK's own retries are off (``max_retries=0``).
 2. instructor: re-asks with the validation errors when the answer does not validate (bad JSON,
    wrong shape, quotes not in the article), ``reasks`` times. It does not retry API errors.
-3. An on-disk response cache (``cache.py``), keyed on the whole rendered request.
+3. An on-disk response cache (``cache.py``), keyed on the whole rendered request, the endpoint
+   (URL without credentials) and the caller's ``key_parts``; only validated answers are stored.
 
 Mode per endpoint kind: ``openai`` -> TOOLS; ``openai-compatible`` -> JSON_SCHEMA
 (``response_format`` type ``json_schema``); ``llama-cpp-python`` -> JSON with the schema also
@@ -29,6 +30,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel
 
 from ..errors import LLMError, LLMOutputError
+from ..redact import redact_url
 from ..settings import EndpointKind, Settings
 from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
@@ -143,10 +145,14 @@ class LLMClient:
             }
         return params
 
-    def _key(self, params: Mapping[str, Any], response_model: type[BaseModel]) -> str:
+    def _key(
+        self, params: Mapping[str, Any], response_model: type[BaseModel], key_parts: Mapping[str, Any]
+    ) -> str:
         return request_key(
             {
+                **key_parts,
                 "cache_version": CACHE_VERSION,
+                "endpoint": redact_url(self.base_url),
                 "endpoint_kind": self.kind,
                 "mode": self.mode.value,
                 "reasks": self.reasks,
@@ -203,16 +209,19 @@ class LLMClient:
                     f"the LLM returned empty answers after {stats.answers} attempt(s)",
                     attempts=stats.requests,
                 ) from exc
-            self._store(completion)
-            return completion
+            return completion  # not cached: a retry asks again
         raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
 
     # -------------------------------------------------------------- calls
     def _begin(
-        self, messages: list[dict[str, str]], response_model: type[BaseModel], use_cache: bool
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        use_cache: bool,
+        key_parts: Mapping[str, Any] | None,
     ) -> tuple[dict[str, Any], str, Completion | None]:
         params = self._params(messages, response_model)
-        key = self._key(params, response_model)
+        key = self._key(params, response_model, key_parts or {})
         return params, key, (self._from_cache(key) if use_cache else None)
 
     def complete(
@@ -222,9 +231,14 @@ class LLMClient:
         context: dict[str, Any],
         *,
         use_cache: bool = True,
+        key_parts: Mapping[str, Any] | None = None,
     ) -> Completion:
-        """One structured call: validated answer, or the last answer with its validation errors."""
-        params, key, cached = self._begin(messages, response_model, use_cache)
+        """One structured call: validated answer, or the last answer with its validation errors.
+
+        ``key_parts`` (the prompt's hash, the strategy, the schema version...) join the cache key
+        and the ``request_sha256``; they are not sent.
+        """
+        params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
         stats, started = CallStats(), time.perf_counter()
@@ -246,9 +260,10 @@ class LLMClient:
         context: dict[str, Any],
         *,
         use_cache: bool = True,
+        key_parts: Mapping[str, Any] | None = None,
     ) -> Completion:
         """The asyncio twin of ``complete``."""
-        params, key, cached = self._begin(messages, response_model, use_cache)
+        params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
         stats, started = CallStats(), time.perf_counter()
