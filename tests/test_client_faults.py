@@ -1,8 +1,8 @@
 """Fault classes against a scripted httpx.MockTransport, each with the exact number of requests made.
 
-Settings in these tests: http_retries=2 (so at most 3 HTTP requests per LLM call) and reasks=2
-(so at most 3 answers per article). The two layers are independent: a transport failure is never
-re-asked, and a re-ask is never retried as a transport failure.
+Settings in these tests: http_retries=2 (so at most 3 HTTP requests per answer) and reasks=2
+(so at most 3 answers per article), drawing on one budget of 1 + 2 + 2 = 5 requests per article.
+A transport failure is never re-asked, and a re-ask is never retried as a transport failure.
 """
 
 from __future__ import annotations
@@ -165,15 +165,40 @@ def test_reask_message_names_the_ungrounded_quote(fake_endpoint) -> None:
     assert "Rebels stormed the capital" in feedback
 
 
-def test_transport_and_reask_layers_do_not_multiply(fake_endpoint) -> None:
-    # A 503 on each answer's first try, then an ungrounded answer: 3 answers x (1 retry + 1) = 6.
-    script = []
-    for _ in range(3):
-        script += [httpx.Response(503), ok(ungrounded_answer())]
-    endpoint = fake_endpoint(script)
+def test_alternating_500_and_invalid_json_spend_one_budget_of_exactly_five_requests(fake_endpoint) -> None:
+    # defaults: 1 + http_retries (2) + reasks (2) = 5 requests at most, never (1 + 2) * (1 + 2) = 9
+    endpoint = fake_endpoint(lambda n: httpx.Response(500) if n % 2 == 0 else ok("{not json"))
+    with pytest.raises(ServerError) as info:
+        run(endpoint)
+    assert endpoint.request_count == 5
+    assert info.value.attempts == 5
+    assert endpoint.client.request_budget == 5
+
+
+def test_500_500_invalid_repeated_stops_at_the_budget_instead_of_nine(fake_endpoint) -> None:
+    endpoint = fake_endpoint(lambda n: ok("{not json") if n % 3 == 2 else httpx.Response(500))
+    with pytest.raises(ServerError):
+        run(endpoint)
+    assert endpoint.request_count == 5
+
+
+def test_a_budget_spent_on_an_invalid_answer_returns_that_answer_with_its_errors(fake_endpoint) -> None:
+    # budget 1 + 1 + 4 = 6: 500, invalid, 500, invalid, 500, invalid -> the 3rd answer is the last
+    endpoint = fake_endpoint(
+        lambda n: httpx.Response(503) if n % 2 == 0 else ok(ungrounded_answer()), http_retries=1, reasks=4
+    )
     result = run(endpoint)
     assert endpoint.request_count == 6
     assert result.provenance.attempts == 3
+    assert result.events == [] and len(result.diagnostics.dropped) == 1
+    assert len(result.diagnostics.validation_errors) == 3
+
+
+def test_the_async_path_spends_the_same_budget(fake_endpoint) -> None:
+    endpoint = fake_endpoint(lambda n: httpx.Response(500) if n % 2 == 0 else ok("{not json"))
+    with pytest.raises(ServerError):
+        asyncio.run(endpoint.extractor.aextract(ARTICLE, published=PUBLISHED))
+    assert endpoint.request_count == 5
 
 
 def test_zero_retry_settings_make_exactly_one_request(fake_endpoint) -> None:

@@ -1,14 +1,22 @@
 """The LLM client: the only module that calls ``openai`` and ``instructor``.
 
-Layers, from the wire up (each bounded on its own):
+Layers, from the wire up:
 
 1. ``RetryTransport`` / ``AsyncRetryTransport`` (``transport.py``, tenacity): retry *transport*
-   failures only — 429, 5xx, timeouts, connection errors — ``http_retries`` times. The openai
-   SDK's own retries are off (``max_retries=0``).
+   failures only — 429, 5xx, timeouts, connection errors — at most ``http_retries`` times per
+   request. The openai SDK's own retries are off (``max_retries=0``).
 2. instructor: re-asks with the validation errors when the answer does not validate (bad JSON,
-   wrong shape, quotes not in the article), ``reasks`` times. It does not retry API errors.
+   wrong shape, quotes not in the article), at most ``reasks`` times. It does not retry API errors.
 3. An on-disk response cache (``cache.py``), keyed on the whole rendered request, the endpoint
    (URL without credentials) and the caller's ``key_parts``; only validated answers are stored.
+
+**One request budget per call.** Layers 1 and 2 draw on one budget of
+``1 + http_retries + reasks`` HTTP requests (5 with the defaults): each transport retry and each
+re-ask spends one request, and neither is made once the budget is spent. The worst case for one
+article is therefore that sum, never the product ``(1 + http_retries) * (1 + reasks)``. When the
+budget runs out on an invalid answer, that answer is returned with its validation errors; when it
+runs out on a transport failure, that failure is raised (``ServerError``, ``LLMTimeoutError``...).
+An API error on a re-ask is raised as that error, never salvaged as the previous answer.
 
 Mode per endpoint kind: ``openai`` -> TOOLS; ``openai-compatible`` -> JSON_SCHEMA
 (``response_format`` type ``json_schema``); ``llama-cpp-python`` -> JSON with the schema also
@@ -19,6 +27,7 @@ into a grammar (its server does not accept the ``json_schema`` type).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -26,8 +35,14 @@ from typing import Any, cast
 import httpx
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel
+from instructor.core.exceptions import (
+    AsyncValidationError,
+    IncompleteOutputException,
+    InstructorRetryException,
+    ResponseParsingError,
+)
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt, stop_any
 
 from ..errors import LLMError, LLMOutputError
 from ..redact import redact_url
@@ -35,11 +50,14 @@ from ..settings import EndpointKind, Settings
 from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
 from .failures import map_api_error
-from .stats import CallStats, current_stats, on_parse_error
+from .stats import CallStats, budget_spent, current_stats, on_parse_error
 from .tokens import completion_budget
 from .transport import AsyncRetryTransport, RetryTransport
 
 __all__ = ["LLMClient"]
+
+#: What instructor re-asks on (an invalid answer); anything else ends the call.
+_INVALID_ANSWER = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
 
 #: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
 _CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
@@ -161,6 +179,26 @@ class LLMClient:
             }
         )
 
+    @property
+    def request_budget(self) -> int:
+        """HTTP requests one call may make at most: ``1 + http_retries + reasks``."""
+        return 1 + self.settings.http_retries + self.reasks
+
+    def _reasks(self) -> Retrying:
+        """instructor's re-ask loop: ``reasks`` at most, and none once the request budget is spent."""
+        return Retrying(
+            stop=stop_any(stop_after_attempt(self.reasks + 1), budget_spent),
+            retry=retry_if_exception_type(_INVALID_ANSWER),
+            reraise=True,
+        )
+
+    def _areasks(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_any(stop_after_attempt(self.reasks + 1), budget_spent),
+            retry=retry_if_exception_type(_INVALID_ANSWER),
+            reraise=True,
+        )
+
     # -------------------------------------------------------------- outcome handling
     def _from_cache(self, key: str) -> Completion | None:
         return None if self._cache is None else self._cache.get(key)
@@ -241,11 +279,11 @@ class LLMClient:
         params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
-        stats, started = CallStats(), time.perf_counter()
+        stats, started = CallStats(budget=self.request_budget), time.perf_counter()
         token = current_stats.set(stats)
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self.reasks, context=context, **params
+                response_model=response_model, max_retries=self._reasks(), context=context, **params
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
@@ -266,11 +304,11 @@ class LLMClient:
         params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
-        stats, started = CallStats(), time.perf_counter()
+        stats, started = CallStats(budget=self.request_budget), time.perf_counter()
         token = current_stats.set(stats)
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self.reasks, context=context, **params
+                response_model=response_model, max_retries=self._areasks(), context=context, **params
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)

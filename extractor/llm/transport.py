@@ -1,6 +1,8 @@
 """HTTP transports that retry transient failures (tenacity): 429, 5xx, timeouts, connection errors.
 
-Never 400/401/403/404/422: those are the request's fault. ``Retry-After`` (or
+Never 400/401/403/404/422: those are the request's fault. A retry is also not made once the
+structured call in progress has spent its request budget (``stats.budget_spent``): the last
+response (or error) then goes up as it is. ``Retry-After`` (or
 ``retry-after-ms``) is respected, capped at the backoff maximum. Exactly one INFO log line is
 written per outgoing request, on the ``extractor.llm`` logger.
 """
@@ -21,11 +23,12 @@ from tenacity import (
     retry_if_exception_type,
     retry_if_result,
     stop_after_attempt,
+    stop_any,
     wait_exponential,
 )
 
 from ..redact import library_logger, redact_url
-from .stats import count_request
+from .stats import budget_spent, count_request
 
 __all__ = ["RETRY_STATUSES", "AsyncRetryTransport", "RetryTransport"]
 
@@ -113,7 +116,7 @@ class RetryTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retrying = Retrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_any(stop_after_attempt(self.retries + 1), budget_spent),
             wait=self._backoff,
             retry=retry_if_exception_type(_TRANSIENT_EXCEPTIONS) | retry_if_result(_is_retryable),
             retry_error_callback=_last_result,
@@ -159,7 +162,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_any(stop_after_attempt(self.retries + 1), budget_spent),
             wait=self._backoff,
             retry=retry_if_exception_type(_TRANSIENT_EXCEPTIONS) | retry_if_result(_is_retryable),
             retry_error_callback=_last_result,
