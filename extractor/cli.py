@@ -235,7 +235,9 @@ def model() -> None:
 def model_serve(port: int, host: str) -> None:
     """Run the embedded model server in the foreground until interrupted."""
     settings = _settings()
-    server = LocalModelServer(settings.local_model_path, host=host, port=port)
+    server = LocalModelServer(
+        settings.local_model_path, host=host, port=port, log_dir=settings.cache_dir / "logs"
+    )
     try:
         server.start()
         err.print(

@@ -80,7 +80,9 @@ class Extractor:
             return self
         base_url = self.settings.base_url
         if base_url is None:
-            self._server = LocalModelServer(self.settings.local_model_path).start()
+            self._server = LocalModelServer(
+                self.settings.local_model_path, log_dir=self.settings.cache_dir / "logs"
+            ).start()
             base_url = self._server.base_url
         cache = self._cache
         if cache is None and self.settings.use_cache:

@@ -138,11 +138,24 @@ def test_malformed_then_valid_answer_succeeds_on_the_reask(fake_endpoint) -> Non
     assert len(result.diagnostics.validation_errors) == 1
 
 
-def test_truncated_output_is_not_reasked(fake_endpoint) -> None:
+def test_truncated_output_on_a_short_input_is_not_reasked_and_says_the_model_looped(fake_endpoint) -> None:
     endpoint = fake_endpoint([ok('{"events": [{"event_type": "Armed', finish_reason="length")])
-    with pytest.raises(TruncatedOutputError, match="EXTRACTOR_MAX_TOKENS"):
+    with pytest.raises(TruncatedOutputError, match="looped") as info:
         run(endpoint)
     assert endpoint.request_count == 1
+    assert "shorten the article" not in str(info.value)
+    limit = next(iter(endpoint.recorder.bodies))["max_tokens"]
+    assert limit < 2048 and f"cut at {limit} tokens" in str(info.value)
+
+
+def test_truncated_output_at_the_configured_ceiling_names_the_setting(fake_endpoint) -> None:
+    endpoint = fake_endpoint(
+        [ok('{"events": [{"event_type": "Armed', finish_reason="length")], max_tokens=100
+    )
+    with pytest.raises(TruncatedOutputError, match="EXTRACTOR_MAX_TOKENS") as info:
+        run(endpoint)
+    assert "looped" not in str(info.value)
+    assert next(iter(endpoint.recorder.bodies))["max_tokens"] == 100
 
 
 def test_ungrounded_evidence_is_reasked_then_dropped_and_counted(fake_endpoint) -> None:

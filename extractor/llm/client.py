@@ -222,6 +222,15 @@ class LLMClient:
         self._store(completion)
         return completion
 
+    def _error(self, exc: Exception, stats: CallStats) -> Exception:
+        return map_api_error(
+            exc,
+            base_url=self.base_url,
+            attempts=stats.requests,
+            max_tokens=stats.max_tokens,
+            ceiling=self.settings.max_tokens,
+        )
+
     def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:
         if (
             _only_validation_failures(exc)
@@ -229,7 +238,7 @@ class LLMClient:
             and exc.failed_attempts
         ):
             if isinstance(exc.__cause__, IncompleteOutputException):
-                raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
+                raise self._error(exc, stats) from exc
             errors = tuple(" ".join(str(a.exception).split())[:1000] for a in exc.failed_attempts)
             completion = Completion(
                 content=content_of(exc.last_completion),
@@ -248,7 +257,7 @@ class LLMClient:
                     attempts=stats.requests,
                 ) from exc
             return completion  # not cached: a retry asks again
-        raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
+        raise self._error(exc, stats) from exc
 
     # -------------------------------------------------------------- calls
     def _begin(
@@ -279,7 +288,8 @@ class LLMClient:
         params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
-        stats, started = CallStats(budget=self.request_budget), time.perf_counter()
+        stats = CallStats(budget=self.request_budget, max_tokens=params["max_tokens"])
+        started = time.perf_counter()
         token = current_stats.set(stats)
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
@@ -304,7 +314,8 @@ class LLMClient:
         params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
-        stats, started = CallStats(budget=self.request_budget), time.perf_counter()
+        stats = CallStats(budget=self.request_budget, max_tokens=params["max_tokens"])
+        started = time.perf_counter()
         token = current_stats.set(stats)
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(

@@ -28,6 +28,8 @@ class CallStats:
     parse_errors: list[str] = dataclasses.field(default_factory=list)
     #: The most HTTP requests this call may make, transport retries and re-asks together.
     budget: int | None = None
+    #: The request's ``max_tokens`` (sized from the input), for the truncation message.
+    max_tokens: int | None = None
 
     @property
     def spent(self) -> bool:
