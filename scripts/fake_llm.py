@@ -86,12 +86,12 @@ class Handler(BaseHTTPRequestHandler):
             message = f"Incorrect API key provided: {key}. You can find your API key in your account."
             self._send(401, {"error": {"message": message, "type": "invalid_request_error"}})
             return
-        self._enter()
-        try:
-            with self.slot if self.single_slot else contextlib.nullcontext():
+        self._enter()  # a request waiting for the slot is in the server already
+        with self.slot if self.single_slot else contextlib.nullcontext():
+            try:
                 time.sleep(self.delay_s)
-        finally:
-            self._leave()
+            finally:
+                self._leave()  # before the slot is free again
         content = answer_for(request.get("messages", []))
         self._send(
             200,

@@ -83,10 +83,24 @@ def test_persistent_429_raises_rate_limited_after_retries(fake_endpoint) -> None
 
 
 def test_timeout_is_retried_then_raised_as_timeout(fake_endpoint) -> None:
-    endpoint = fake_endpoint([httpx.ReadTimeout("slow")])
+    endpoint = fake_endpoint([httpx.ReadTimeout("slow")], endpoint_kind="openai-compatible")
     with pytest.raises(LLMTimeoutError, match="did not answer in time"):
         run(endpoint)
     assert endpoint.request_count == 3
+    assert {r.method for r in endpoint.recorder.requests} == {"POST"}
+
+
+def test_a_single_slot_server_is_asked_whether_it_is_idle_before_a_timed_out_request_is_resent(
+    fake_endpoint,
+) -> None:
+    endpoint = fake_endpoint([httpx.ReadTimeout("slow")], endpoint_kind="llama-cpp-python")
+    with pytest.raises(LLMTimeoutError):
+        run(endpoint)
+    calls = [(r.method, r.url.path) for r in endpoint.recorder.requests]
+    post, idle = ("POST", "/v1/chat/completions"), ("GET", "/v1/models")
+    assert calls == [post, idle, post, idle, post]
+    wait = endpoint.recorder.requests[1].extensions["timeout"]["read"]
+    assert wait == 3 * endpoint.settings.timeout_s
 
 
 def test_connection_reset_is_retried_then_names_the_address(fake_endpoint) -> None:

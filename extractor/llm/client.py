@@ -10,6 +10,12 @@ Layers, from the wire up:
 3. An on-disk response cache (``cache.py``), keyed on the whole rendered request, the endpoint
    (URL without credentials) and the caller's ``key_parts``; only validated answers are stored.
 
+**Single-slot servers.** llama-cpp-python's server computes one request at a time and finishes
+one whose client timed out. Against it (``llama-cpp-python`` kind, the embedded model included),
+a timed-out request is resent only after ``GET /v1/models`` answers, i.e. once the server is idle
+(waiting at most ``IDLE_WAIT_FACTOR`` request timeouts), so a retry never queues behind the request
+it replaces.
+
 **One request budget per call.** Layers 1 and 2 draw on one budget of
 ``1 + http_retries + reasks`` HTTP requests (5 with the defaults): each transport retry and each
 re-ask spends one request, and neither is made once the budget is spent. The worst case for one
@@ -27,7 +33,6 @@ into a grammar (its server does not accept the ``json_schema`` type).
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -35,47 +40,28 @@ from typing import Any, cast
 import httpx
 import instructor
 import openai
-from instructor.core.exceptions import (
-    AsyncValidationError,
-    IncompleteOutputException,
-    InstructorRetryException,
-    ResponseParsingError,
-)
-from pydantic import BaseModel, ValidationError
-from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt, stop_any
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
 
 from ..errors import LLMError, LLMOutputError
 from ..redact import redact_url
 from ..settings import EndpointKind, Settings
+from .budget import async_reask_policy, only_validation_failures, reask_policy
 from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
 from .failures import map_api_error
-from .stats import CallStats, budget_spent, current_stats, on_parse_error
+from .stats import CallStats, current_stats, on_parse_error
 from .tokens import completion_budget
-from .transport import AsyncRetryTransport, RetryTransport
+from .transport import AsyncRetryTransport, IdleWait, RetryTransport
 
 __all__ = ["LLMClient"]
 
-#: What instructor re-asks on (an invalid answer); anything else ends the call.
-_INVALID_ANSWER = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
+#: How long (in request timeouts) to wait for a single-slot server to finish a request abandoned
+#: by a timeout before resending it.
+IDLE_WAIT_FACTOR = 3.0
 
 #: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
 _CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
-
-
-def _only_validation_failures(exc: Exception) -> bool:
-    """Whether every attempt of an instructor call ended in an invalid answer (none in an API error).
-
-    instructor raises ``InstructorRetryException`` both when the re-asks are used up and when a
-    re-ask's request fails (401, connection refused...); only the first may be salvaged as "the
-    last answer, with its validation errors": the second is the API error it is caused by.
-    """
-    if not isinstance(exc, InstructorRetryException) or not exc.failed_attempts:
-        return False
-    if exc.last_completion is None:
-        return False
-    last = exc.failed_attempts[-1].exception
-    return exc.__cause__ is last or isinstance(exc.__cause__, IncompleteOutputException)
 
 
 def _mode_for(kind: EndpointKind) -> instructor.Mode:
@@ -114,6 +100,9 @@ class LLMClient:
         self.mode = _mode_for(self.kind)
         key = settings.require_api_key()
         timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        idle_wait = None
+        if self.kind == "llama-cpp-python":  # one slot: never resend while it computes the old one
+            idle_wait = IdleWait(f"{url.rstrip('/')}/models", IDLE_WAIT_FACTOR * settings.timeout_s)
         self._http = httpx.Client(
             transport=RetryTransport(
                 transport or httpx.HTTPTransport(),
@@ -121,6 +110,7 @@ class LLMClient:
                 initial_s=settings.backoff_initial_s,
                 max_s=settings.backoff_max_s,
                 sleep=sleep,
+                idle_wait=idle_wait,
             ),
             timeout=timeout,
         )
@@ -131,6 +121,7 @@ class LLMClient:
                 initial_s=settings.backoff_initial_s,
                 max_s=settings.backoff_max_s,
                 sleep=async_sleep,
+                idle_wait=idle_wait,
             ),
             timeout=timeout,
         )
@@ -184,21 +175,6 @@ class LLMClient:
         """HTTP requests one call may make at most: ``1 + http_retries + reasks``."""
         return 1 + self.settings.http_retries + self.reasks
 
-    def _reasks(self) -> Retrying:
-        """instructor's re-ask loop: ``reasks`` at most, and none once the request budget is spent."""
-        return Retrying(
-            stop=stop_any(stop_after_attempt(self.reasks + 1), budget_spent),
-            retry=retry_if_exception_type(_INVALID_ANSWER),
-            reraise=True,
-        )
-
-    def _areasks(self) -> AsyncRetrying:
-        return AsyncRetrying(
-            stop=stop_any(stop_after_attempt(self.reasks + 1), budget_spent),
-            retry=retry_if_exception_type(_INVALID_ANSWER),
-            reraise=True,
-        )
-
     # -------------------------------------------------------------- outcome handling
     def _from_cache(self, key: str) -> Completion | None:
         return None if self._cache is None else self._cache.get(key)
@@ -233,7 +209,7 @@ class LLMClient:
 
     def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:
         if (
-            _only_validation_failures(exc)
+            only_validation_failures(exc)
             and isinstance(exc, InstructorRetryException)
             and exc.failed_attempts
         ):
@@ -293,7 +269,10 @@ class LLMClient:
         token = current_stats.set(stats)
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self._reasks(), context=context, **params
+                response_model=response_model,
+                max_retries=reask_policy(self.reasks),
+                context=context,
+                **params,
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
@@ -319,7 +298,10 @@ class LLMClient:
         token = current_stats.set(stats)
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self._areasks(), context=context, **params
+                response_model=response_model,
+                max_retries=async_reask_policy(self.reasks),
+                context=context,
+                **params,
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
