@@ -12,11 +12,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from extractor.errors import LocalModelError
@@ -169,3 +171,22 @@ def test_an_unwritable_log_folder_falls_back_to_the_temporary_folder(
         assert server.log_path is not None and server.log_path.parent == tmp_path / "tmp"
     finally:
         server.stop()
+
+
+def test_a_server_started_from_a_thread_that_ends_keeps_running_until_stopped(tmp_path: Path) -> None:
+    # asyncio.to_thread starts the CLI's server; the parent-death signal is tied to the forking
+    # thread, so the server must not die when that thread ends.
+    server = FakeServer(log_dir=tmp_path)
+    starter = threading.Thread(target=server.start)
+    starter.start()
+    starter.join(timeout=GUARD_S)
+    process = server._process
+    assert process is not None
+    try:
+        time.sleep(0.5)  # a SIGKILL on the thread's end would have landed by now
+        assert process.poll() is None
+        assert httpx.get(f"{server.base_url}/models", timeout=30).status_code == 200
+    finally:
+        server.stop()
+    assert process.returncode in (0, -signal.SIGTERM)
+    assert server.log_path is not None and not server.log_path.exists()  # a clean stop

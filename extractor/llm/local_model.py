@@ -24,11 +24,13 @@ import contextlib
 import ctypes
 import importlib.util
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -117,6 +119,7 @@ class LocalModelServer:
         self.log_dir = log_dir
         self.log_path: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._release = threading.Event()
 
     @property
     def base_url(self) -> str:
@@ -173,6 +176,40 @@ class LocalModelServer:
         except OSError:
             return ""
 
+    def _spawn(self, command: list[str], log: BinaryIO, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """Start the server from a thread that lives until ``stop()``.
+
+        Linux sends the parent-death signal when the *thread* that forked the child ends, so the
+        server is not forked from the caller's thread (``asyncio.to_thread`` workers end with
+        their event loop): a keeper thread forks it and waits for ``stop()``. When the whole
+        process dies, the keeper dies with it and the server gets SIGKILL.
+        """
+        started: queue.Queue[subprocess.Popen[bytes] | BaseException] = queue.Queue(maxsize=1)
+        release = self._release = threading.Event()
+        die_with_parent = _parent_death_signal()
+
+        def keeper() -> None:
+            try:
+                process = subprocess.Popen(
+                    command,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                    preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl and getppid run in the child
+                )
+            except BaseException as exc:  # whatever it is, the caller's thread must hear of it
+                started.put(exc)
+                return
+            started.put(process)
+            release.wait()
+
+        threading.Thread(target=keeper, name="extractor-local-model", daemon=True).start()
+        outcome = started.get()
+        if isinstance(outcome, BaseException):
+            raise LocalModelError(f"cannot start the local model server: {outcome}") from outcome
+        return outcome
+
     def start(self) -> LocalModelServer:
         if self.port is None:
             self.port = _free_port(self.host)
@@ -180,17 +217,9 @@ class LocalModelServer:
         # llama.cpp's OpenMP threads spin while waiting; on a busy machine that collapses
         # throughput, so they are told to sleep instead unless the user chose otherwise.
         env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
-        die_with_parent = _parent_death_signal()
         with self._open_log() as log:
             logger.info("starting local model server on %s:%s (log: %s)", self.host, self.port, self.log_path)
-            self._process = subprocess.Popen(
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl and getppid run in the child
-            )
+            self._process = self._spawn(command, log, env)
         try:
             self._wait_healthy()
         except BaseException:  # Ctrl-C, a signal turned into an exception, a startup error
@@ -231,6 +260,12 @@ class LocalModelServer:
         process, self._process = self._process, None
         if process is None:
             return
+        try:
+            self._stop(process, keep_log=keep_log)
+        finally:
+            self._release.set()  # the keeper thread may end: the server is gone
+
+    def _stop(self, process: subprocess.Popen[bytes], *, keep_log: bool) -> None:
         died_on_its_own = process.poll() is not None
         if not died_on_its_own:
             process.terminate()
