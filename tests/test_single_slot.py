@@ -18,6 +18,8 @@ from extractor.pipeline import Extractor
 from extractor.settings import EndpointKind, Settings
 from tests.fakes import ARTICLE, PUBLISHED
 
+#: These tests talk to a local server process over loopback, also under ``--block-network``.
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 FAKE_LLM = Path(__file__).parent.parent / "scripts" / "fake_llm.py"
 
 
