@@ -192,3 +192,17 @@ def test_a_server_started_from_a_thread_that_ends_keeps_running_until_stopped(tm
         server.stop()
     assert process.returncode in (0, -signal.SIGTERM)
     assert server.log_path is not None and not server.log_path.exists()  # a clean stop
+
+
+def test_a_server_that_died_on_its_own_keeps_its_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = FakeServer(log_dir=tmp_path).start()
+    process = server._process
+    assert process is not None and server.log_path is not None
+    os.kill(process.pid, signal.SIGKILL)  # e.g. the kernel's OOM killer
+    process.wait(timeout=GUARD_S)
+    with caplog.at_level("WARNING", logger="extractor.llm.local_model"):
+        server.stop()
+    assert server.log_path.exists()
+    assert str(server.log_path) in caplog.text and "-9" in caplog.text

@@ -64,6 +64,8 @@ def default_model_path() -> Path:
 
 
 _PR_SET_PDEATHSIG = 1
+#: Exit codes of a server that stopped because it was asked to (a Ctrl-C reaches it too).
+_CLEAN_EXITS = frozenset({0, -signal.SIGINT, -signal.SIGTERM})
 
 
 def _parent_death_signal() -> Callable[[], None] | None:
@@ -266,8 +268,8 @@ class LocalModelServer:
             self._release.set()  # the keeper thread may end: the server is gone
 
     def _stop(self, process: subprocess.Popen[bytes], *, keep_log: bool) -> None:
-        died_on_its_own = process.poll() is not None
-        if not died_on_its_own:
+        crashed = False
+        if process.poll() is None:
             process.terminate()
             try:
                 process.wait(timeout=self.grace_s)
@@ -275,13 +277,14 @@ class LocalModelServer:
                 process.kill()
                 process.wait()
             logger.info("local model server stopped")
-        else:
+        elif process.returncode not in _CLEAN_EXITS:  # it died on its own, not from a Ctrl-C
+            crashed = True
             logger.warning(
                 "the local model server had exited with code %s; its log is kept: %s",
                 process.returncode,
                 self.log_path,
             )
-        if not (keep_log or died_on_its_own) and self.log_path is not None:
+        if not (keep_log or crashed) and self.log_path is not None:
             with contextlib.suppress(OSError):
                 self.log_path.unlink()
 
