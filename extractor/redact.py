@@ -75,7 +75,7 @@ def redact_url(url: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrite each record's message (and formatted traceback) through ``redact``; drops nothing."""
+    """Rewrite each record's message and formatted traceback through ``redact``; drops nothing."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -87,8 +87,6 @@ class RedactingFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -237,3 +237,21 @@ def test_the_cli_on_a_corrupt_cache_folder_warns_once_and_completes(fake_server:
     assert len(run.stdout.splitlines()) == 2
     assert run.stderr.count("WARNING") == 1 and str(folder) in run.stderr
     assert "Traceback" not in run.stderr and "sqlite3" not in run.stderr.split("(")[0]
+
+
+def test_an_entry_of_another_layout_is_a_miss_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    class _OldLayout:
+        def get(self, key: str) -> object:
+            return {"content": "{}"}  # written by an older version: no attempts, usage...
+
+        def set(self, key: str, value: object) -> None:
+            raise AssertionError("a broken cache is not written")
+
+    endpoint = FakeEndpoint(tmp_path, Recorder([ok(grounded_answer())]), cache=_OldLayout(), use_cache=True)
+    with caplog.at_level(logging.WARNING):
+        results = [_extract(endpoint) for _ in range(2)]
+    assert [r.provenance.cache_hit for r in results] == [False, False]
+    assert endpoint.request_count == 2
+    assert len(_warnings(caplog)) == 1

@@ -14,7 +14,6 @@ one warning and the run continues without it; its errors never leave this module
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import pickle
@@ -128,9 +127,3 @@ class ResponseCache:
             self.store.set(completion.request_sha256, entry)
         except _STORE_ERRORS as exc:
             self._disable(exc)
-
-    def close(self) -> None:
-        """Close the store; a broken one may fail to close, which is not worth a traceback."""
-        if hasattr(self.store, "close"):
-            with contextlib.suppress(*_STORE_ERRORS):
-                self.store.close()
