@@ -3,7 +3,8 @@
 Exit codes: 0 all inputs succeeded; 1 some inputs (or the eval gate) failed, each named with
 its reason on stderr; 2 usage error (an output file that cannot be written or resumed included);
 128 + the signal number when ``extract`` was stopped by SIGINT (130), SIGTERM (143) or SIGHUP
-(129), see ``extractor.cli_run``. ``ExtractorError`` becomes a one-line message, never a traceback.
+(129), see ``extractor.cli_run``; 141 when stdout was closed by its reader (``| head -1``).
+``ExtractorError`` becomes a one-line message, never a traceback.
 
 Other packages add commands through the ``extractor.cli`` entry-point group (``evals`` adds
 ``eval`` this way); the library itself never imports them.
@@ -12,11 +13,14 @@ Other packages add commands through the ``extractor.cli`` entry-point group (``e
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
+import os
+import signal
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -30,6 +34,7 @@ from .llm import LocalModelServer
 from .output import JsonlOutput, OutputFileError, summary_table
 from .pipeline import Extractor
 from .prompts import list_prompts, load_prompt
+from .redact import install_on_handlers
 from .settings import LOCAL_MODEL_ALIAS, Settings
 
 err = Console(stderr=True)
@@ -102,6 +107,7 @@ def main(verbose: int) -> None:
     """Grounded conflict-event records from news articles."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    install_on_handlers(logging.getLogger().handlers)  # httpx/openai/instructor lines too
     if verbose < 2:
         for noisy in ("httpx", "openai"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -158,6 +164,33 @@ def extract(
         raise click.UsageError(f"-o {exc}") from None
     if resume:
         _say(describe_resume(sink))
+    try:
+        _run_extract(sink, settings, files, pub, output, concurrency)
+    except BrokenPipeError:
+        _stdout_gone()
+
+
+def _stdout_gone() -> NoReturn:
+    """The reader of stdout went away (``extractor extract ... | head -1``): stop quietly, exit 141.
+
+    Like a Unix tool killed by SIGPIPE, minus the signal: the session was closed on the way out
+    (the embedded server is stopped), and stdout now points at /dev/null so that the interpreter's
+    final flush does not print a second error.
+    """
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(128 + signal.SIGPIPE)
+
+
+def _run_extract(
+    sink: JsonlOutput,
+    settings: Settings,
+    files: tuple[Path, ...],
+    pub: dt.date | None,
+    output: Path | None,
+    concurrency: int,
+) -> None:
     with contextlib.closing(sink), StopOnSignals() as stop:
         batch = Batch(sink, err)
         batch.load(files, max_chars=settings.max_article_chars, published=pub)
@@ -233,7 +266,9 @@ def model() -> None:
 def model_serve(port: int, host: str) -> None:
     """Run the embedded model server in the foreground until interrupted."""
     settings = _settings()
-    server = LocalModelServer(settings.local_model_path, host=host, port=port)
+    server = LocalModelServer(
+        settings.local_model_path, host=host, port=port, log_dir=settings.cache_dir / "logs"
+    )
     try:
         server.start()
         err.print(

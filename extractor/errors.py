@@ -22,6 +22,8 @@ Messages say what to do next and never contain secrets.
 
 from __future__ import annotations
 
+from .redact import redact
+
 __all__ = [
     "AuthenticationError",
     "ConfigurationError",
@@ -43,7 +45,14 @@ __all__ = [
 
 
 class ExtractorError(Exception):
-    """Root of every error raised by ``extractor``."""
+    """Root of every error raised by ``extractor``.
+
+    Its message goes through ``extractor.redact.redact``: a key echoed back by a server (or a URL
+    with credentials) never reaches ``str(error)``.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigurationError(ExtractorError):

@@ -21,7 +21,9 @@ a date expression not found in the article is discarded (with a warning) rather 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -78,7 +80,9 @@ class Extractor:
             return self
         base_url = self.settings.base_url
         if base_url is None:
-            self._server = LocalModelServer(self.settings.local_model_path).start()
+            self._server = LocalModelServer(
+                self.settings.local_model_path, log_dir=self.settings.cache_dir / "logs"
+            ).start()
             base_url = self._server.base_url
         cache = self._cache
         if cache is None and self.settings.use_cache:
@@ -95,7 +99,8 @@ class Extractor:
             self._server.stop()
             self._server = None
         if self._cache is not None and hasattr(self._cache, "close"):
-            self._cache.close()
+            with contextlib.suppress(OSError, sqlite3.Error):  # a broken cache was warned about
+                self._cache.close()
 
     async def aclose(self) -> None:
         """Close the asyncio HTTP client (call before the event loop that used it ends)."""
@@ -180,6 +185,15 @@ class Extractor:
             ),
         )
 
+    def _key_parts(self, spec: PromptSpec, strategy: Strategy) -> dict[str, Any]:
+        """What, besides the request itself, decides the answer's meaning: part of the cache key."""
+        return {
+            "prompt_sha256": spec.sha256,
+            "strategy": strategy.name,
+            "schema_version": SCHEMA_VERSION,
+            "adjudicate": self.settings.adjudicate,
+        }
+
     def extract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
         """Extract from one checked ``Article`` (see ``extractor.inputs``)."""
         started = time.perf_counter()
@@ -191,6 +205,7 @@ class Extractor:
                 plan.request.response_model,
                 dict(plan.request.context),
                 use_cache=self.settings.use_cache,
+                key_parts=self._key_parts(spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)
 
@@ -205,6 +220,7 @@ class Extractor:
                 plan.request.response_model,
                 dict(plan.request.context),
                 use_cache=self.settings.use_cache,
+                key_parts=self._key_parts(spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)
 

@@ -11,8 +11,9 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
 ``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
 ``EXTRACTOR_TIMEOUT``              seconds per HTTP request (default 300)
-``EXTRACTOR_HTTP_RETRIES``         transport retries after the first request (default 2)
-``EXTRACTOR_REASKS``               re-asks after a validation failure (default 2)
+``EXTRACTOR_HTTP_RETRIES``         transport retries of one request (default 2)
+``EXTRACTOR_REASKS``               re-asks after a validation failure (default 2); with the
+                                   retries, one budget of 1 + retries + reasks requests per article
 ``EXTRACTOR_CACHE_DIR``            response cache folder (default ~/.cache/extractor)
 ``EXTRACTOR_NO_CACHE``             ``1`` to bypass the response cache
 ``EXTRACTOR_LOCAL_MODEL``          a GGUF file for the embedded server (default SmolLM2-135M-Instruct)
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from .errors import ConfigurationError
+from .redact import remember_secret
 
 EndpointKind = Literal["openai", "openai-compatible", "llama-cpp-python"]
 ENDPOINT_KINDS: tuple[EndpointKind, ...] = ("openai", "openai-compatible", "llama-cpp-python")
@@ -70,6 +72,7 @@ class Settings:
     adjudicate: bool = True
 
     def __post_init__(self) -> None:
+        remember_secret(self.api_key)  # redacted from every message and log line from now on
         if self.endpoint_kind is not None and self.endpoint_kind not in ENDPOINT_KINDS:
             raise ConfigurationError(
                 f"EXTRACTOR_ENDPOINT_KIND={self.endpoint_kind!r} is not one of {', '.join(ENDPOINT_KINDS)}"

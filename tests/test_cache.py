@@ -115,21 +115,31 @@ def test_use_cache_false_in_the_endpoint_settings_bypasses_the_cache(
     assert result.provenance.cache_hit is False
 
 
-def test_an_ungrounded_then_salvaged_answer_is_cached_with_its_diagnostics(
-    tmp_path: Path, cache: diskcache.Cache
-) -> None:
+def test_an_answer_that_still_fails_validation_is_not_cached(tmp_path: Path, cache: diskcache.Cache) -> None:
     endpoint = _endpoint(tmp_path, cache, answer=ungrounded_answer())
     first = _extract(endpoint)
     assert endpoint.request_count == 3  # first answer + 2 re-asks
     assert first.events == []
     assert len(first.diagnostics.dropped) == 1
-    assert len(first.diagnostics.validation_errors) == 3
+    assert len(cache) == 0
     second = _extract(endpoint)
-    assert endpoint.request_count == 3
+    assert endpoint.request_count == 6  # asked again
+    assert second.provenance.cache_hit is False
+
+
+def test_a_validated_answer_after_a_reask_is_cached_with_its_history(
+    tmp_path: Path, cache: diskcache.Cache
+) -> None:
+    endpoint = FakeEndpoint(
+        tmp_path, Recorder([ok(ungrounded_answer()), ok(grounded_answer())]), cache=cache, use_cache=True
+    )
+    first = _extract(endpoint)
+    second = _extract(endpoint)
+    assert endpoint.request_count == 2
     assert second.provenance.cache_hit is True
-    assert second.events == []
-    assert second.diagnostics == first.diagnostics
-    assert second.provenance.attempts == first.provenance.attempts == 3
+    assert second.provenance.attempts == first.provenance.attempts == 2
+    assert second.diagnostics.validation_errors == first.diagnostics.validation_errors
+    assert len(second.events) == 1
 
 
 def test_a_failed_call_is_not_cached(tmp_path: Path, cache: diskcache.Cache) -> None:

@@ -1,8 +1,8 @@
 """Fault classes against a scripted httpx.MockTransport, each with the exact number of requests made.
 
-Settings in these tests: http_retries=2 (so at most 3 HTTP requests per LLM call) and reasks=2
-(so at most 3 answers per article). The two layers are independent: a transport failure is never
-re-asked, and a re-ask is never retried as a transport failure.
+Settings in these tests: http_retries=2 (so at most 3 HTTP requests per answer) and reasks=2
+(so at most 3 answers per article), drawing on one budget of 1 + 2 + 2 = 5 requests per article.
+A transport failure is never re-asked, and a re-ask is never retried as a transport failure.
 """
 
 from __future__ import annotations
@@ -83,10 +83,24 @@ def test_persistent_429_raises_rate_limited_after_retries(fake_endpoint) -> None
 
 
 def test_timeout_is_retried_then_raised_as_timeout(fake_endpoint) -> None:
-    endpoint = fake_endpoint([httpx.ReadTimeout("slow")])
+    endpoint = fake_endpoint([httpx.ReadTimeout("slow")], endpoint_kind="openai-compatible")
     with pytest.raises(LLMTimeoutError, match="did not answer in time"):
         run(endpoint)
     assert endpoint.request_count == 3
+    assert {r.method for r in endpoint.recorder.requests} == {"POST"}
+
+
+def test_a_single_slot_server_is_asked_whether_it_is_idle_before_a_timed_out_request_is_resent(
+    fake_endpoint,
+) -> None:
+    endpoint = fake_endpoint([httpx.ReadTimeout("slow")], endpoint_kind="llama-cpp-python")
+    with pytest.raises(LLMTimeoutError):
+        run(endpoint)
+    calls = [(r.method, r.url.path) for r in endpoint.recorder.requests]
+    post, idle = ("POST", "/v1/chat/completions"), ("GET", "/v1/models")
+    assert calls == [post, idle, post, idle, post]
+    wait = endpoint.recorder.requests[1].extensions["timeout"]["read"]
+    assert wait == 3 * endpoint.settings.timeout_s
 
 
 def test_connection_reset_is_retried_then_names_the_address(fake_endpoint) -> None:
@@ -138,11 +152,24 @@ def test_malformed_then_valid_answer_succeeds_on_the_reask(fake_endpoint) -> Non
     assert len(result.diagnostics.validation_errors) == 1
 
 
-def test_truncated_output_is_not_reasked(fake_endpoint) -> None:
+def test_truncated_output_on_a_short_input_is_not_reasked_and_says_the_model_looped(fake_endpoint) -> None:
     endpoint = fake_endpoint([ok('{"events": [{"event_type": "Armed', finish_reason="length")])
-    with pytest.raises(TruncatedOutputError, match="EXTRACTOR_MAX_TOKENS"):
+    with pytest.raises(TruncatedOutputError, match="looped") as info:
         run(endpoint)
     assert endpoint.request_count == 1
+    assert "shorten the article" not in str(info.value)
+    limit = next(iter(endpoint.recorder.bodies))["max_tokens"]
+    assert limit < 2048 and f"cut at {limit} tokens" in str(info.value)
+
+
+def test_truncated_output_at_the_configured_ceiling_names_the_setting(fake_endpoint) -> None:
+    endpoint = fake_endpoint(
+        [ok('{"events": [{"event_type": "Armed', finish_reason="length")], max_tokens=100
+    )
+    with pytest.raises(TruncatedOutputError, match="EXTRACTOR_MAX_TOKENS") as info:
+        run(endpoint)
+    assert "looped" not in str(info.value)
+    assert next(iter(endpoint.recorder.bodies))["max_tokens"] == 100
 
 
 def test_ungrounded_evidence_is_reasked_then_dropped_and_counted(fake_endpoint) -> None:
@@ -165,15 +192,40 @@ def test_reask_message_names_the_ungrounded_quote(fake_endpoint) -> None:
     assert "Rebels stormed the capital" in feedback
 
 
-def test_transport_and_reask_layers_do_not_multiply(fake_endpoint) -> None:
-    # A 503 on each answer's first try, then an ungrounded answer: 3 answers x (1 retry + 1) = 6.
-    script = []
-    for _ in range(3):
-        script += [httpx.Response(503), ok(ungrounded_answer())]
-    endpoint = fake_endpoint(script)
+def test_alternating_500_and_invalid_json_spend_one_budget_of_exactly_five_requests(fake_endpoint) -> None:
+    # defaults: 1 + http_retries (2) + reasks (2) = 5 requests at most, never (1 + 2) * (1 + 2) = 9
+    endpoint = fake_endpoint(lambda n: httpx.Response(500) if n % 2 == 0 else ok("{not json"))
+    with pytest.raises(ServerError) as info:
+        run(endpoint)
+    assert endpoint.request_count == 5
+    assert info.value.attempts == 5
+    assert endpoint.client.request_budget == 5
+
+
+def test_500_500_invalid_repeated_stops_at_the_budget_instead_of_nine(fake_endpoint) -> None:
+    endpoint = fake_endpoint(lambda n: ok("{not json") if n % 3 == 2 else httpx.Response(500))
+    with pytest.raises(ServerError):
+        run(endpoint)
+    assert endpoint.request_count == 5
+
+
+def test_a_budget_spent_on_an_invalid_answer_returns_that_answer_with_its_errors(fake_endpoint) -> None:
+    # budget 1 + 1 + 4 = 6: 500, invalid, 500, invalid, 500, invalid -> the 3rd answer is the last
+    endpoint = fake_endpoint(
+        lambda n: httpx.Response(503) if n % 2 == 0 else ok(ungrounded_answer()), http_retries=1, reasks=4
+    )
     result = run(endpoint)
     assert endpoint.request_count == 6
     assert result.provenance.attempts == 3
+    assert result.events == [] and len(result.diagnostics.dropped) == 1
+    assert len(result.diagnostics.validation_errors) == 3
+
+
+def test_the_async_path_spends_the_same_budget(fake_endpoint) -> None:
+    endpoint = fake_endpoint(lambda n: httpx.Response(500) if n % 2 == 0 else ok("{not json"))
+    with pytest.raises(ServerError):
+        asyncio.run(endpoint.extractor.aextract(ARTICLE, published=PUBLISHED))
+    assert endpoint.request_count == 5
 
 
 def test_zero_retry_settings_make_exactly_one_request(fake_endpoint) -> None:
@@ -211,3 +263,27 @@ def test_exactly_one_info_log_line_per_outgoing_request(fake_endpoint, caplog) -
     assert endpoint.request_count == 3
     assert len(lines) == 3
     assert all(r.getMessage() == "LLM request POST http://llm.test/v1/chat/completions" for r in lines)
+
+
+def test_an_auth_error_on_a_reask_is_raised_not_salvaged_as_the_previous_answer(fake_endpoint) -> None:
+    refused = httpx.Response(401, json={"error": {"message": "no"}})
+    endpoint = fake_endpoint([ok("this is not json {"), refused])
+    with pytest.raises(AuthenticationError) as info:
+        run(endpoint)
+    assert endpoint.request_count == 2
+    assert info.value.status_code == 401
+
+
+def test_a_connection_error_on_a_reask_is_raised_not_salvaged(fake_endpoint) -> None:
+    endpoint = fake_endpoint([ok("{not json"), httpx.ConnectError("refused")])
+    with pytest.raises(EndpointUnreachableError):
+        run(endpoint)
+    assert endpoint.request_count == 4  # one answer, then the re-ask and its 2 transport retries
+
+
+def test_an_api_error_on_a_reask_is_raised_on_the_async_path_too(fake_endpoint) -> None:
+    refused = httpx.Response(403, json={"error": {"message": "no"}})
+    endpoint = fake_endpoint([ok(ungrounded_answer()), refused])
+    with pytest.raises(AuthenticationError):
+        asyncio.run(endpoint.extractor.aextract(ARTICLE, published=PUBLISHED))
+    assert endpoint.request_count == 2

@@ -1,13 +1,28 @@
 """The LLM client: the only module that calls ``openai`` and ``instructor``.
 
-Layers, from the wire up (each bounded on its own):
+Layers, from the wire up:
 
 1. ``RetryTransport`` / ``AsyncRetryTransport`` (``transport.py``, tenacity): retry *transport*
-   failures only — 429, 5xx, timeouts, connection errors — ``http_retries`` times. The openai
-   SDK's own retries are off (``max_retries=0``).
+   failures only — 429, 5xx, timeouts, connection errors — at most ``http_retries`` times per
+   request. The openai SDK's own retries are off (``max_retries=0``).
 2. instructor: re-asks with the validation errors when the answer does not validate (bad JSON,
-   wrong shape, quotes not in the article), ``reasks`` times. It does not retry API errors.
-3. An on-disk response cache (``cache.py``), keyed on the whole rendered request.
+   wrong shape, quotes not in the article), at most ``reasks`` times. It does not retry API errors.
+3. An on-disk response cache (``cache.py``), keyed on the whole rendered request, the endpoint
+   (URL without credentials) and the caller's ``key_parts``; only validated answers are stored.
+
+**Single-slot servers.** llama-cpp-python's server computes one request at a time and finishes
+one whose client timed out. Against it (``llama-cpp-python`` kind, the embedded model included),
+a timed-out request is resent only after ``GET /v1/models`` answers, i.e. once the server is idle
+(waiting at most ``IDLE_WAIT_FACTOR`` request timeouts), so a retry never queues behind the request
+it replaces.
+
+**One request budget per call.** Layers 1 and 2 draw on one budget of
+``1 + http_retries + reasks`` HTTP requests (5 with the defaults): each transport retry and each
+re-ask spends one request, and neither is made once the budget is spent. The worst case for one
+article is therefore that sum, never the product ``(1 + http_retries) * (1 + reasks)``. When the
+budget runs out on an invalid answer, that answer is returned with its validation errors; when it
+runs out on a transport failure, that failure is raised (``ServerError``, ``LLMTimeoutError``...).
+An API error on a re-ask is raised as that error, never salvaged as the previous answer.
 
 Mode per endpoint kind: ``openai`` -> TOOLS; ``openai-compatible`` -> JSON_SCHEMA
 (``response_format`` type ``json_schema``); ``llama-cpp-python`` -> JSON with the schema also
@@ -29,15 +44,21 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel
 
 from ..errors import LLMError, LLMOutputError
+from ..redact import redact_url
 from ..settings import EndpointKind, Settings
+from .budget import async_reask_policy, only_validation_failures, reask_policy
 from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
 from .failures import map_api_error
 from .stats import CallStats, current_stats, on_parse_error
 from .tokens import completion_budget
-from .transport import AsyncRetryTransport, RetryTransport
+from .transport import AsyncRetryTransport, IdleWait, RetryTransport
 
 __all__ = ["LLMClient"]
+
+#: How long (in request timeouts) to wait for a single-slot server to finish a request abandoned
+#: by a timeout before resending it.
+IDLE_WAIT_FACTOR = 3.0
 
 #: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
 _CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
@@ -79,6 +100,9 @@ class LLMClient:
         self.mode = _mode_for(self.kind)
         key = settings.require_api_key()
         timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        idle_wait = None
+        if self.kind == "llama-cpp-python":  # one slot: never resend while it computes the old one
+            idle_wait = IdleWait(f"{url.rstrip('/')}/models", IDLE_WAIT_FACTOR * settings.timeout_s)
         self._http = httpx.Client(
             transport=RetryTransport(
                 transport or httpx.HTTPTransport(),
@@ -86,6 +110,7 @@ class LLMClient:
                 initial_s=settings.backoff_initial_s,
                 max_s=settings.backoff_max_s,
                 sleep=sleep,
+                idle_wait=idle_wait,
             ),
             timeout=timeout,
         )
@@ -96,6 +121,7 @@ class LLMClient:
                 initial_s=settings.backoff_initial_s,
                 max_s=settings.backoff_max_s,
                 sleep=async_sleep,
+                idle_wait=idle_wait,
             ),
             timeout=timeout,
         )
@@ -128,10 +154,14 @@ class LLMClient:
             }
         return params
 
-    def _key(self, params: Mapping[str, Any], response_model: type[BaseModel]) -> str:
+    def _key(
+        self, params: Mapping[str, Any], response_model: type[BaseModel], key_parts: Mapping[str, Any]
+    ) -> str:
         return request_key(
             {
+                **key_parts,
                 "cache_version": CACHE_VERSION,
+                "endpoint": redact_url(self.base_url),
                 "endpoint_kind": self.kind,
                 "mode": self.mode.value,
                 "reasks": self.reasks,
@@ -139,6 +169,11 @@ class LLMClient:
                 **{k: v for k, v in params.items() if k != "extra_body"},
             }
         )
+
+    @property
+    def request_budget(self) -> int:
+        """HTTP requests one call may make at most: ``1 + http_retries + reasks``."""
+        return 1 + self.settings.http_retries + self.reasks
 
     # -------------------------------------------------------------- outcome handling
     def _from_cache(self, key: str) -> Completion | None:
@@ -163,14 +198,23 @@ class LLMClient:
         self._store(completion)
         return completion
 
+    def _error(self, exc: Exception, stats: CallStats) -> Exception:
+        return map_api_error(
+            exc,
+            base_url=self.base_url,
+            attempts=stats.requests,
+            max_tokens=stats.max_tokens,
+            ceiling=self.settings.max_tokens,
+        )
+
     def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:
         if (
-            isinstance(exc, InstructorRetryException)
+            only_validation_failures(exc)
+            and isinstance(exc, InstructorRetryException)
             and exc.failed_attempts
-            and exc.last_completion is not None
         ):
             if isinstance(exc.__cause__, IncompleteOutputException):
-                raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
+                raise self._error(exc, stats) from exc
             errors = tuple(" ".join(str(a.exception).split())[:1000] for a in exc.failed_attempts)
             completion = Completion(
                 content=content_of(exc.last_completion),
@@ -188,16 +232,19 @@ class LLMClient:
                     f"the LLM returned empty answers after {stats.answers} attempt(s)",
                     attempts=stats.requests,
                 ) from exc
-            self._store(completion)
-            return completion
-        raise map_api_error(exc, base_url=self.base_url, attempts=stats.requests) from exc
+            return completion  # not cached: a retry asks again
+        raise self._error(exc, stats) from exc
 
     # -------------------------------------------------------------- calls
     def _begin(
-        self, messages: list[dict[str, str]], response_model: type[BaseModel], use_cache: bool
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        use_cache: bool,
+        key_parts: Mapping[str, Any] | None,
     ) -> tuple[dict[str, Any], str, Completion | None]:
         params = self._params(messages, response_model)
-        key = self._key(params, response_model)
+        key = self._key(params, response_model, key_parts or {})
         return params, key, (self._from_cache(key) if use_cache else None)
 
     def complete(
@@ -207,16 +254,25 @@ class LLMClient:
         context: dict[str, Any],
         *,
         use_cache: bool = True,
+        key_parts: Mapping[str, Any] | None = None,
     ) -> Completion:
-        """One structured call: validated answer, or the last answer with its validation errors."""
-        params, key, cached = self._begin(messages, response_model, use_cache)
+        """One structured call: validated answer, or the last answer with its validation errors.
+
+        ``key_parts`` (the prompt's hash, the strategy, the schema version...) join the cache key
+        and the ``request_sha256``; they are not sent.
+        """
+        params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
-        stats, started = CallStats(), time.perf_counter()
+        stats = CallStats(budget=self.request_budget, max_tokens=params["max_tokens"])
+        started = time.perf_counter()
         token = current_stats.set(stats)
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self.reasks, context=context, **params
+                response_model=response_model,
+                max_retries=reask_policy(self.reasks),
+                context=context,
+                **params,
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
@@ -231,16 +287,21 @@ class LLMClient:
         context: dict[str, Any],
         *,
         use_cache: bool = True,
+        key_parts: Mapping[str, Any] | None = None,
     ) -> Completion:
         """The asyncio twin of ``complete``."""
-        params, key, cached = self._begin(messages, response_model, use_cache)
+        params, key, cached = self._begin(messages, response_model, use_cache, key_parts)
         if cached is not None:
             return cached
-        stats, started = CallStats(), time.perf_counter()
+        stats = CallStats(budget=self.request_budget, max_tokens=params["max_tokens"])
+        started = time.perf_counter()
         token = current_stats.set(stats)
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
-                response_model=response_model, max_retries=self.reasks, context=context, **params
+                response_model=response_model,
+                max_retries=async_reask_policy(self.reasks),
+                context=context,
+                **params,
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)

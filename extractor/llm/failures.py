@@ -31,8 +31,35 @@ def cause_chain(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def map_api_error(exc: BaseException, *, base_url: str, attempts: int) -> ExtractorError:
-    """Translate an SDK/instructor/transport exception into the ``extractor`` error tree."""
+def _truncated(attempts: int, max_tokens: int | None, ceiling: int | None) -> TruncatedOutputError:
+    """A cut-off answer. Cut by the budget sized from a short input, the model looped."""
+    if max_tokens is not None and ceiling is not None and max_tokens < ceiling:
+        return TruncatedOutputError(
+            f"the model looped: it repeated itself until its answer was cut at {max_tokens} tokens, "
+            "far more than an answer to this short input needs (the limit is sized from the input). "
+            "Retrying, a stronger model, or a different prompt helps; EXTRACTOR_MAX_TOKENS does not",
+            attempts=attempts,
+        )
+    return TruncatedOutputError(
+        "the answer was cut off at the token limit (finish_reason=length); "
+        "raise EXTRACTOR_MAX_TOKENS or shorten the article",
+        attempts=attempts,
+    )
+
+
+def map_api_error(
+    exc: BaseException,
+    *,
+    base_url: str,
+    attempts: int,
+    max_tokens: int | None = None,
+    ceiling: int | None = None,
+) -> ExtractorError:
+    """Translate an SDK/instructor/transport exception into the ``extractor`` error tree.
+
+    ``max_tokens`` is the request's completion limit and ``ceiling`` EXTRACTOR_MAX_TOKENS: a
+    truncated answer under a limit below the ceiling (sized from a short input) is a loop.
+    """
     where = redact_url(base_url)
     chain = cause_chain(exc)
     for item in chain:
@@ -40,11 +67,7 @@ def map_api_error(exc: BaseException, *, base_url: str, attempts: int) -> Extrac
             return item
     for item in chain:
         if isinstance(item, IncompleteOutputException):
-            return TruncatedOutputError(
-                "the answer was cut off at the token limit (finish_reason=length); "
-                "raise EXTRACTOR_MAX_TOKENS or shorten the article",
-                attempts=attempts,
-            )
+            return _truncated(attempts, max_tokens, ceiling)
         if isinstance(item, openai.APITimeoutError):
             return LLMTimeoutError(
                 f"the endpoint {where} did not answer in time after {attempts} "

@@ -1,15 +1,18 @@
 """HTTP transports that retry transient failures (tenacity): 429, 5xx, timeouts, connection errors.
 
-Never 400/401/403/404/422: those are the request's fault. ``Retry-After`` (or
+Never 400/401/403/404/422: those are the request's fault. A retry is also not made once the
+structured call in progress has spent its request budget (``stats.budget_spent``): the last
+response (or error) then goes up as it is. ``Retry-After`` (or
 ``retry-after-ms``) is respected, capped at the backoff maximum. Exactly one INFO log line is
-written per outgoing request, on the ``extractor.llm`` logger.
+written per outgoing request, on the ``extractor.llm`` logger. With an ``IdleWait`` (single-slot
+servers: llama-cpp-python), a request that timed out is resent only once the server is idle.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,15 +25,16 @@ from tenacity import (
     retry_if_exception_type,
     retry_if_result,
     stop_after_attempt,
+    stop_any,
     wait_exponential,
 )
 
-from ..redact import redact_url
-from .stats import count_request
+from ..redact import library_logger, redact_url
+from .stats import budget_spent, count_request
 
-__all__ = ["RETRY_STATUSES", "AsyncRetryTransport", "RetryTransport"]
+__all__ = ["RETRY_STATUSES", "AsyncRetryTransport", "IdleWait", "RetryTransport"]
 
-logger = logging.getLogger("extractor.llm")
+logger = library_logger("extractor.llm")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -73,6 +77,39 @@ class _Backoff:
         return float(self._exponential(state))
 
 
+@dataclasses.dataclass(frozen=True)
+class IdleWait:
+    """Before resending a timed-out request, wait (at most ``bound_s``) until ``url`` answers.
+
+    llama-cpp-python's server works on one request at a time and finishes a request whose client
+    gave up; its ``/v1/models`` takes the same lock, so it answers only once the server is idle.
+    Resending at once would queue the retry behind the abandoned request, to time out again.
+    """
+
+    url: str
+    bound_s: float
+
+    def request(self) -> httpx.Request:
+        limit = self.bound_s
+        timeouts = {"connect": min(10.0, limit), "read": limit, "write": limit, "pool": limit}
+        return httpx.Request("GET", self.url, extensions={"timeout": timeouts})
+
+    def announce(self) -> None:
+        logger.info(
+            "the request timed out; waiting up to %.0f s for %s to finish it before resending",
+            self.bound_s,
+            redact_url(self.url),
+        )
+
+    def gave_up(self, error: BaseException) -> None:
+        logger.warning(
+            "%s was still busy or unreachable after %.0f s (%s); resending anyway",
+            redact_url(self.url),
+            self.bound_s,
+            type(error).__name__,
+        )
+
+
 def _is_retryable(response: object) -> bool:
     return isinstance(response, httpx.Response) and response.status_code in RETRY_STATUSES
 
@@ -93,11 +130,25 @@ class RetryTransport(httpx.BaseTransport):
         initial_s: float = 0.5,
         max_s: float = 20.0,
         sleep: Callable[[float], None] = time.sleep,
+        idle_wait: IdleWait | None = None,
     ) -> None:
         self.inner = inner
         self.retries = retries
         self._backoff = _Backoff(initial_s, max_s)
         self._sleep = sleep
+        self.idle_wait = idle_wait
+
+    def _wait_until_idle(self) -> None:
+        wait = self.idle_wait
+        if wait is None:
+            return
+        wait.announce()
+        try:
+            response = self.inner.handle_request(wait.request())
+            response.read()
+            response.close()
+        except httpx.HTTPError as exc:
+            wait.gave_up(exc)
 
     def _send_once(self, request: httpx.Request) -> httpx.Response:
         logger.info("LLM request %s %s", request.method, redact_url(str(request.url)))
@@ -113,15 +164,27 @@ class RetryTransport(httpx.BaseTransport):
         return response
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        timed_out = False
+
+        def attempt(request: httpx.Request) -> httpx.Response:
+            nonlocal timed_out
+            if timed_out:
+                self._wait_until_idle()
+            try:
+                return self._send_once(request)
+            except httpx.ReadTimeout:
+                timed_out = True
+                raise
+
         retrying = Retrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_any(stop_after_attempt(self.retries + 1), budget_spent),
             wait=self._backoff,
             retry=retry_if_exception_type(_TRANSIENT_EXCEPTIONS) | retry_if_result(_is_retryable),
             retry_error_callback=_last_result,
             sleep=self._sleep,
             reraise=True,
         )
-        response: httpx.Response = retrying(self._send_once, request)
+        response: httpx.Response = retrying(attempt, request)
         return response
 
     def close(self) -> None:
@@ -139,11 +202,25 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         initial_s: float = 0.5,
         max_s: float = 20.0,
         sleep: Callable[[float], Any] = asyncio.sleep,
+        idle_wait: IdleWait | None = None,
     ) -> None:
         self.inner = inner
         self.retries = retries
         self._backoff = _Backoff(initial_s, max_s)
         self._sleep = sleep
+        self.idle_wait = idle_wait
+
+    async def _wait_until_idle(self) -> None:
+        wait = self.idle_wait
+        if wait is None:
+            return
+        wait.announce()
+        try:
+            response = await self.inner.handle_async_request(wait.request())
+            await response.aread()
+            await response.aclose()
+        except httpx.HTTPError as exc:
+            wait.gave_up(exc)
 
     async def _send_once(self, request: httpx.Request) -> httpx.Response:
         logger.info("LLM request %s %s", request.method, redact_url(str(request.url)))
@@ -159,15 +236,27 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        timed_out = False
+
+        async def attempt(request: httpx.Request) -> httpx.Response:
+            nonlocal timed_out
+            if timed_out:
+                await self._wait_until_idle()
+            try:
+                return await self._send_once(request)
+            except httpx.ReadTimeout:
+                timed_out = True
+                raise
+
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_any(stop_after_attempt(self.retries + 1), budget_spent),
             wait=self._backoff,
             retry=retry_if_exception_type(_TRANSIENT_EXCEPTIONS) | retry_if_result(_is_retryable),
             retry_error_callback=_last_result,
             sleep=self._sleep,
             reraise=True,
         )
-        response: httpx.Response = await retrying(self._send_once, request)
+        response: httpx.Response = await retrying(attempt, request)
         return response
 
     async def aclose(self) -> None:
