@@ -287,3 +287,11 @@ def test_an_api_error_on_a_reask_is_raised_on_the_async_path_too(fake_endpoint) 
     with pytest.raises(AuthenticationError):
         asyncio.run(endpoint.extractor.aextract(ARTICLE, published=PUBLISHED))
     assert endpoint.request_count == 2
+
+
+@pytest.mark.parametrize("seconds", [5.0, 300.0])
+def test_every_request_carries_the_configured_read_timeout(fake_endpoint, seconds: float) -> None:
+    # 5 s equals httpx's default timeout, which the openai SDK would replace with its own 600 s
+    endpoint = fake_endpoint([ok(grounded_answer())], timeout_s=seconds)
+    run(endpoint)
+    assert endpoint.recorder.requests[0].extensions["timeout"]["read"] == seconds

@@ -127,9 +127,21 @@ class LLMClient:
         )
         # openai>=3 is typed for httpx2 clients but accepts legacy httpx clients, which keep our
         # retry transport (and vcrpy's httpx patching) in the path.
-        raw = openai.OpenAI(base_url=url, api_key=key, max_retries=0, http_client=cast(Any, self._http))
+        # The timeout is given to the SDK too: it takes an http_client whose timeout equals httpx's
+        # default (5 s) for "not set" and would wait 600 s instead.
+        raw = openai.OpenAI(
+            base_url=url,
+            api_key=key,
+            max_retries=0,
+            timeout=cast(Any, timeout),
+            http_client=cast(Any, self._http),
+        )
         araw = openai.AsyncOpenAI(
-            base_url=url, api_key=key, max_retries=0, http_client=cast(Any, self._ahttp)
+            base_url=url,
+            api_key=key,
+            max_retries=0,
+            timeout=cast(Any, timeout),
+            http_client=cast(Any, self._ahttp),
         )
         self._client = instructor.from_openai(raw, mode=self.mode)
         self._aclient = instructor.from_openai(araw, mode=self.mode)
