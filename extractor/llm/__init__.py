@@ -10,11 +10,13 @@ from .cache import ResponseCache, open_disk_cache, request_key
 from .client import LLMClient
 from .completion import Completion
 from .local_model import LocalModelServer, default_model_path
+from .offline import OfflineLLM
 
 __all__ = [
     "Completion",
     "LLMClient",
     "LocalModelServer",
+    "OfflineLLM",
     "ResponseCache",
     "default_model_path",
     "open_disk_cache",

@@ -140,6 +140,10 @@ class LLMClient:
             }
         )
 
+    def request_sha256(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> str:
+        """The hash of the request this client would send (its cache key)."""
+        return self._key(self._params(messages, response_model), response_model)
+
     # -------------------------------------------------------------- outcome handling
     def _from_cache(self, key: str) -> Completion | None:
         return None if self._cache is None else self._cache.get(key)
