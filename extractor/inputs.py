@@ -305,17 +305,17 @@ def load_articles(
             yield str(path), exc
             continue
         first = seen.get(article.article_id)
-        if first is not None:
-            yield (
-                str(path),
-                InputError(
-                    f"{path}: article id {article.article_id!r} is already used by {first}; "
-                    "give one of them another article_id (front matter or NAME.meta.json)"
-                ),
-            )
+        if first is None:
+            seen[article.article_id] = str(path)
+            yield str(path), article
             continue
-        seen[article.article_id] = str(path)
-        yield str(path), article
+        yield (
+            str(path),
+            InputError(
+                f"{path}: article id {article.article_id!r} is already used by {first}; "
+                "give one of them another article_id (front matter or NAME.meta.json)"
+            ),
+        )
 
 
 def make_article(
