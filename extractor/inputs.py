@@ -305,17 +305,10 @@ def load_articles(
             yield str(path), exc
             continue
         first = seen.get(article.article_id)
-        if first is None:
-            seen[article.article_id] = str(path)
-            yield str(path), article
-            continue
-        yield (
-            str(path),
-            InputError(
-                f"{path}: article id {article.article_id!r} is already used by {first}; "
-                "give one of them another article_id (front matter or NAME.meta.json)"
-            ),
-        )
+        seen.setdefault(article.article_id, str(path))
+        rule = "give one of them another article_id (front matter or NAME.meta.json)"
+        used = InputError(f"{path}: article id {article.article_id!r} is already used by {first}; {rule}")
+        yield str(path), (article if first is None else used)
 
 
 def make_article(
