@@ -6,6 +6,7 @@ and returns a ``Completion``; ``LocalModelServer`` runs the embedded llama.cpp s
 
 from __future__ import annotations
 
+from .batch_api import BatchInfo, BatchService
 from .cache import ResponseCache, open_disk_cache, request_key
 from .client import LLMClient
 from .completion import Completion
@@ -13,6 +14,8 @@ from .local_model import LocalModelServer, default_model_path
 from .offline import OfflineLLM
 
 __all__ = [
+    "BatchInfo",
+    "BatchService",
     "Completion",
     "LLMClient",
     "LocalModelServer",
