@@ -51,7 +51,9 @@ def test_the_request_carries_the_budget() -> None:
         }
         return httpx.Response(200, json=body)
 
-    settings = Settings(base_url="http://fake.invalid/v1", model="m", api_key="k", endpoint_kind="openai-compatible")
+    settings = Settings(
+        base_url="http://fake.invalid/v1", model="m", api_key="k", endpoint_kind="openai-compatible"
+    )
     client = LLMClient(settings, transport=httpx.MockTransport(handler))
     try:
         client.complete([{"role": "user", "content": "a" * 40}], _Answer, {}, use_cache=False)
