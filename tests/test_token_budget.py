@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import httpx
+from pydantic import BaseModel
 
 from extractor.llm.client import LLMClient
 from extractor.llm.tokens import BASE_TOKENS, PER_INPUT_TOKEN, completion_budget, estimated_tokens
 from extractor.settings import Settings
-from pydantic import BaseModel
 
 
 class _Answer(BaseModel):
