@@ -179,6 +179,19 @@ def test_a_manifest_from_another_prompt_or_schema_is_refused(tmp_path: Path) -> 
     manifest.model_copy(update={"schema_version": "events.v1"}).write(report.manifest)
     with pytest.raises(BatchError, match=r"prepared for record schema events\.v1"):
         _collect(tmp_path, [output], settings, "again.jsonl")
+    manifest.model_copy(update={"draft_schema_version": "events.v0"}).write(report.manifest)
+    with pytest.raises(BatchError, match=r"prepared for draft schema events\.v0"):
+        _collect(tmp_path, [output], settings, "third.jsonl")
+
+
+def test_an_answer_to_a_request_that_would_now_differ_is_refused(tmp_path: Path) -> None:
+    prepared(tmp_path, batch_settings(tmp_path))
+    output = write_jsonl(
+        tmp_path / "out.jsonl", [output_line(f"art{n}", grounded_answer()) for n in range(3)]
+    )
+    report, lines, _ = _collect(tmp_path, [output], batch_settings(tmp_path, max_tokens=300))
+    assert report.errors == 3
+    assert "would now differ from the one prepared" in lines[0]["error"]["message"]
 
 
 def test_a_changed_article_is_not_grounded_in_its_new_text(tmp_path: Path) -> None:

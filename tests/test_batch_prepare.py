@@ -22,11 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extractor.batch import Manifest, custom_id_for, prepare
 from extractor.cli import main
-from extractor.errors import BatchError
+from extractor.errors import BatchError, ConfigurationError
 from extractor.inputs import load_article
 from extractor.llm import LLMClient
 from extractor.pipeline import Extractor
 from extractor.prompts import load_prompt
+from extractor.settings import Settings
 from schemas.events_v2 import SCHEMA_VERSION
 from tests.batch_fakes import TEXTS, batch_settings, prepared, request_lines, write_articles
 from tests.fakes import Recorder, completion, grounded_answer
@@ -175,3 +176,14 @@ def test_custom_ids_are_safe_short_and_distinct() -> None:
     assert re.fullmatch(r"[A-Za-z0-9._-]+", unsafe) and unsafe != custom_id_for("a b c")
     long_ids = {custom_id_for("x" * 100 + str(n)) for n in range(3)}
     assert len(long_ids) == 3 and all(len(i) <= 64 for i in long_ids)
+
+
+def test_the_file_limits_are_settings_read_from_the_environment() -> None:
+    env = {"EXTRACTOR_BATCH_MAX_LINES": "7", "EXTRACTOR_BATCH_MAX_BYTES": "9000"}
+    settings = Settings.from_env(env)
+    assert (settings.batch_max_lines, settings.batch_max_bytes) == (7, 9000)
+    assert (Settings().batch_max_lines, Settings().batch_max_bytes) == (50_000, 200 * 1024 * 1024)
+    with pytest.raises(ConfigurationError, match="EXTRACTOR_BATCH_MAX_LINES"):
+        Settings(batch_max_lines=0)
+    with pytest.raises(ConfigurationError, match="EXTRACTOR_BATCH_MAX_BYTES"):
+        Settings(batch_max_bytes=-1)

@@ -110,6 +110,17 @@ def test_run_retries_a_429_through_the_retry_transport(tmp_path: Path) -> None:
     assert all(line["response"]["status_code"] == 200 for line in lines)
 
 
+def test_run_refuses_an_existing_output_and_a_concurrency_below_1(tmp_path: Path) -> None:
+    report = prepared(tmp_path, batch_settings(tmp_path))
+    (tmp_path / "o.jsonl").write_text("keep\n", encoding="utf-8")
+    args = (report.files[0], tmp_path / "o.jsonl", batch_settings(tmp_path))
+    with pytest.raises(BatchError, match="already exists"):
+        run_requests(*args, base_url="http://llm.test/v1")
+    with pytest.raises(BatchError, match="at least 1"):
+        run_requests(*args, base_url="http://llm.test/v1", concurrency=0)
+    assert (tmp_path / "o.jsonl").read_text(encoding="utf-8") == "keep\n"
+
+
 def test_run_refuses_a_line_that_is_not_a_chat_request(tmp_path: Path) -> None:
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"custom_id": "a", "url": "/v1/embeddings", "body": {}}])
     with pytest.raises(BatchError, match=r"bad\.jsonl:1: not a /v1/chat/completions"):
