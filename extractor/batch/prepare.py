@@ -215,7 +215,10 @@ def prepare_retry(results: Path, output: Path, settings: Settings) -> PrepareRep
     previous.check_current(first)
     entries = {article.custom_id: article for _, article in previous.articles()}
     settings = settings.replace(
-        prompt=previous.prompt, model=previous.model, endpoint_kind=previous.endpoint_kind
+        prompt=previous.prompt,
+        model=previous.model,
+        endpoint_kind=previous.endpoint_kind,
+        temperature=previous.temperature,
     )
     offline = OfflineLLM(settings)
     manifest = _manifest(settings, offline, previous.prompt, previous.round + 1)
