@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from extractor.batch import CollectReport, Manifest, collect, prepare
+from extractor.batch import CollectReport, Manifest, collect, parse_output_line, prepare
 from extractor.cli import main
 from extractor.errors import BatchError
 from extractor.output import JsonlOutput
@@ -103,7 +103,7 @@ def test_an_openai_error_line_without_a_response_fails_its_article(tmp_path: Pat
         ],
     )
     report, lines, _ = _collect(tmp_path, [errors], settings)
-    assert report.errors == 1 and "x: boom" in lines[0]["error"]["message"]
+    assert report.errors == 1 and "no response: x: boom" in lines[0]["error"]["message"]
 
 
 def test_vllm_run_batch_output_with_inline_errors_is_collected(tmp_path: Path) -> None:
@@ -241,3 +241,13 @@ def test_the_cli_exits_1_and_names_a_bad_line(tmp_path: Path, monkeypatch: pytes
     missing = [*args[:2], str(tmp_path / "missing.jsonl"), *args[3:], "-o", str(tmp_path / "x.jsonl")]
     result = CliRunner().invoke(main, missing)
     assert result.exit_code == 1 and "missing.jsonl: cannot be read" in result.stderr
+
+
+def test_an_error_without_a_message_is_named_by_its_code() -> None:
+    line = {
+        "id": "batch_req_4",
+        "custom_id": "a",
+        "response": None,
+        "error": {"code": "ReadTimeout", "message": ""},
+    }
+    assert parse_output_line(json.dumps(line).encode()).error == "no response: ReadTimeout"

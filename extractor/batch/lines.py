@@ -64,9 +64,10 @@ def _error_text(error: Any) -> str:
     if isinstance(error, dict):
         nested = error.get("error")
         inner: dict[str, Any] = nested if isinstance(nested, dict) else error
-        code = inner.get("code") or inner.get("type")
-        message = inner.get("message") or json.dumps(error, ensure_ascii=False)
-        return f"{code}: {message}" if code else str(message)
+        code, message = inner.get("code") or inner.get("type"), inner.get("message")
+        if code and message:
+            return f"{code}: {message}"
+        return str(code or message or json.dumps(error, ensure_ascii=False))
     return str(error)
 
 
@@ -83,7 +84,8 @@ def parse_output_line(raw: bytes) -> OutputLine:
     error = record.get("error")
     status, body, request_id = response.get("status_code"), response.get("body"), response.get("request_id")
     if error is not None:
-        return OutputLine(record["custom_id"], None, f"status {status}: {_error_text(error)}", request_id)
+        where = "no response" if status is None else f"status {status}"
+        return OutputLine(record["custom_id"], None, f"{where}: {_error_text(error)}", request_id)
     if status != 200 or not isinstance(body, dict):
         detail = _error_text(body) if isinstance(body, dict) else "no response body"
         return OutputLine(record["custom_id"], None, f"status {status}: {detail}", request_id)
