@@ -126,3 +126,22 @@ def test_the_download_command_writes_output_and_errors_beside_each_other(
     assert (tmp_path / "batch_abc.errors.jsonl").read_bytes() == b'{"custom_id": "b"}\n'
     status = CliRunner().invoke(main, ["batch", "status", "batch_abc", "--base-url", BASE])
     assert status.exit_code == 0 and json.loads(status.stdout)["status"] == "completed"
+
+
+def test_the_submit_command_prints_the_batch_and_needs_an_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = FakeBatchAPI()
+    monkeypatch.setattr(
+        batch_cli, "BatchService", lambda settings: BatchService(settings, transport=httpx.MockTransport(api))
+    )
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.delenv("EXTRACTOR_BASE_URL", raising=False)
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text('{"custom_id": "a"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", "submit", str(requests), "--base-url", BASE])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "batch_abc"
+    assert json.loads(api.requests[1].content)["metadata"] == {"extractor_requests": "requests.jsonl"}
+    no_endpoint = CliRunner().invoke(main, ["batch", "submit", str(requests)])
+    assert no_endpoint.exit_code == 2 and "EXTRACTOR_BASE_URL" in no_endpoint.output

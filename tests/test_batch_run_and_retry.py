@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from extractor.batch import Manifest, collect, prepare_retry, run_requests
+from extractor.cli import main
 from extractor.errors import BatchError
 from extractor.inputs import load_article
 from extractor.llm import LLMClient
@@ -169,3 +171,17 @@ def test_retry_from_without_failed_validations_says_there_is_nothing_to_reask(tm
     (tmp_path / "results.jsonl").write_text("", encoding="utf-8")
     with pytest.raises(BatchError, match="nothing to re-ask"):
         prepare_retry(tmp_path / "results.jsonl", tmp_path / "r2.jsonl", batch_settings(tmp_path))
+
+
+def test_the_prepare_command_takes_files_or_retry_from_not_both(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    results.write_text("", encoding="utf-8")
+    out = str(tmp_path / "r2.jsonl")
+    both = CliRunner().invoke(
+        main, ["batch", "prepare", str(results), "--retry-from", str(results), "-o", out]
+    )
+    assert both.exit_code == 2 and "give no FILES" in both.output
+    neither = CliRunner().invoke(main, ["batch", "prepare", "-o", out])
+    assert neither.exit_code == 2 and "give the article FILES" in neither.output
+    nothing = CliRunner().invoke(main, ["batch", "prepare", "--retry-from", str(results), "-o", out])
+    assert nothing.exit_code == 1 and "nothing to re-ask" in nothing.stderr
