@@ -14,6 +14,7 @@ from .api import aextract, extract, extract_many
 from .corpus import Corpus, merge
 from .errors import (
     AuthenticationError,
+    BatchError,
     ConfigurationError,
     EndpointUnreachableError,
     ExtractorError,
@@ -43,6 +44,7 @@ __all__ = [
     "Article",
     "ArticleResult",
     "AuthenticationError",
+    "BatchError",
     "ConfigurationError",
     "Corpus",
     "EndpointUnreachableError",

@@ -292,3 +292,7 @@ from .corpus.cli import export, merge  # noqa: E402  (kept at the end: cli.py is
 
 main.add_command(merge)
 main.add_command(export)
+
+from .batch.cli import batch  # noqa: E402
+
+main.add_command(batch)

@@ -29,7 +29,7 @@ from rich.progress import Progress
 from schemas.events_v2 import ArticleResult
 
 from .errors import ExtractorError, InputError
-from .inputs import Article, load_article
+from .inputs import Article, load_articles
 from .output import JsonlOutput
 from .pipeline import Extractor
 
@@ -118,27 +118,13 @@ class Batch:
 
     def load(self, files: Iterable[Path], *, max_chars: int, published: dt.date | None) -> None:
         """Check every file before any LLM call; a later file with an id already used is an error."""
-        seen: dict[str, str] = {}
-        for path in files:
-            source = str(path)
-            try:
-                article = load_article(path, max_chars=max_chars, published=published)
-            except ExtractorError as exc:
-                self.fail(source, None, exc)
-                continue
-            first = seen.get(article.article_id)
-            if first is not None:
-                duplicate = InputError(
-                    f"{source}: article id {article.article_id!r} is already used by {first}; "
-                    "give one of them another article_id (front matter or NAME.meta.json)"
-                )
-                self.fail(source, None, duplicate)  # the id belongs to the first file's line
-                continue
-            seen[article.article_id] = source
-            if article.article_id in self.sink.resumed.done:
+        for source, loaded in load_articles(files, max_chars=max_chars, published=published):
+            if isinstance(loaded, ExtractorError):
+                self.fail(source, None, loaded)  # a repeated id belongs to the first file's line
+            elif loaded.article_id in self.sink.resumed.done:
                 self.skipped += 1
             else:
-                self.articles.append((source, article))
+                self.articles.append((source, loaded))
 
     def run(self, session: Extractor, *, concurrency: int, stop: StopOnSignals) -> None:
         """Extract the loaded articles; each outcome is written as it finishes. Closes ``session``."""

@@ -6,6 +6,7 @@
     ├── PromptError                     unknown prompt id/version, invalid prompt file, render failure
     ├── LocalModelError                 the embedded llama.cpp server cannot be started or reached
     ├── RecordingMissingError           replay found no recorded answer (raised by evals.recording)
+    ├── BatchError                      a batch file or manifest that cannot be used (names file and line)
     └── LLMError                        the LLM call failed
         ├── EndpointUnreachableError    refused/reset after all transport retries (names the address)
         ├── LLMTimeoutError             the endpoint did not answer in time, after all transport retries
@@ -26,6 +27,7 @@ from .redact import redact
 
 __all__ = [
     "AuthenticationError",
+    "BatchError",
     "ConfigurationError",
     "EndpointUnreachableError",
     "ExtractorError",
@@ -61,6 +63,10 @@ class ConfigurationError(ExtractorError):
 
 class InputError(ExtractorError):
     """An article that cannot be processed (empty, binary, not UTF-8, too large)."""
+
+
+class BatchError(ExtractorError):
+    """A batch request, output or manifest file that cannot be used (another prompt, a bad line)."""
 
 
 class PromptError(ExtractorError):

@@ -36,13 +36,13 @@ import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import ExtractorError, InputError
 
 __all__ = [
     "ARTICLE_ID_PATTERN",
@@ -54,6 +54,7 @@ __all__ = [
     "check_text",
     "decode_article",
     "load_article",
+    "load_articles",
     "make_article",
     "max_article_bytes",
     "not_an_article",
@@ -290,6 +291,24 @@ def load_article(path: Path, *, max_chars: int, published: dt.date | None = None
         title=meta.get("title"),
         url=meta.get("url"),
     )
+
+
+def load_articles(
+    paths: Iterable[Path], *, max_chars: int, published: dt.date | None = None
+) -> Iterator[tuple[str, Article | ExtractorError]]:
+    """Each file's article, or the error refusing it; a later file reusing an id is refused."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            article = load_article(path, max_chars=max_chars, published=published)
+        except ExtractorError as exc:
+            yield str(path), exc
+            continue
+        first = seen.get(article.article_id)
+        seen.setdefault(article.article_id, str(path))
+        rule = "give one of them another article_id (front matter or NAME.meta.json)"
+        used = InputError(f"{path}: article id {article.article_id!r} is already used by {first}; {rule}")
+        yield str(path), (article if first is None else used)
 
 
 def make_article(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import sqlite3
 import time
@@ -30,7 +31,7 @@ from types import TracebackType
 from typing import Any
 
 from schemas import DRAFT_MODELS
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Provenance, Usage
+from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
 
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
@@ -42,7 +43,7 @@ from .settings import Settings
 from .strategies import Plan, Strategy, StrategyOptions, strategy_for
 from .version import package_version
 
-__all__ = ["Extractor"]
+__all__ = ["Endpoint", "Extractor", "article_result", "cache_key_parts", "plan_article"]
 
 #: What "the LLM answered" when no LLM was called.
 _NO_CALL = Completion(
@@ -56,6 +57,100 @@ _NO_CALL = Completion(
     cache_hit=False,
     request_sha256="",
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """Who answered: the model, the endpoint kind and the URL (without credentials)."""
+
+    model: str
+    kind: str
+    url: str | None
+
+
+def plan_article(
+    settings: Settings, article: Article, prompt: str | None
+) -> tuple[PromptSpec, Strategy, Plan]:
+    """The checked article's prompt, strategy and plan (the request, if any): the first half of a run."""
+    check_text(article.text, max_chars=settings.max_article_chars, where=article.article_id)
+    spec = load_prompt(prompt or settings.prompt)
+    if spec.schema_version not in DRAFT_MODELS:
+        raise PromptError(
+            f"prompt {spec.name} targets schema {spec.schema_version}; this library reads the drafts "
+            f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
+        )
+    strategy = strategy_for(spec)
+    options = StrategyOptions(adjudicate=settings.adjudicate)
+    return spec, strategy, strategy.plan(spec, article, options)
+
+
+def article_result(
+    settings: Settings,
+    article: Article,
+    spec: PromptSpec,
+    strategy: Strategy,
+    plan: Plan,
+    *,
+    completion: Completion | None,
+    endpoint: Endpoint | None,
+    duration_s: float,
+    batch: BatchSource | None = None,
+) -> ArticleResult:
+    """The second half of a run: the answer -> drafts -> grounded, derived events -> the result.
+
+    The one function every way an answer arrives goes through: a live call, the cache, a batch
+    engine's output file (``batch`` then says where the answer came from). ``completion`` is
+    ``None`` when the plan called no LLM.
+    """
+    answer = completion or _NO_CALL
+    events, diagnostics = build_events(
+        strategy,
+        plan,
+        validated=answer.validated,
+        content=answer.content,
+        validation_errors=answer.validation_errors,
+        text=article.text,
+        published=article.published,
+        max_events=settings.max_events_per_article,
+    )
+    return ArticleResult(
+        article_id=article.article_id,
+        published=article.published,
+        title=article.title,
+        url=article.url,
+        events=events,
+        diagnostics=diagnostics,
+        provenance=Provenance(
+            prompt_id=spec.id,
+            prompt_version=spec.version,
+            prompt_sha256=spec.sha256,
+            request_sha256=answer.request_sha256 or None,
+            schema_version=SCHEMA_VERSION,
+            strategy=strategy.name,
+            model=endpoint.model if endpoint else None,
+            endpoint_kind=endpoint.kind if endpoint else None,
+            endpoint=endpoint.url if endpoint else None,
+            temperature=settings.temperature,
+            attempts=answer.attempts,
+            usage=answer.usage,
+            duration_s=round(duration_s, 4),
+            llm_duration_s=round(answer.duration_s, 4),
+            cache_hit=answer.cache_hit,
+            package_version=package_version(),
+            batch=batch,
+        ),
+    )
+
+
+def cache_key_parts(settings: Settings, spec: PromptSpec, strategy: Strategy) -> dict[str, Any]:
+    """What, besides the request itself, decides the answer's meaning: part of the cache key
+    (and so of ``Provenance.request_sha256``), for live and batch requests alike."""
+    return {
+        "prompt_sha256": spec.sha256,
+        "strategy": strategy.name,
+        "schema_version": SCHEMA_VERSION,
+        "adjudicate": settings.adjudicate,
+    }
 
 
 class Extractor:
@@ -124,16 +219,7 @@ class Extractor:
 
     # -------------------------------------------------------------- pipeline
     def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, Plan]:
-        check_text(article.text, max_chars=self.settings.max_article_chars, where=article.article_id)
-        spec = load_prompt(prompt or self.settings.prompt)
-        if spec.schema_version not in DRAFT_MODELS:
-            raise PromptError(
-                f"prompt {spec.name} targets schema {spec.schema_version}; this library reads the drafts "
-                f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
-            )
-        strategy = strategy_for(spec)
-        options = StrategyOptions(adjudicate=self.settings.adjudicate)
-        return spec, strategy, strategy.plan(spec, article, options)
+        return plan_article(self.settings, article, prompt)
 
     def _finish(
         self,
@@ -146,53 +232,20 @@ class Extractor:
         started: float,
     ) -> ArticleResult:
         """The result; ``completion`` is ``None`` when the plan called no LLM."""
-        answer = completion or _NO_CALL
-        events, diagnostics = build_events(
+        client = None if completion is None else self.client
+        endpoint = (
+            None if client is None else Endpoint(client.model, client.kind, redact_url(client.base_url))
+        )
+        return article_result(
+            self.settings,
+            article,
+            spec,
             strategy,
             plan,
-            validated=answer.validated,
-            content=answer.content,
-            validation_errors=answer.validation_errors,
-            text=article.text,
-            published=article.published,
-            max_events=self.settings.max_events_per_article,
+            completion=completion,
+            endpoint=endpoint,
+            duration_s=time.perf_counter() - started,
         )
-        client = None if completion is None else self.client
-        return ArticleResult(
-            article_id=article.article_id,
-            published=article.published,
-            title=article.title,
-            url=article.url,
-            events=events,
-            diagnostics=diagnostics,
-            provenance=Provenance(
-                prompt_id=spec.id,
-                prompt_version=spec.version,
-                prompt_sha256=spec.sha256,
-                request_sha256=answer.request_sha256 or None,
-                schema_version=SCHEMA_VERSION,
-                strategy=strategy.name,
-                model=client.model if client else None,
-                endpoint_kind=client.kind if client else None,
-                endpoint=redact_url(client.base_url) if client else None,
-                temperature=self.settings.temperature,
-                attempts=answer.attempts,
-                usage=answer.usage,
-                duration_s=round(time.perf_counter() - started, 4),
-                llm_duration_s=round(answer.duration_s, 4),
-                cache_hit=answer.cache_hit,
-                package_version=package_version(),
-            ),
-        )
-
-    def _key_parts(self, spec: PromptSpec, strategy: Strategy) -> dict[str, Any]:
-        """What, besides the request itself, decides the answer's meaning: part of the cache key."""
-        return {
-            "prompt_sha256": spec.sha256,
-            "strategy": strategy.name,
-            "schema_version": SCHEMA_VERSION,
-            "adjudicate": self.settings.adjudicate,
-        }
 
     def extract_article(self, article: Article, *, prompt: str | None = None) -> ArticleResult:
         """Extract from one checked ``Article`` (see ``extractor.inputs``)."""
@@ -205,7 +258,7 @@ class Extractor:
                 plan.request.response_model,
                 dict(plan.request.context),
                 use_cache=self.settings.use_cache,
-                key_parts=self._key_parts(spec, strategy),
+                key_parts=cache_key_parts(self.settings, spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)
 
@@ -220,7 +273,7 @@ class Extractor:
                 plan.request.response_model,
                 dict(plan.request.context),
                 use_cache=self.settings.use_cache,
-                key_parts=self._key_parts(spec, strategy),
+                key_parts=cache_key_parts(self.settings, spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)
 

@@ -19,6 +19,8 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_LOCAL_MODEL``          a GGUF file for the embedded server (default SmolLM2-135M-Instruct)
 ``EXTRACTOR_MAX_ARTICLE_CHARS``    input size cap (default 200000)
 ``EXTRACTOR_MAX_EVENTS``           events kept per article at most (default 50); the rest are counted
+``EXTRACTOR_BATCH_MAX_LINES``      requests per batch file at most (default 50000, the OpenAI Batch limit)
+``EXTRACTOR_BATCH_MAX_BYTES``      bytes per batch file at most (default 200 MB, the OpenAI Batch limit)
 ``EXTRACTOR_ADJUDICATE``           candidates strategy: ``0`` = code decides alone, no LLM call (default 1)
 =================================  ===========================================================
 """
@@ -70,6 +72,8 @@ class Settings:
     max_article_chars: int = 200_000
     max_events_per_article: int = 50
     adjudicate: bool = True
+    batch_max_lines: int = 50_000
+    batch_max_bytes: int = 200 * 1024 * 1024
 
     def __post_init__(self) -> None:
         remember_secret(self.api_key)  # redacted from every message and log line from now on
@@ -81,6 +85,10 @@ class Settings:
             raise ConfigurationError("EXTRACTOR_HTTP_RETRIES and EXTRACTOR_REASKS must be 0 or more")
         if self.max_events_per_article <= 0:
             raise ConfigurationError("EXTRACTOR_MAX_EVENTS must be positive")
+        if self.batch_max_lines <= 0 or self.batch_max_bytes <= 0:
+            raise ConfigurationError(
+                "EXTRACTOR_BATCH_MAX_LINES and EXTRACTOR_BATCH_MAX_BYTES must be positive"
+            )
         if self.max_tokens <= 0 or self.timeout_s <= 0 or self.max_article_chars <= 0:
             raise ConfigurationError(
                 "EXTRACTOR_MAX_TOKENS, EXTRACTOR_TIMEOUT and EXTRACTOR_MAX_ARTICLE_CHARS must be positive"
@@ -162,6 +170,8 @@ class Settings:
         values["reasks"] = number("EXTRACTOR_REASKS", int)
         values["max_article_chars"] = number("EXTRACTOR_MAX_ARTICLE_CHARS", int)
         values["max_events_per_article"] = number("EXTRACTOR_MAX_EVENTS", int)
+        values["batch_max_lines"] = number("EXTRACTOR_BATCH_MAX_LINES", int)
+        values["batch_max_bytes"] = number("EXTRACTOR_BATCH_MAX_BYTES", int)
         adjudicate = text("EXTRACTOR_ADJUDICATE")
         values["adjudicate"] = None if adjudicate is None else adjudicate.lower() not in {"0", "false", "no"}
         cache_dir = text("EXTRACTOR_CACHE_DIR")

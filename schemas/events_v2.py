@@ -39,6 +39,7 @@ from schemas.events_v1 import (
 __all__ = [
     "SCHEMA_VERSION",
     "ArticleResult",
+    "BatchSource",
     "CasualtyClaim",
     "CasualtyDraft",
     "Diagnostics",
@@ -236,6 +237,19 @@ class Diagnostics(_Model):
     warnings: list[str] = Field(default_factory=list)
 
 
+class BatchSource(_Model):
+    """Where a result's answer came from when it was collected from a batch engine's output file."""
+
+    batch_id: str | None = Field(
+        default=None, description="The engine's batch id (OpenAI Batch API); null for a local run."
+    )
+    manifest: str = Field(description="The manifest written by `extractor batch prepare`.")
+    custom_id: str = Field(description="The request's custom_id in the batch files.")
+    file: str = Field(description="The output file the answer was read from.")
+    line: int = Field(description="The answer's line in that file (1-based).")
+    round: int = Field(default=1, description="1 for the first request; 2 and up for re-ask rounds.")
+
+
 class Provenance(_Model):
     """Everything needed to reproduce or audit one result."""
 
@@ -263,6 +277,9 @@ class Provenance(_Model):
     llm_duration_s: float = Field(description="Time spent inside LLM calls.")
     cache_hit: bool = False
     package_version: str
+    batch: BatchSource | None = Field(
+        default=None, description="Set when the answer was collected from a batch engine's output file."
+    )
 
 
 class ArticleResult(_Model):

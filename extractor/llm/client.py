@@ -187,6 +187,15 @@ class LLMClient:
         """HTTP requests one call may make at most: ``1 + http_retries + reasks``."""
         return 1 + self.settings.http_retries + self.reasks
 
+    def request_sha256(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        key_parts: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The hash of the request this client would send (its cache key)."""
+        return self._key(self._params(messages, response_model), response_model, key_parts or {})
+
     # -------------------------------------------------------------- outcome handling
     def _from_cache(self, key: str) -> Completion | None:
         return None if self._cache is None else self._cache.get(key)
