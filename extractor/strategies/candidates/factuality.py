@@ -10,6 +10,7 @@ of a verb of occurrence ("an attack will take place") can undo it.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -27,9 +28,19 @@ _INTENT: Final = frozenset(
         "threaten", "threat", "vow", "warn", "warning", "plan", "pledge", "promise", "demand", "call",
         "urge", "want", "seek", "intend", "prepare", "aim", "fear", "risk", "prevent", "avert", "foil",
         "thwart", "deny", "consider", "propose", "ask", "order", "try", "attempt", "plot", "vote",
-        "decide", "expect", "possibility", "prospect", "chance", "allow", "permit",
+        "decide", "expect", "possibility", "prospect", "chance", "allow", "permit", "refrain", "avoid",
+        "cease", "stop", "halt", "deter", "retaliate", "if",
     }
 )  # fmt: skip
+#: Words that make a plural trigger a count of many events, not one ("repeated attacks", "scores of raids").
+_AGGREGATE: Final = frozenset(
+    {"repeated", "recent", "frequent", "numerous", "several", "multiple", "previous", "past", "earlier",
+     "further", "additional", "similar", "such", "many", "countless", "regular", "daily", "nightly",
+     "score", "dozen", "hundred", "series", "string", "spate", "wave", "number", "campaign", "pattern",
+     "increase", "rise", "escalate", "surge", "mount", "continue", "decline", "decrease"}
+)  # fmt: skip
+_SPELL: Final = re.compile(r"\b(?:over|during|in)\s+the\s+(?:past|last)\b|\bsince\b|\bso\s+far\b", re.I)
+_PRESENT: Final = frozenset({"VBZ", "VBP"})
 #: Verbs that only say that a noun event took place ("an attack occurred", "they launched a raid").
 _OCCURRENCE: Final = frozenset(
     {"happen", "occur", "take", "carry", "launch", "conduct", "stage", "mount", "be", "hold", "unleash"}
@@ -57,15 +68,55 @@ def _clause_marks(verb: Token) -> str | None:
     return None
 
 
+def _aggregate(noun: Token) -> bool:
+    if noun.tag_ not in {"NNS", "NNPS"}:
+        return False
+    if any(c.lemma_.lower() in _AGGREGATE for c in noun.children if c.dep_ in {"amod", "det", "nummod"}):
+        return True
+    if any(c.dep_ == "nummod" for c in noun.children) and _SPELL.search(noun.sent.text):
+        return True  # "11 attacks over the past two months"
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    return head is not noun and head.lemma_.lower() in _AGGREGATE
+
+
+def _negated_above(verb: Token) -> bool:
+    """Whether ``verb`` or the verbs it complements ("not able to confirm") are negated."""
+    node = verb
+    for _ in range(3):
+        if any(c.dep_ == "neg" for c in node.children):
+            return True
+        if node.dep_ not in {"xcomp", "acomp"} or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _present_simple(verb: Token) -> bool:
+    """A verb in the simple present ("kills", "are killed"): a generic or habitual statement."""
+    if verb.tag_ in _PRESENT:
+        return True
+    return any(c.dep_ == "auxpass" and c.tag_ in _PRESENT for c in verb.children)
+
+
 def non_factual(trigger: Token) -> str | None:
     """Why ``trigger`` is not a reported event ("negated", "future", ...), or ``None`` if it is one."""
     is_verb = trigger.pos_ in {"VERB", "AUX"}
+    while not is_verb and trigger.dep_ == "compound" and trigger.head is not trigger:
+        trigger = trigger.head  # "rocket attacks": the event noun is "attacks"
     if is_verb:
         reason = _clause_marks(trigger)
         if reason:
             return reason
+        if _present_simple(trigger):
+            return "generic or habitual (present tense)"
+        if trigger.dep_ == "ccomp" and _negated_above(trigger.head):
+            return "negated report"
     elif any(c.dep_ in {"det", "neg"} and c.lower_ in _NEGATORS for c in trigger.children):
         return "negated"
+    elif _aggregate(trigger):
+        return "many events counted together"
     node = trigger
     for _ in range(6):
         if node.dep_ not in _INSIDE or node.head is node:

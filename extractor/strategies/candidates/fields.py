@@ -25,6 +25,10 @@ __all__ = ["actor_candidates", "claims_in", "date_candidates", "location_candida
 _PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
 _ACTOR_LABELS: Final = frozenset({"NORP", "ORG", "GPE", "PERSON"})
 _DATE_LABELS: Final = frozenset({"DATE", "TIME"})
+_LOCATIVE: Final = frozenset(
+    {"in", "near", "at", "outside", "inside", "around", "across", "into", "on", "throughout",
+     "within", "along", "between", "towards", "toward", "over", "north", "south", "east", "west"}
+)  # fmt: skip
 _SAY: Final = frozenset({"say", "tell", "report", "claim", "announce", "state", "confirm", "add", "estimate"})
 _PRONOUNS: Final = frozenset({"PRON", "DET"})
 _AT_LEAST: Final = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\s*$", re.I)
@@ -37,7 +41,7 @@ _MAX_PHRASE_TOKENS: Final = 8
 
 
 def phrase(token: Token) -> str | None:
-    """The compact noun phrase headed by ``token`` (modifiers before it, no determiner), or ``None``.
+    """The compact noun phrase headed by ``token`` (modifiers before it, "the" but no other determiner).
 
     Pronouns, dates, times, numbers and places that are not countries are not actors.
     """
@@ -54,6 +58,8 @@ def phrase(token: Token) -> str | None:
         start = token.i
     if doc[start].dep_ == "case":
         start += 1
+    if start > 0 and start == token.left_edge.i + 1 and doc[start - 1].lower_ == "the":
+        start -= 1  # "the army": the article's own words, and unambiguous to locate
     return doc[start : token.i + 1].text.strip() or None
 
 
@@ -84,25 +90,37 @@ def date_candidates(
     return tuple(found[:limit])
 
 
+def _locative(ent: SpacySpan) -> bool:
+    """Whether the entity is where something happened ("in X", "near X", "X's north"), not who acted."""
+    node = ent.root
+    for _ in range(3):
+        if node.dep_ == "pobj":
+            return node.head.lower_ in _LOCATIVE
+        if node.dep_ not in {"conj", "appos", "compound"} or node.head is node:
+            break
+        node = node.head
+    return ent.label_ != "GPE" and node.dep_ not in {"nsubj", "nsubjpass", "poss"}
+
+
 def location_candidates(
     sentence: SpacySpan, trigger: Token, limit: int = 3
 ) -> tuple[tuple[str, str | None], ...]:
-    """(country as written or as ISO 3166 names it, place or ``None``) for the sentence's places."""
+    """(country as written or as ISO 3166 names it, place or ``None``) for the places the sentence locates."""
     countries = [(e.start, e.text) for e in sentence.ents if e.label_ == "GPE" and country_of_text(e.text)]
     out: list[tuple[str, str | None]] = []
-    for ent in sorted(sentence.ents, key=lambda e: abs(e.start - trigger.i)):
-        if ent.label_ not in _PLACE_LABELS:
-            continue
+    places = [e for e in sentence.ents if e.label_ in _PLACE_LABELS and _locative(e)]
+    for ent in sorted(places, key=lambda e: abs(e.start - trigger.i)):
         if country_of_text(ent.text):
             candidate: tuple[str, str | None] = (ent.text, None)
         else:
             implied = country_of_place(ent.text)
             nearest = _by_distance(countries, ent.start, 1)
             candidate = (implied or (nearest[0] if nearest else ""), ent.text)
-        if candidate not in out and not any(c == candidate[0] and p is None for c, p in out):
+        if candidate not in out:
             out.append(candidate)
     # a country alone is redundant when a place in it is listed
-    out = [c for c in out if c[1] is not None or not any(o[0] == c[0] and o[1] for o in out)]
+    named = {country_of_text(c) or c for c, p in out if p}
+    out = [c for c in out if c[1] is not None or (country_of_text(c[0]) or c[0]) not in named]
     return tuple(out[:limit])
 
 
@@ -143,14 +161,20 @@ def _roles(trigger: Token) -> tuple[Token | None, Token | None]:
 def actor_candidates(
     sentence: SpacySpan, trigger: Token, limit: int = 3
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(initiator candidates, target candidates): the trigger's subject/object, then nearby entities."""
+    """(initiator candidates, target candidates): the trigger's subject/object, then nearby entities.
+
+    Whoever the sentence cites as its source ("X said", "according to X") is not an actor.
+    """
+    source = _claimant(sentence)
     role1, role2 = _roles(trigger)
-    first = [p for p in (phrase(role1) if role1 is not None else None,) if p]
-    second = [p for p in (phrase(role2) if role2 is not None else None,) if p]
+    first = [p for p in (phrase(role1) if role1 is not None else None,) if p and p != source]
+    second = [p for p in (phrase(role2) if role2 is not None else None,) if p and p != source]
     entities = [
         (e.start, e.text)
         for e in sentence.ents
-        if e.label_ in _ACTOR_LABELS and (e.label_ != "GPE" or country_of_text(e.text))
+        if e.label_ in _ACTOR_LABELS
+        and (e.label_ != "GPE" or country_of_text(e.text))
+        and (source is None or e.text not in source)
     ]
     for text in _by_distance(entities, trigger.i, limit + 2):
         if text not in first and text not in second:
@@ -183,24 +207,30 @@ def _victims(sentence: SpacySpan, figure_end: int) -> str | None:
     return phrase(head)
 
 
-def claims_in(sentence: SpacySpan) -> tuple[CasualtyDraft, ...]:
-    """The casualty figures the sentence states, with claimant ("X said", "according to X") and victims."""
+def claims_in(sentence: SpacySpan) -> tuple[tuple[int, CasualtyDraft], ...]:
+    """The casualty figures the sentence states (with their offset in it), claimant and victims.
+
+    The claimant is whoever the sentence attributes it to ("X said", "according to X").
+    """
     text = sentence.text
     claimant = _claimant(sentence)
-    claims: list[CasualtyDraft] = []
+    claims: list[tuple[int, CasualtyDraft]] = []
     for figure in casualty_figures(text):
         before = text[: figure.start]
         qualifier = (
             "at_least" if _AT_LEAST.search(before) else "approximate" if _ABOUT.search(before) else "exact"
         )
         claims.append(
-            CasualtyDraft(
-                kind=figure.kind,
-                count=figure.value,
-                qualifier=qualifier,
-                claimed_by=claimant,
-                victims=_victims(sentence, figure.end),
-                quote=text,
+            (
+                figure.start,
+                CasualtyDraft(
+                    kind=figure.kind,
+                    count=figure.value,
+                    qualifier=qualifier,
+                    claimed_by=claimant,
+                    victims=_victims(sentence, figure.end),
+                    quote=text,
+                ),
             )
         )
     return tuple(claims)

@@ -73,7 +73,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         MODE,
     ),
     _t(
-        r"shell(?:s|ing|ed)|artillery|mortars?|rockets?|missiles?|barrages?|howitzers?|katyushas?|projectiles?",
+        r"shell(?:s|ing|ed)?|artillery|mortars?|rockets?|missiles?|barrages?|howitzers?|katyushas?|projectiles?",
         "Shelling/artillery/missile attack",
         MODE,
     ),
@@ -141,7 +141,12 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         "Non-violent transfer of territory",
         STRATEGIC,
     ),
-    # ---- tier 2: an explosion or bomb with no named mode
+    # ---- tier 2: an explosion, bomb or military strike with no named mode
+    _t(
+        r"(?<!hunger\s)(?<!general\s)(?<!on\s)strikes?|(?:precision|retaliatory|targeted)\s+strikes?",
+        "Air/drone strike",
+        EXPLOSIVE,
+    ),
     _t(
         r"bomb(?:s|ed|ing|ings)?|explosions?|blasts?|explosives?|detonat(?:ed|ion)|exploded",
         "Remote explosive/landmine/IED",
@@ -149,7 +154,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     ),
     # ---- tier 4: generic violence, only when no mode or kind is named
     _t(
-        r"attack(?:s|ed|ing|ers)?|assault(?:s|ed)?|ambush(?:es|ed)?|raid(?:s|ed)?|gunmen|gunfire|opened\s+fire"
+        r"attack(?:s|ed|ing|ers)?|assault(?:s|ed)?|ambush(?:es|ed)?|raid(?:s|ed)?|gunfire|opened\s+fire"
         r"|shot\s+(?:dead|and\s+killed)|shoot(?:ing|ings)|shot|stabb(?:ed|ing)|massacre[ds]?|beheaded|execut(?:ed|ion)"
         r"|kill(?:s|ed|ing|ings)?|murder(?:ed|s)?|slain|wounded|injured|dead|died|struck|targeted|hit",
         "Attack",

@@ -18,7 +18,7 @@ from schemas.events_v2 import CasualtyDraft
 
 from .factuality import non_factual
 from .fields import actor_candidates, claims_in, date_candidates, location_candidates
-from .lexicon import Trigger, find_triggers
+from .lexicon import MODE, Trigger, find_triggers
 from .nlp import parse
 from .ranking import rank_types
 
@@ -150,13 +150,13 @@ def _paragraph_index(bounds: list[int], offset: int) -> int:
     return max(0, len(bounds) - 2)
 
 
-def _mention(
+def _mentions(
     sent: SpacySpan,
     hits: list[tuple[int, int, Trigger]],
     published: dt.date | None,
     paragraph: SpacySpan,
     index: int,
-) -> Mention | Rejected:
+) -> list[Mention] | Rejected:
     factual: list[tuple[int, int, Trigger]] = []
     reason = ""
     for start, end, trigger in hits:
@@ -171,28 +171,45 @@ def _mention(
     if not factual:
         first = hits[0]
         return Rejected(sent.text, sent.start_char, sent.text[first[0] : first[1]], reason or "not an event")
-    best = min(factual, key=lambda h: h[2].tier)
-    span = sent.char_span(best[0], best[1], alignment_mode="expand")
-    assert span is not None
-    root = span.root
-    actors1, actors2 = actor_candidates(sent, root)
-    return Mention(
-        evidence=(sent.text,),
-        start=sent.start_char,
-        trigger=span.text,
-        tier=best[2].tier,
-        types=rank_types([t for _, _, t in factual], sent.text),
-        dates=date_candidates(sent, paragraph, root, published),
-        locations=location_candidates(sent, root),
-        actors1=actors1,
-        actors2=actors2,
-        claims=claims_in(sent),
-        paragraph=index,
-    )
+    modes = {t.event_type: (a, b, t) for a, b, t in reversed(factual) if t.tier == MODE}
+    chosen = sorted(modes.values()) if len(modes) > 1 else [min(factual, key=lambda h: h[2].tier)]
+    claims = claims_in(sent)
+    mentions: list[Mention] = []
+    for start, end, trigger in chosen:
+        span = sent.char_span(start, end, alignment_mode="expand")
+        assert span is not None
+        root = span.root
+        others = [t for _, _, t in factual if len(chosen) == 1 or t.tier > MODE]
+        actors1, actors2 = actor_candidates(sent, root)
+        mine = [c for pos, c in claims if _nearest(pos, chosen) == (start, end, trigger)]
+        mentions.append(
+            Mention(
+                evidence=(sent.text,),
+                start=sent.start_char,
+                trigger=span.text,
+                tier=trigger.tier,
+                types=rank_types([trigger, *others], sent.text),
+                dates=date_candidates(sent, paragraph, root, published),
+                locations=location_candidates(sent, root),
+                actors1=actors1,
+                actors2=actors2,
+                claims=tuple(mine),
+                paragraph=index,
+            )
+        )
+    return mentions
+
+
+def _nearest(position: int, hits: list[tuple[int, int, Trigger]]) -> tuple[int, int, Trigger]:
+    return min(hits, key=lambda h: abs(h[0] - position))
 
 
 def find_mentions(text: str, published: dt.date | None) -> Candidates:
     """Every sentence of ``text`` with a conflict trigger: a ``Mention``, or ``Rejected`` with the reason."""
+    if not any(_SENTENCE_END.search(line.strip()) for line in text.splitlines() if line.strip()):
+        return Candidates(
+            notes=("no line ends like a sentence (a list of headlines or captions?): nothing proposed",)
+        )
     if not looks_english(text):
         return Candidates(
             notes=("the text does not read as English prose; the candidates strategy reads English only",)
@@ -212,8 +229,11 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
             continue
         index = _paragraph_index(bounds, sent.start_char)
         paragraph = paragraphs[index] if index < len(paragraphs) else sent
-        found = _mention(sent, hits, published, paragraph, index)
-        (mentions if isinstance(found, Mention) else rejected).append(found)  # type: ignore[arg-type]
+        found = _mentions(sent, hits, published, paragraph, index)
+        if isinstance(found, Rejected):
+            rejected.append(found)
+        else:
+            mentions.extend(found)
     notes: list[str] = []
     if read == 0:
         notes.append("no sentence found (a list of headlines or captions?): nothing proposed")

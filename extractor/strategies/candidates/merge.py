@@ -35,8 +35,9 @@ def _countries(mention: Mention) -> set[str]:
 def _compatible(a: Mention, b: Mention, published: dt.date | None) -> bool:
     if b.paragraph - a.paragraph > _PARAGRAPH_REACH:
         return False
-    same_family = acled_categories(a.types[0])[0] == acled_categories(b.types[0])[0]
-    if not same_family and b.tier < GENERIC:
+    if b.tier < GENERIC and a.types[0] != b.types[0]:
+        return False  # a named mode or kind is its own event
+    if acled_categories(a.types[0])[0] != acled_categories(b.types[0])[0] and a.tier < GENERIC:
         return False
     da, db = _date_value(a, published), _date_value(b, published)
     if da and db and da != db:
@@ -70,12 +71,34 @@ def _join(a: Mention, b: Mention) -> Mention:
     )
 
 
+def _same_event(a: Mention, b: Mention, published: dt.date | None) -> bool:
+    """Anywhere in the article: the same sub-event type, and dates and places that agree.
+
+    A later mention that names no mode or kind ("Friday's attack") is the earlier event of that date.
+    """
+    da, db = _date_value(a, published), _date_value(b, published)
+    if a.types[0] != b.types[0] and not (b.tier >= GENERIC and da and da == db):
+        return False
+    if da and db and da != db:
+        return False
+    ca, cb = _countries(a), _countries(b)
+    return not (ca and cb and not ca & cb)
+
+
 def merge_mentions(mentions: Sequence[Mention], published: dt.date | None) -> tuple[Mention, ...]:
-    """``mentions`` (in text order) with mentions of the same event merged into the earlier one."""
+    """``mentions`` (in text order) with mentions of the same event merged into the earlier one.
+
+    A mention joins the previous one when they are close and compatible (``_compatible``), else
+    the first earlier mention of the same sub-event type whose date and places agree.
+    """
     merged: list[Mention] = []
     for mention in mentions:
         if merged and _compatible(merged[-1], mention, published):
             merged[-1] = _join(merged[-1], mention)
+            continue
+        same = next((j for j, m in enumerate(merged) if _same_event(m, mention, published)), None)
+        if same is not None:
+            merged[same] = _join(merged[same], mention)
         else:
             merged.append(mention)
     return tuple(merged)

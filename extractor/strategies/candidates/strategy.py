@@ -58,12 +58,13 @@ def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
     event_type = mention.types[0]
     if choice is not None and choice.event_type in mention.types:
         event_type = choice.event_type
+    actor1 = _pick(choice.actor1 if choice else None, mention.actors1)
     return EventDraft(
         event_type=event_type,
         date_text=_pick(choice.date if choice else None, mention.dates),
         locations=[LocationDraft(country=country, place=place) for country, place in mention.locations[:1]],
-        actor1=_pick(choice.actor1 if choice else None, mention.actors1),
-        actor2=_pick(choice.actor2 if choice else None, mention.actors2),
+        actor1=actor1,
+        actor2=_pick(choice.actor2 if choice else None, [a for a in mention.actors2 if a != actor1]),
         casualties=list(mention.claims),
         evidence=list(mention.evidence),
     )
