@@ -1,8 +1,8 @@
 """Event mentions of one article: sentences with a factual conflict trigger, and their field candidates.
 
 Article structure: paragraphs are separated by line breaks; a sentence is a spaCy sentence that
-ends like one (a headline, a list item or a caption with no closing punctuation is not read, so a
-list of headlines yields nothing). Text that does not read as English yields nothing and says so.
+ends like one or is long enough to be prose (a short headline, list item or caption with no closing
+punctuation is not read, so a list of headlines yields nothing). Text that does not read as English yields nothing and says so.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ _FUNCTION_WORDS: Final = frozenset(
 )
 _MIN_ENGLISH_SHARE: Final = 0.12
 _MIN_WORDS: Final = 3
+#: A line this long is prose even without closing punctuation (a snippet, a cut-off lede).
+_MIN_PROSE_WORDS: Final = 12
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +132,11 @@ def _paragraph_of(doc: Doc) -> tuple[list[int], list[SpacySpan]]:
         if span is not None:
             spans.append(span)
     return bounds, spans
+
+
+def _headline(line: str) -> bool:
+    """A short line that does not end like a sentence: a headline, a caption or a list item."""
+    return not _SENTENCE_END.search(line) and len(line.split()) < _MIN_PROSE_WORDS
 
 
 def _trimmed(sent: SpacySpan) -> SpacySpan | None:
@@ -206,7 +213,7 @@ def _nearest(position: int, hits: list[tuple[int, int, Trigger]]) -> tuple[int, 
 
 def find_mentions(text: str, published: dt.date | None) -> Candidates:
     """Every sentence of ``text`` with a conflict trigger: a ``Mention``, or ``Rejected`` with the reason."""
-    if not any(_SENTENCE_END.search(line.strip()) for line in text.splitlines() if line.strip()):
+    if all(_headline(line.strip()) for line in text.splitlines() if line.strip()):
         return Candidates(
             notes=("no line ends like a sentence (a list of headlines or captions?): nothing proposed",)
         )
@@ -221,7 +228,7 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
     read = 0
     for whole in doc.sents:
         sent = _trimmed(whole)
-        if sent is None or len(sent.text) < 12 or not _SENTENCE_END.search(sent.text) or "\n" in sent.text:
+        if sent is None or len(sent.text) < 12 or "\n" in sent.text or _headline(sent.text):
             continue
         read += 1
         hits = find_triggers(sent.text)
