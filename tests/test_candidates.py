@@ -244,3 +244,44 @@ def test_without_the_nlp_extra_the_strategy_says_what_to_install(monkeypatch: py
 
 def test_the_pipeline_is_loaded_once_per_process() -> None:
     assert nlp_module.load_pipeline() is nlp_module.load_pipeline()
+
+
+# ------------------------------------------------------------------ precedence refinements
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Police defused a roadside bomb planted near the bridge.", "Disrupted weapons use"),
+        ("Troops recovered a cache of rifles and explosives in the forest.", "Disrupted weapons use"),
+        (
+            "The army recaptured the town from the rebels after heavy fighting.",
+            "Government regains territory",
+        ),
+        ("Rebels captured the town after the army fled.", "Non-state actor overtakes territory"),
+        (
+            "The militia handed over the town to the army without a fight.",
+            "Non-violent transfer of territory",
+        ),
+        ("Protesters clashed with police and hurled stones at shops.", "Violent demonstration"),
+        ("Gunmen shot dead a shopkeeper in his store, police said.", "Attack"),
+        ("The two factions signed a ceasefire agreement in the capital.", "Agreement"),
+        ("The group set up a new base near the river.", "Headquarters or base established"),
+    ],
+)
+def test_precedence_refinements(sentence: str, expected: str) -> None:
+    mentions = find_mentions(sentence, PUBLISHED).mentions
+    assert mentions and mentions[0].types[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Floods killed twelve people in the northern district on Monday.", "a disaster, accident or crime"),
+        ("A gas cylinder explosion at a factory killed four workers.", "a disaster, accident or crime"),
+        ("The warehouse stored rockets and mortar shells.", "weapons held or traded, not used"),
+        ("The group claimed responsibility for the attack.", "threat, plan or demand"),
+    ],
+)
+def test_disasters_crime_possession_and_attribution_are_not_events(text: str, reason: str) -> None:
+    found = find_mentions(text, PUBLISHED)
+    assert found.mentions == ()
+    assert reason in [r.reason for r in found.rejected]

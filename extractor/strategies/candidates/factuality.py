@@ -29,7 +29,7 @@ _INTENT: Final = frozenset(
         "urge", "want", "seek", "intend", "prepare", "aim", "fear", "risk", "prevent", "avert", "foil",
         "thwart", "deny", "consider", "propose", "ask", "order", "try", "attempt", "plot", "vote",
         "decide", "expect", "possibility", "prospect", "chance", "allow", "permit", "refrain", "avoid",
-        "cease", "stop", "halt", "deter", "retaliate", "if",
+        "cease", "stop", "halt", "deter", "retaliate", "if", "responsibility", "blame", "accuse",
     }
 )  # fmt: skip
 #: Words that make a plural trigger a count of many events, not one ("repeated attacks", "scores of raids").
@@ -41,6 +41,11 @@ _AGGREGATE: Final = frozenset(
 )  # fmt: skip
 _SPELL: Final = re.compile(r"\b(?:over|during|in)\s+the\s+(?:past|last)\b|\bsince\b|\bso\s+far\b", re.I)
 _PRESENT: Final = frozenset({"VBZ", "VBP"})
+#: Heads under which a weapon is owned, stored or traded rather than used ("depots that held rockets").
+_POSSESSION: Final = frozenset(
+    {"hold", "store", "possess", "have", "supply", "provide", "sell", "buy", "acquire", "develop", "produce",
+     "manufacture", "ship", "deliver", "own", "keep", "contain", "stockpile", "import", "export", "purchase"}
+)  # fmt: skip
 #: Verbs that only say that a noun event took place ("an attack occurred", "they launched a raid").
 _OCCURRENCE: Final = frozenset(
     {"happen", "occur", "take", "carry", "launch", "conduct", "stage", "mount", "be", "hold", "unleash"}
@@ -48,7 +53,7 @@ _OCCURRENCE: Final = frozenset(
 #: Dependencies that stay inside the trigger's own clause when walking up the parse.
 _INSIDE: Final = frozenset(
     {"prep", "pobj", "dobj", "compound", "amod", "nsubj", "nsubjpass", "attr", "xcomp", "pcomp", "nmod",
-     "appos", "npadvmod", "acomp", "oprd", "agent", "dative"}
+     "appos", "npadvmod", "acomp", "oprd", "agent", "dative", "conj"}
 )  # fmt: skip
 
 
@@ -124,6 +129,8 @@ def non_factual(trigger: Token) -> str | None:
         node = node.head
         if node.lemma_.lower() in _INTENT:
             return "threat, plan or demand"
+        if not is_verb and node.lemma_.lower() in _POSSESSION:
+            return "weapons held or traded, not used"
         if node.pos_ in {"VERB", "AUX"}:
             if is_verb and trigger.dep_ == "xcomp":
                 return _clause_marks(node)

@@ -25,6 +25,7 @@ __all__ = [
     "GENERIC",
     "KIND",
     "MODE",
+    "NOT_CONFLICT",
     "PROTEST",
     "STRATEGIC",
     "TRIGGERS",
@@ -48,19 +49,38 @@ def _t(pattern: str, event_type: SubEventType, tier: int) -> Trigger:
     return Trigger(pattern, event_type, tier)
 
 
+_WEAPON: Final = (
+    r"(?:weapons?|arms|ammunition|explosives?|ieds?|bombs?|mines?|grenades?|rifles?|guns?|rockets?|missiles?"
+    r"|drones?|devices?|munitions)"
+)
+_DISRUPTED: Final = (
+    r"(?:found|discovered|recovered|seized|confiscated|unearthed|detected|intercepted|defused|dismantled"
+    r"|destroyed|neutrali[sz]ed)"
+)
+
 TRIGGERS: Final[tuple[Trigger, ...]] = (
-    # ---- tier 0: a named weapon or mode decides the type
+    # ---- tier 0: a named weapon or mode decides the type (a weapon found or defused: disrupted use)
+    _t(
+        rf"defus(?:ed|ing|al)|(?:dismantl|deactivat|neutrali[sz])\w*\s+(?:\w+\s+){{0,3}}?{_WEAPON}"
+        rf"|{_DISRUPTED}\s+(?:\w+\s+){{0,4}}?{_WEAPON}"
+        rf"|{_WEAPON}\s+(?:\w+\s+){{0,4}}?(?:were|was|had\s+been|have\s+been)\s+{_DISRUPTED}"
+        r"|shot\s+down|bomb\s+(?:disposal|squad)|arms\s+(?:haul|cache)|weapons?\s+caches?|caches?\s+of\s+\w+",
+        "Disrupted weapons use",
+        MODE,
+    ),
     _t(r"suicide[\s-]+(?:bomb(?:er|ers|ing|ings)?|attacks?|blasts?|vests?|car\s+bomb)", "Suicide bomb", MODE),
     _t(r"blew\s+(?:himself|herself|themselves)\s+up", "Suicide bomb", MODE),
     _t(
         r"(?:air|drone|missile)[\s-]?strikes?|air[\s-]?raids?|airstrikes?|drones?|warplanes?|fighter\s+jets?"
         r"|aerial\s+(?:bombardment|attacks?|bombing)|gunships?|helicopter\s+attacks?|air\s+force\s+(?:jets?|planes?)"
-        r"|bombed\s+from\s+the\s+air|unmanned\s+aerial\s+vehicles?|uavs?",
+        r"|bombed\s+from\s+the\s+air|unmanned\s+aerial\s+vehicles?|uavs?|jets?|aircraft|planes?|helicopters?"
+        r"|bombard(?:ed|ment|ments|ing)|aerial",
         "Air/drone strike",
         MODE,
     ),
     _t(
-        r"chemical\s+(?:weapons?|attacks?|agents?)|chlorine\s+gas|sarin|nerve\s+agents?|mustard\s+gas",
+        r"chemical(?:\s+(?:weapons?|attacks?|agents?|munitions))?|chlorine|sarin|nerve\s+(?:agents?|gas)|mustard\s+gas"
+        r"|toxic\s+gas|poison(?:ous)?\s+gas",
         "Chemical weapon",
         MODE,
     ),
@@ -115,8 +135,8 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         STRATEGIC,
     ),
     _t(
-        r"ceasefire|cease-fire|truce|peace\s+(?:deal|agreement|accord)|signed\s+an?\s+agreement"
-        r"|prisoner\s+(?:exchange|swap)",
+        r"ceasefire|cease-fire|truce|peace\s+(?:deal|agreement|accord|pact)|signed|agreed\s+to|agreements?"
+        r"|accords?|pacts?|memorandum|prisoner\s+(?:exchange|swap)|released\s+(?:\w+\s+){0,3}?(?:hostages|prisoners)",
         "Agreement",
         STRATEGIC,
     ),
@@ -127,18 +147,23 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         STRATEGIC,
     ),
     _t(
-        r"defus(?:ed|ing)|dismantled\s+(?:an?\s+)?(?:bomb|explosive)|weapons?\s+caches?|intercepted|shot\s+down",
-        "Disrupted weapons use",
-        STRATEGIC,
-    ),
-    _t(
-        r"(?:established|set\s+up)\s+(?:a\s+)?(?:new\s+)?(?:base|headquarters|outpost)",
+        r"(?:establish\w*|set(?:ting)?\s+up|buil[dt]\w*|open(?:ed|s|ing)?|install\w*|erect\w*)\s+(?:\w+\s+){0,3}?"
+        r"(?:bases?|camps?|headquarters|outposts?|posts?|checkpoints?|offices?|positions?)",
         "Headquarters or base established",
         STRATEGIC,
     ),
     _t(
-        r"withdrew\s+from|handed\s+over\s+(?:control|the\s+(?:town|city|base))|pulled\s+out\s+of",
+        r"withdr[ae]w\w*|withdrawal|retreat\w*|pull(?:ed|s|ing)?\s+out|hand(?:ed|s|ing)?\s+over|handover"
+        r"|without\s+(?:a\s+)?(?:fight|resistance|a\s+shot)",
         "Non-violent transfer of territory",
+        STRATEGIC,
+    ),
+    _t(
+        r"deploy(?:ed|s|ing|ment|ments)?|recruit(?:ed|s|ing|ment)?|merg(?:ed|er|es|ing)|pledged\s+allegiance"
+        r"|defect(?:ed|ion|ions|s)?|disband(?:ed|s|ing)?|(?:formed|launched)\s+(?:a\s+)?(?:new\s+)?"
+        r"(?:group|militia|alliance|coalition|faction|wing|party)|split\s+from|suspend(?:ed|s)?\s+"
+        r"(?:its\s+|their\s+)?(?:operations|activities)|reinforcements?",
+        "Change to group/activity",
         STRATEGIC,
     ),
     # ---- tier 2: an explosion, bomb or military strike with no named mode
@@ -170,7 +195,9 @@ _COMPILED: Final = tuple(
 CIVILIAN_TARGET: Final = re.compile(
     r"\b(?:civilians?|villagers?|residents?|worshipp?ers?|students?|pupils?|passengers?|women|children|farmers?"
     r"|herders?|traders?|shoppers?|pilgrims?|journalists?|aid\s+workers?|families|family|teachers?|patients?"
-    r"|mourners?|displaced|refugees?|homes?|market|mosque|church|school|hospital|contractors?|workers?)\b",
+    r"|mourners?|displaced|refugees?|homes?|market|mosque|church|school|hospital|contractors?|workers?|man|woman"
+    r"|men|boys?|girls?|persons?|people|teenagers?|youths?|drivers?|activists?|politicians?|councill?ors?|priests?"
+    r"|businessm[ae]n|shopkeepers?|leaders?|villages?|households?|wedding|funeral|bus|passers-by)\b",
     re.IGNORECASE,
 )
 #: Armed parties: generic violence between them is a battle ("Armed clash").
@@ -178,6 +205,18 @@ FORCES: Final = re.compile(
     r"\b(?:soldiers?|troops?|army|military|forces?|police(?:men)?|officers?|militants?|rebels?|insurgents?"
     r"|fighters?|militia(?:s|men)?|jihadists?|guerrillas?|gunmen|checkpoints?|bases?|patrols?|convoys?"
     r"|positions?|garrison|battalion|brigade)\b",
+    re.IGNORECASE,
+)
+
+
+#: Deaths and blasts that are not political violence: disasters, accidents, disease and ordinary crime.
+NOT_CONFLICT: Final = re.compile(
+    r"\b(?:floods?|flooding|earthquakes?|quake|storms?|cyclones?|hurricanes?|typhoons?|landslides?|tsunami"
+    r"|drought|heat\s*waves?|lightning|wildfires?|covid(?:-19)?|coronavirus|virus|pandemic|epidemic|outbreak"
+    r"|infections?|cases|accidents?|accidental(?:ly)?|crash(?:ed|es)?|collisions?|derail\w*|collapsed?|drown\w*"
+    r"|stampede|gas\s+(?:leak|cylinder)|cylinders?|boilers?|factory|fireworks?|short\s+circuit|fire\s+broke\s+out"
+    r"|robbers?|robbery|thie(?:f|ves)|burglar\w*|drugs?|narcotics|smuggl\w*|traffick\w*|dowry|domestic"
+    r"|extortion|fraud|poach\w*|mining|miners?|suicide\s+(?:note|by)|took\s+(?:his|her)\s+own\s+life)\b",
     re.IGNORECASE,
 )
 

@@ -1,8 +1,9 @@
 """Event mentions of one article: sentences with a factual conflict trigger, and their field candidates.
 
-Article structure: paragraphs are separated by line breaks; a sentence is a spaCy sentence that
-ends like one or is long enough to be prose (a short headline, list item or caption with no closing
-punctuation is not read, so a list of headlines yields nothing). Text that does not read as English yields nothing and says so.
+Article structure: paragraphs are separated by line breaks; a sentence is a spaCy sentence that ends
+like one or is long enough to be prose (a short headline, list item or caption with no closing
+punctuation is not read, so a list of headlines yields nothing). Text that does not read as English
+yields nothing and says so.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from schemas.events_v2 import CasualtyDraft
 
 from .factuality import non_factual
 from .fields import actor_candidates, claims_in, date_candidates, location_candidates
-from .lexicon import MODE, Trigger, find_triggers
+from .lexicon import EXPLOSIVE, MODE, NOT_CONFLICT, Trigger, find_triggers
 from .nlp import parse
 from .ranking import rank_types
 
@@ -178,7 +179,14 @@ def _mentions(
     if not factual:
         first = hits[0]
         return Rejected(sent.text, sent.start_char, sent.text[first[0] : first[1]], reason or "not an event")
-    modes = {t.event_type: (a, b, t) for a, b, t in reversed(factual) if t.tier == MODE}
+    best_tier = min(t.tier for _, _, t in factual)
+    if best_tier >= EXPLOSIVE and NOT_CONFLICT.search(sent.text):
+        first = factual[0]
+        return Rejected(
+            sent.text, sent.start_char, sent.text[first[0] : first[1]], "a disaster, accident or crime"
+        )
+    disrupted = [h for h in factual if h[2].event_type == "Disrupted weapons use"]
+    modes = {t.event_type: (a, b, t) for a, b, t in reversed(disrupted or factual) if t.tier == MODE}
     chosen = sorted(modes.values()) if len(modes) > 1 else [min(factual, key=lambda h: h[2].tier)]
     claims = claims_in(sent)
     mentions: list[Mention] = []

@@ -21,6 +21,7 @@ __all__ = ["SHORTLIST", "rank_types"]
 SHORTLIST: Final = 4
 #: Among named modes, which decides when several are named in one sentence.
 _MODE_ORDER: Final[tuple[SubEventType, ...]] = (
+    "Disrupted weapons use",
     "Suicide bomb",
     "Chemical weapon",
     "Air/drone strike",
@@ -29,7 +30,9 @@ _MODE_ORDER: Final[tuple[SubEventType, ...]] = (
     "Shelling/artillery/missile attack",
 )
 _FORCE_ON_PROTEST: Final = re.compile(
-    r"\b(?:killed|shot|live\s+(?:ammunition|rounds|fire)|opened\s+fire|died|dead|beat(?:en)?|wounded)\b", re.I
+    r"\b(?:killed|shot|live\s+(?:ammunition|rounds|fire|bullets)|opened\s+fire|died|dead|beat(?:en|ing)?|wounded"
+    r"|injur\w*|brutal\w*|assault\w*|tortur\w*)\b",
+    re.I,
 )
 _INTERVENTION: Final = re.compile(
     r"\b(?:tear[\s-]?gas|dispers(?:ed|e)|water\s+cannons?|rubber\s+bullets|arrested|detained|broke\s+up"
@@ -37,10 +40,38 @@ _INTERVENTION: Final = re.compile(
     re.I,
 )
 _VIOLENT_PROTEST: Final = re.compile(
-    r"\b(?:riot\w*|stones?|rocks|torched|set\s+fire|burn(?:ed|t|ing)|clash(?:ed|es)|vandali[sz]ed|petrol\s+bombs?"
-    r"|molotov|looted|smashed|attacked\s+police)\b",
+    r"\b(?:riot\w*|stones?|rocks|torched|set\s+fire|burn(?:ed|t|ing)|clash(?:ed|es)|vandali[sz]\w*|petrol\s+bombs?"
+    r"|molotov|loot\w*|smash\w*|attack\w*|pelt\w*|hurl\w*|threw|violent\w*|violence|damag\w*|ablaze|block\w*"
+    r"|ransack\w*|stormed|rampag\w*)\b",
     re.I,
 )
+
+
+_STATE: Final = re.compile(
+    r"\b(?:army|troops|government|military|soldiers|security\s+forces|police|regime|forces)\b", re.I
+)
+_NON_STATE: Final = re.compile(
+    r"\b(?:militants?|rebels?|insurgents?|jihadists?|fighters|militias?|militiamen|extremists?|terrorists?"
+    r"|gunmen|bandits|separatists?|guerrillas?|armed\s+groups?)\b",
+    re.I,
+)
+_PEACEFUL_TRANSFER: Final = re.compile(
+    r"\bwithout\s+(?:a\s+)?(?:fight|resistance|a\s+shot)|\bpeaceful(?:ly)?\b|\bhand(?:ed|s)?\s*over\b", re.I
+)
+_ATTRIBUTION: Final = re.compile(r"\b[\w-]+\s+(?:said|says|say|told|reported|added)\b", re.I)
+_TERRITORY: Final = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+
+
+def _territory_type(sentence: str, named: SubEventType) -> SubEventType:
+    """Who took the place decides: the state regains it, a non-state group overtakes it."""
+    if _PEACEFUL_TRANSFER.search(sentence):
+        return "Non-violent transfer of territory"
+    state, non_state = _STATE.search(sentence), _NON_STATE.search(sentence)
+    if state and (not non_state or state.start() < non_state.start()):
+        return "Government regains territory"
+    if non_state:
+        return "Non-state actor overtakes territory"
+    return named
 
 
 def _protest_type(sentence: str) -> SubEventType:
@@ -56,7 +87,7 @@ def _protest_type(sentence: str) -> SubEventType:
 def _generic_types(sentence: str) -> tuple[SubEventType, SubEventType]:
     if CIVILIAN_TARGET.search(sentence):
         return "Attack", "Armed clash"
-    if FORCES.search(sentence):
+    if FORCES.search(_ATTRIBUTION.sub(" ", sentence)):  # "police said" names a source, not a party
         return "Armed clash", "Attack"
     return "Attack", "Armed clash"
 
@@ -66,6 +97,8 @@ def _typed(trigger: Trigger, sentence: str) -> list[SubEventType]:
         return [_protest_type(sentence), "Peaceful protest"]
     if trigger.tier == GENERIC:
         return list(_generic_types(sentence))
+    if trigger.event_type in _TERRITORY:
+        return [_territory_type(sentence, trigger.event_type), trigger.event_type]
     return [trigger.event_type]
 
 
@@ -74,6 +107,9 @@ def rank_types(triggers: Sequence[Trigger], sentence: str) -> tuple[SubEventType
     if not triggers:
         return ()
     ordered = sorted(triggers, key=lambda t: (t.tier, _mode_rank(t)))
+    if ordered[0].tier != MODE and any(t.tier == PROTEST for t in triggers):
+        # protesters clashing or attacked: the protest family decides, not the generic violence words
+        ordered.sort(key=lambda t: (t.tier != PROTEST, t.tier))
     ranked: list[SubEventType] = []
     for trigger in ordered:
         for event_type in _typed(trigger, sentence):
