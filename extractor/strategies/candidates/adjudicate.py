@@ -1,9 +1,9 @@
 """Adjudication: one short, schema-constrained request per article; the LLM chooses among candidates.
 
-For every mention (at most ``MAX_ADJUDICATED``) the request lists the sentence and the candidates
-code ranked; the response model has one object per mention whose fields are ``enum``s built for
-this request: ``is_event`` (confirm or reject), ``event_type``, ``actor1``, ``actor2`` and
-``date`` (``"none"`` where code has nothing). The model cannot answer anything that is not a
+For every mention (at most ``MAX_ADJUDICATED``) the request lists its sentence; the response model
+has one object per mention whose fields are ``enum``s built for this request: ``is_event``
+(confirm or reject), ``event_type``, ``actor1`` and ``actor2`` (``"none"`` where none fits); the
+date stays code's. The model cannot answer anything that is not a
 candidate; the listing is the data (appended by code between BEGIN/END lines, never templated).
 """
 
@@ -13,7 +13,7 @@ import random
 from collections.abc import Sequence
 from typing import Any, Final, Literal, cast
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from .mentions import Mention
 
@@ -32,7 +32,6 @@ class Choice(BaseModel):
     event_type: str
     actor1: str = NONE
     actor2: str = NONE
-    date: str = NONE
 
 
 def _safe(value: str) -> str:
@@ -50,24 +49,33 @@ def _ordered(values: Sequence[str], order: Order, seed: int) -> tuple[str, ...]:
 
 
 def options_of(mention: Mention, order: Order = "ranked", seed: int = 0) -> dict[str, tuple[str, ...]]:
-    """The options offered for ``mention``: types, actors and dates, in ``order`` (code's is "ranked")."""
+    """The options offered for ``mention``: types and actors, in ``order`` (code's is "ranked").
+
+    The date is left to code (the expression nearest the trigger): it keeps the request short.
+    """
     return {
         "event_type": _ordered(mention.types, order, seed),
         "actor1": _ordered([*mention.actors1, NONE], order, seed + 1),
         "actor2": _ordered([*mention.actors2, NONE], order, seed + 2),
-        "date": _ordered([*mention.dates, NONE], order, seed + 3),
     }
 
 
-def listing(mentions: Sequence[Mention], order: Order = "ranked") -> str:
-    """The data part of the request: each mention's sentence and its options."""
-    lines: list[str] = []
-    for j, mention in enumerate(mentions[:MAX_ADJUDICATED], start=1):
-        sentence = mention.evidence[0][:_MAX_SENTENCE_CHARS]
-        lines.append(f"m{j}: {sentence}")
-        for field, values in options_of(mention, order, j).items():
-            lines.append(f"  {field}: {' | '.join(values)}")
-    return "\n".join(lines)
+def _untitled(schema: dict[str, Any]) -> None:
+    """Drop the ``title`` pydantic gives every property: the schema is sent with the request."""
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+
+
+_COMPACT: Final = ConfigDict(json_schema_extra=_untitled)
+
+
+def listing(mentions: Sequence[Mention]) -> str:
+    """The data part of the request: each mention's sentence (its options are the schema's enums)."""
+    return "\n".join(
+        f"m{j}: {mention.evidence[0][:_MAX_SENTENCE_CHARS]}"
+        for j, mention in enumerate(mentions[:MAX_ADJUDICATED], start=1)
+    )
 
 
 def adjudication_model(mentions: Sequence[Mention], order: Order = "ranked") -> type[BaseModel]:
@@ -76,22 +84,11 @@ def adjudication_model(mentions: Sequence[Mention], order: Order = "ranked") -> 
     for j, mention in enumerate(mentions[:MAX_ADJUDICATED], start=1):
         options = options_of(mention, order, j)
         literal: dict[str, Any] = {name: Literal.__getitem__(values) for name, values in options.items()}
-        item_fields: dict[str, Any] = {
-            "is_event": (bool, Field(description=f"true if m{j} reports a conflict event that happened")),
-            "event_type": (
-                literal["event_type"],
-                Field(description="The ACLED sub-event type, one of the options."),
-            ),
-            "actor1": (literal["actor1"], Field(description="Who carried it out, one of the options.")),
-            "actor2": (literal["actor2"], Field(description="Who or what was targeted, one of the options.")),
-            "date": (
-                literal["date"],
-                Field(description="When, as the article writes it, one of the options."),
-            ),
-        }
-        item: Any = create_model(f"Mention{j}", __doc__=f"Your decision for m{j}.", **item_fields)
+        # No descriptions: the schema is sent with the request, and the system prompt explains the fields.
+        item_fields: dict[str, Any] = {"is_event": (bool, ...), **{k: (v, ...) for k, v in literal.items()}}
+        item: Any = create_model(f"M{j}", __config__=_COMPACT, **item_fields)
         fields[f"m{j}"] = (item, ...)
-    model = create_model("Adjudication", __doc__="One decision per candidate event.", **fields)
+    model = create_model("Adjudication", __config__=_COMPACT, **fields)
     return cast(type[BaseModel], model)
 
 

@@ -35,8 +35,8 @@ def _countries(mention: Mention) -> set[str]:
 def _compatible(a: Mention, b: Mention, published: dt.date | None) -> bool:
     if b.paragraph - a.paragraph > _PARAGRAPH_REACH:
         return False
-    if b.tier < GENERIC and a.types[0] != b.types[0]:
-        return False  # a named mode or kind is its own event
+    if b.tier != GENERIC and a.types[0] != b.types[0]:
+        return False  # a named mode, kind or development is its own event
     if acled_categories(a.types[0])[0] != acled_categories(b.types[0])[0] and a.tier < GENERIC:
         return False
     da, db = _date_value(a, published), _date_value(b, published)
@@ -77,7 +77,7 @@ def _same_event(a: Mention, b: Mention, published: dt.date | None) -> bool:
     A later mention that names no mode or kind ("Friday's attack") is the earlier event of that date.
     """
     da, db = _date_value(a, published), _date_value(b, published)
-    if a.types[0] != b.types[0] and not (b.tier >= GENERIC and da and da == db):
+    if a.types[0] != b.types[0] and not (b.tier == GENERIC and da and da == db):
         return False
     if da and db and da != db:
         return False

@@ -61,7 +61,7 @@ def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
     actor1 = _pick(choice.actor1 if choice else None, mention.actors1)
     return EventDraft(
         event_type=event_type,
-        date_text=_pick(choice.date if choice else None, mention.dates),
+        date_text=mention.dates[0] if mention.dates else None,
         locations=[LocationDraft(country=country, place=place) for country, place in mention.locations[:1]],
         actor1=actor1,
         actor2=_pick(choice.actor2 if choice else None, [a for a in mention.actors2 if a != actor1]),
