@@ -39,7 +39,7 @@ def _settings(**overrides: Any) -> Settings:
 
 
 @click.group("eval", invoke_without_command=True)
-@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v4).")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v5).")
 @click.option("--model", help="Model name (live mode).")
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
 @click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
