@@ -43,7 +43,7 @@ $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSION): | $(PY)
 	touch $@
 
 $(VENV)/.local-installed: pyproject.toml $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSION) | $(PY)
-	$(PY) -m pip install --quiet --find-links $(WHEELHOUSE) -e ".[local]"
+	$(PY) -m pip install --quiet --find-links $(WHEELHOUSE) -e ".[local,nlp]"
 	touch $@
 
 # ---------------------------------------------------------------- the two quick-start commands
