@@ -6,6 +6,7 @@ them nearest-first and the LLM (if asked) only chooses among them.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from typing import TYPE_CHECKING, Final
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["actor_candidates", "claims_in", "date_candidates", "location_candidates", "phrase"]
+__all__ = ["actor_candidates", "claims_in", "date_candidates", "entities", "location_candidates", "phrase"]
 
 _PLACE_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
 _ACTOR_LABELS: Final = frozenset({"NORP", "ORG", "GPE", "PERSON"})
@@ -63,6 +64,24 @@ def phrase(token: Token) -> str | None:
     return doc[start : token.i + 1].text.strip() or None
 
 
+def entities(span: SpacySpan) -> list[SpacySpan]:
+    """The entities inside ``span``, from an index built once per document.
+
+    ``Span.ents`` scans every entity of the document on each call, which would make an article
+    quadratic in its length; the index keeps it linear.
+    """
+    doc = span.doc
+    index = doc.user_data.get("extractor_ents")
+    if index is None:
+        ents = list(doc.ents)
+        index = ([e.start for e in ents], ents)
+        doc.user_data["extractor_ents"] = index
+    starts, ents = index
+    first = bisect.bisect_left(starts, span.start)
+    last = bisect.bisect_left(starts, span.end)
+    return [e for e in ents[first:last] if e.end <= span.end]
+
+
 def _by_distance(items: list[tuple[int, str]], position: int, limit: int) -> tuple[str, ...]:
     ranked: list[str] = []
     for _, text in sorted(items, key=lambda item: abs(item[0] - position)):
@@ -79,7 +98,7 @@ def date_candidates(
     for scope in (sentence, paragraph):
         items = [
             (ent.start, ent.text)
-            for ent in scope.ents
+            for ent in entities(scope)
             if ent.label_ in _DATE_LABELS and resolve_date(ent.text, published).value is not None
         ]
         for text in _by_distance(items, trigger.i, limit):
@@ -106,9 +125,11 @@ def location_candidates(
     sentence: SpacySpan, trigger: Token, limit: int = 3
 ) -> tuple[tuple[str, str | None], ...]:
     """(country as written or as ISO 3166 names it, place or ``None``) for the places the sentence locates."""
-    countries = [(e.start, e.text) for e in sentence.ents if e.label_ == "GPE" and country_of_text(e.text)]
+    countries = [
+        (e.start, e.text) for e in entities(sentence) if e.label_ == "GPE" and country_of_text(e.text)
+    ]
     out: list[tuple[str, str | None]] = []
-    places = [e for e in sentence.ents if e.label_ in _PLACE_LABELS and _locative(e)]
+    places = [e for e in entities(sentence) if e.label_ in _PLACE_LABELS and _locative(e)]
     for ent in sorted(places, key=lambda e: abs(e.start - trigger.i)):
         if country_of_text(ent.text):
             candidate: tuple[str, str | None] = (ent.text, None)
@@ -169,14 +190,14 @@ def actor_candidates(
     role1, role2 = _roles(trigger)
     first = [p for p in (phrase(role1) if role1 is not None else None,) if p and p != source]
     second = [p for p in (phrase(role2) if role2 is not None else None,) if p and p != source]
-    entities = [
+    named = [
         (e.start, e.text)
-        for e in sentence.ents
+        for e in entities(sentence)
         if e.label_ in _ACTOR_LABELS
         and (e.label_ != "GPE" or country_of_text(e.text))
         and (source is None or e.text not in source)
     ]
-    for text in _by_distance(entities, trigger.i, limit + 2):
+    for text in _by_distance(named, trigger.i, limit + 2):
         if text not in first and text not in second:
             first.append(text)
             second.append(text)

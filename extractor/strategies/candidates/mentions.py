@@ -8,6 +8,7 @@ yields nothing and says so.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import itertools
@@ -152,10 +153,7 @@ def _trimmed(sent: SpacySpan) -> SpacySpan | None:
 
 
 def _paragraph_index(bounds: list[int], offset: int) -> int:
-    for j in range(len(bounds) - 1):
-        if bounds[j] <= offset < bounds[j + 1]:
-            return j
-    return max(0, len(bounds) - 2)
+    return min(max(0, bisect.bisect_right(bounds, offset) - 1), max(0, len(bounds) - 2))
 
 
 def _mentions(

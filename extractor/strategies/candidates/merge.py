@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Final, TypeVar
 
@@ -24,8 +25,13 @@ _PARAGRAPH_REACH: Final = 1
 _T = TypeVar("_T")
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolved(text: str, published: dt.date | None) -> str | None:
+    return resolve_date(text, published).value
+
+
 def _date_value(mention: Mention, published: dt.date | None) -> str | None:
-    return resolve_date(mention.dates[0], published).value if mention.dates else None
+    return _resolved(mention.dates[0], published) if mention.dates else None
 
 
 def _countries(mention: Mention) -> set[str]:
@@ -76,8 +82,10 @@ def _same_event(a: Mention, b: Mention, published: dt.date | None) -> bool:
 
     A later mention that names no mode or kind ("Friday's attack") is the earlier event of that date.
     """
+    if a.types[0] != b.types[0] and b.tier != GENERIC:
+        return False
     da, db = _date_value(a, published), _date_value(b, published)
-    if a.types[0] != b.types[0] and not (b.tier == GENERIC and da and da == db):
+    if a.types[0] != b.types[0] and not (da and da == db):
         return False
     if da and db and da != db:
         return False

@@ -45,6 +45,7 @@ def _gazetteer() -> dict[str, dict[str, int]]:
     return dict(index)
 
 
+@functools.lru_cache(maxsize=8192)
 def country_of_place(place: str) -> str | None:
     """The ISO 3166 short name of the country ``place`` (a city, province, ...) lies in, if unambiguous."""
     found = _gazetteer().get(_key(place))
@@ -57,6 +58,7 @@ def country_of_place(place: str) -> str | None:
     return None if country is None else str(country.name)
 
 
+@functools.lru_cache(maxsize=8192)
 def country_of_text(text: str) -> str | None:
     """The ISO 3166 short name when ``text`` names a country ("Syria", "the U.S."), else ``None``."""
     name, _code = resolve_country(text)
