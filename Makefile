@@ -6,7 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 ARTICLES := $(sort $(wildcard evals/articles/*.txt))
-PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 naive.v1
+PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 events.v5 naive.v1
+# Prompts whose strategy can run without the LLM: their code-only figures are gated too.
+PROMPTS_CODE_ONLY := events.v5
 
 .PHONY: help run test lint typecheck unit core-check eval-replay eval-gate baseline record record-tests record-evals \
         eval-live schemas bench clean
@@ -41,7 +43,7 @@ $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSION): | $(PY)
 	touch $@
 
 $(VENV)/.local-installed: pyproject.toml $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSION) | $(PY)
-	$(PY) -m pip install --quiet --find-links $(WHEELHOUSE) -e ".[local]"
+	$(PY) -m pip install --quiet --find-links $(WHEELHOUSE) -e ".[local,nlp]"
 	touch $@
 
 # ---------------------------------------------------------------- the two quick-start commands
@@ -85,10 +87,17 @@ eval-gate: $(VENV)/.dev-installed
 	  $(BIN)/extractor eval --mode replay --prompt $$p --out out/eval/$$p > out/eval/$$p.log 2>&1; \
 	  $(BIN)/extractor eval compare evals/reports/$$p/report.json out/eval/$$p/report.json --exact \
 	    --rerender-hint "make baseline" || exit 1; done
+	@for p in $(PROMPTS_CODE_ONLY); do rm -rf out/eval/$$p-code; \
+	  EXTRACTOR_ADJUDICATE=0 $(BIN)/extractor eval --mode replay --prompt $$p --out out/eval/$$p-code \
+	    > out/eval/$$p-code.log 2>&1; \
+	  $(BIN)/extractor eval compare evals/reports/$$p-code/report.json out/eval/$$p-code/report.json --exact \
+	    --rerender-hint "make baseline" || exit 1; done
 
 baseline: $(VENV)/.dev-installed
 	@for p in $(PROMPTS_EVAL); do \
 	  $(BIN)/extractor eval --mode replay --prompt $$p --out evals/reports/$$p > /dev/null || true; done
+	@for p in $(PROMPTS_CODE_ONLY); do EXTRACTOR_ADJUDICATE=0 \
+	  $(BIN)/extractor eval --mode replay --prompt $$p --out evals/reports/$$p-code > /dev/null || true; done
 
 # ---------------------------------------------------------------- recording (needs the embedded model)
 record: record-tests record-evals

@@ -39,7 +39,7 @@ def _settings(**overrides: Any) -> Settings:
 
 
 @click.group("eval", invoke_without_command=True)
-@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v4).")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v5).")
 @click.option("--model", help="Model name (live mode).")
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
 @click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
@@ -137,3 +137,61 @@ def eval_compare(
         err.print(f"gate failed: {metric} dropped by more than {tolerance}")
         sys.exit(1)
     err.print(f"gate passed: {metric} within {tolerance} of the baseline")
+
+
+@eval_.command("snippets")
+@click.argument("tsv", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--prompt", default="events.v5", show_default=True, help="Prompt id or id.vN.")
+@click.option("--model", help="Model name.")
+@click.option(
+    "--base-url", help="Endpoint; unset = embedded model (only started if the prompt asks the LLM)."
+)
+@click.option("--limit", type=int, default=None, help="Score only the first N rows.")
+@click.option(
+    "--json", "json_out", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures here."
+)
+def eval_snippets(
+    tsv: Path, prompt: str, model: str | None, base_url: str | None, limit: int | None, json_out: Path | None
+) -> None:
+    """Score sub-event typing on a CASE 2021 Task 2 snippet file (id, EventSnippet, SubType).
+
+    Prints type accuracy over the 25 ACLED labels, macro-F1, non-event rejection, mention recall
+    and type accuracy among detected mentions. Adjudication follows EXTRACTOR_ADJUDICATE.
+    """
+    import dataclasses  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from extractor.pipeline import Extractor  # noqa: PLC0415
+
+    from .snippets import read_snippets, score_snippets  # noqa: PLC0415
+
+    try:
+        snippets = read_snippets(tsv)[:limit]
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = _settings(model=model, base_url=base_url, use_cache=False)
+    failures: list[str] = []
+    with Extractor(settings) as session:
+
+        def predict(text: str) -> str | None:
+            try:
+                result = session.extract(text, prompt=prompt)
+            except ExtractorError as exc:
+                failures.append(f"{type(exc).__name__}: {exc}")
+                return None
+            return result.events[0].event_type if result.events else None
+
+        scores = score_snippets(snippets, predict)
+    figures = dataclasses.asdict(scores) | {
+        "prompt": prompt,
+        "adjudicate": settings.adjudicate,
+        "errors": len(failures),
+    }
+    for name in ("snippets", "event_snippets", "non_event_snippets", "type_accuracy", "macro_f1",
+                 "non_event_rejection", "mention_recall", "type_accuracy_detected", "errors"):  # fmt: skip
+        click.echo(f"{name:24} {figures[name]}")
+    click.echo(f"{'predicted':24} {json.dumps(scores.predicted)}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    if failures:
+        err.print(f"{len(failures)} snippet(s) failed; first: {failures[0]}", markup=False, highlight=False)

@@ -118,7 +118,7 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--published", help="Publication date (YYYY-MM-DD) for every file; overrides sidecars.")
-@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v4).")
+@click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v5).")
 @click.option("--model", help="Model name (EXTRACTOR_MODEL).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (EXTRACTOR_BASE_URL); unset = embedded model.")
 @click.option(

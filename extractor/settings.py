@@ -7,7 +7,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``OPENAI_API_KEY``                 the key (required for api.openai.com; optional elsewhere)
 ``EXTRACTOR_MODEL``                model name sent to the endpoint
 ``EXTRACTOR_ENDPOINT_KIND``        ``openai`` | ``openai-compatible`` | ``llama-cpp-python``
-``EXTRACTOR_PROMPT``               default prompt (``events.v4``)
+``EXTRACTOR_PROMPT``               default prompt (``events.v5``)
 ``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
 ``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
 ``EXTRACTOR_TIMEOUT``              seconds per HTTP request (default 300)
@@ -57,7 +57,7 @@ class Settings:
     api_key: str | None = dataclasses.field(default=None, repr=False)
     model: str | None = None
     endpoint_kind: EndpointKind | None = None
-    prompt: str = "events.v4"
+    prompt: str = "events.v5"
     temperature: float = 0.0
     max_tokens: int = 2048
     seed: int | None = 0

@@ -29,6 +29,13 @@ print("core install check: extract ran without scipy, numpy or vcrpy; 1 event, e
       results[0]["events"][0]["evidence"][0]["start"], results[0]["events"][0]["evidence"][0]["end"])
 PY
 set +e
+(cd "$work" && EXTRACTOR_CACHE_DIR="$work/cache" venv/bin/extractor extract note.txt \
+   --base-url "$url" --model fake --prompt events.v5 > "$work/nlp.out" 2>&1)
+if ! grep -q "pip install extractor\[nlp\]" "$work/nlp.out" "$work/nlp.jsonl" 2>/dev/null; then
+  echo "core install check: events.v5 without [nlp] should say 'pip install extractor[nlp]'" >&2
+  cat "$work/nlp.out" >&2; exit 1
+fi
+echo "core install check: events.v5 without [nlp] says: $(grep -o "the candidates strategy needs[^\"]*" "$work/nlp.out" | head -1)"
 "$work/venv/bin/extractor" eval > "$work/eval.out" 2>&1
 rc=$?
 set -e

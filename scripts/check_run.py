@@ -44,12 +44,15 @@ def read_lines(path: Path, problems: list[str]) -> list[ArticleResult]:
 def main(path: Path, articles: Path) -> int:
     problems: list[str] = []
     results = read_lines(path, problems)
-    quotes = events = dropped = misplaced = 0
+    quotes = events = dropped = misplaced = asked = 0
     for result in results:
         text = (articles / f"{result.article_id}.txt").read_text("utf-8")
         p = result.provenance
-        if not (p.prompt_id and p.prompt_version and len(p.prompt_sha256) == 64 and p.model):
-            problems.append(f"{result.article_id}: provenance lacks prompt id/version/sha256/model")
+        if not (p.prompt_id and p.prompt_version and len(p.prompt_sha256) == 64):
+            problems.append(f"{result.article_id}: provenance lacks prompt id/version/sha256")
+        if p.attempts and not p.model:
+            problems.append(f"{result.article_id}: the LLM was called but provenance names no model")
+        asked += 1 if p.attempts else 0
         dropped += len(result.diagnostics.dropped)
         for i, event in enumerate(result.events):
             events += 1
@@ -61,12 +64,15 @@ def main(path: Path, articles: Path) -> int:
                     problems.append(
                         f"{result.article_id}: events[{i}] quote not at [{span.start}:{span.end}]"
                     )
+    if results and not asked:
+        problems.append("no article called the LLM: the LLM path was not exercised")
     for p in problems:
         print(f"FAIL {p}", file=sys.stderr)
     first = results[0].provenance if results else None
     print(
         f"checked {len(results)} result(s): {events} event(s) kept, {dropped} dropped as ungrounded or "
-        f"invalid; {quotes} quote(s), all at their offsets: {misplaced == 0}"
+        f"invalid; {quotes} quote(s), all at their offsets: {misplaced == 0}; "
+        f"{asked} article(s) asked the LLM"
     )
     if first:
         print(

@@ -212,7 +212,17 @@ def test_a_signal_during_a_request_to_the_embedded_model_stops_it_and_its_server
 ) -> None:
     article = tmp_path / "article.txt"
     article.write_text((ROOT / "evals" / "articles" / "000_38c865145b3fd6a1.txt").read_text("utf-8"), "utf-8")
-    command = [str(EXTRACTOR), "extract", "article.txt", "-o", "out.jsonl", "--no-cache"]
+    # pinned: a full-article request (events.v4) keeps the embedded model busy long enough to be signalled
+    command = [
+        str(EXTRACTOR),
+        "extract",
+        "article.txt",
+        "-o",
+        "out.jsonl",
+        "--no-cache",
+        "--prompt",
+        "events.v4",
+    ]
     run = subprocess.Popen(
         command, cwd=tmp_path, env=_environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )

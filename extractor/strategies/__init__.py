@@ -4,7 +4,8 @@
 strategy       what the LLM is asked                                               prompts
 =============  ==================================================================  ============
 ``quotes``     the events, with evidence copied verbatim from the article          events.v1-v2
-``sentences``  the events, with evidence chosen among the article's sentences      events.v3
+``sentences``  the events, with evidence chosen among the article's sentences      events.v3-v4
+``candidates`` only to confirm/choose among candidates code proposed (or nothing)  events.v5
 =============  ==================================================================  ============
 
 A prompt file names its strategy; ``strategy_for(spec)`` returns it. A new strategy is one
@@ -16,12 +17,13 @@ from __future__ import annotations
 from ..errors import PromptError
 from ..prompts import PromptSpec
 from .base import LLMRequest, Plan, Strategy, StrategyOptions
+from .candidates import CandidatesStrategy
 from .quotes import QuotesStrategy
 from .sentences import SentencesStrategy
 
 __all__ = ["STRATEGIES", "LLMRequest", "Plan", "Strategy", "StrategyOptions", "strategy_for"]
 
-_ALL: tuple[Strategy, ...] = (QuotesStrategy(), SentencesStrategy())
+_ALL: tuple[Strategy, ...] = (QuotesStrategy(), SentencesStrategy(), CandidatesStrategy())
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in _ALL}
 
 

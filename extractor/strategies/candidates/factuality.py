@@ -1,0 +1,140 @@
+"""Factuality from the dependency parse: is a trigger reported as having happened?
+
+A trigger is **not** an event when it is negated ("did not attack", "no casualties"), modal or
+future ("may strike", "will attack", "would retaliate"), hypothetical ("if they attack"), or the
+object of a threat, warning, plan, demand or fear ("threatened to attack", "warned of attacks",
+"called for a strike"). A noun trigger is presupposed by most verbs ("condemned the attack",
+"will investigate the attack": the attack happened), so only intent verbs, "no", and the tense
+of a verb of occurrence ("an attack will take place") can undo it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = ["non_factual"]
+
+_MODAL: Final = frozenset({"may", "might", "could", "would", "should", "must", "can", "ought"})
+_FUTURE: Final = frozenset({"will", "shall", "'ll", "wo"})
+_CONDITION: Final = frozenset({"if", "unless", "whether"})
+_NEGATORS: Final = frozenset({"no", "not", "never", "nobody", "none", "neither", "nor", "n't"})
+#: Heads under which an action is intended, feared or demanded rather than reported.
+_INTENT: Final = frozenset(
+    {
+        "threaten", "threat", "vow", "warn", "warning", "plan", "pledge", "promise", "demand", "call",
+        "urge", "want", "seek", "intend", "prepare", "aim", "fear", "risk", "prevent", "avert", "foil",
+        "thwart", "deny", "consider", "propose", "ask", "order", "try", "attempt", "plot", "vote",
+        "decide", "expect", "possibility", "prospect", "chance", "allow", "permit", "refrain", "avoid",
+        "cease", "stop", "halt", "deter", "retaliate", "if", "responsibility", "blame", "accuse",
+    }
+)  # fmt: skip
+#: Words that make a plural trigger a count of many events, not one ("repeated attacks", "scores of raids").
+_AGGREGATE: Final = frozenset(
+    {"repeated", "recent", "frequent", "numerous", "several", "multiple", "previous", "past", "earlier",
+     "further", "additional", "similar", "such", "many", "countless", "regular", "daily", "nightly",
+     "score", "dozen", "hundred", "series", "string", "spate", "wave", "number", "campaign", "pattern",
+     "increase", "rise", "escalate", "surge", "mount", "continue", "decline", "decrease"}
+)  # fmt: skip
+_SPELL: Final = re.compile(r"\b(?:over|during|in)\s+the\s+(?:past|last)\b|\bsince\b|\bso\s+far\b", re.I)
+_PRESENT: Final = frozenset({"VBZ", "VBP"})
+#: Heads under which a weapon is owned, stored or traded rather than used ("depots that held rockets").
+_POSSESSION: Final = frozenset(
+    {"hold", "store", "possess", "have", "supply", "provide", "sell", "buy", "acquire", "develop", "produce",
+     "manufacture", "ship", "deliver", "own", "keep", "contain", "stockpile", "import", "export", "purchase"}
+)  # fmt: skip
+#: Verbs that only say that a noun event took place ("an attack occurred", "they launched a raid").
+_OCCURRENCE: Final = frozenset(
+    {"happen", "occur", "take", "carry", "launch", "conduct", "stage", "mount", "be", "hold", "unleash"}
+)
+#: Dependencies that stay inside the trigger's own clause when walking up the parse.
+_INSIDE: Final = frozenset(
+    {"prep", "pobj", "dobj", "compound", "amod", "nsubj", "nsubjpass", "attr", "xcomp", "pcomp", "nmod",
+     "appos", "npadvmod", "acomp", "oprd", "agent", "dative", "conj"}
+)  # fmt: skip
+
+
+def _clause_marks(verb: Token) -> str | None:
+    for child in verb.children:
+        low = child.lower_
+        if child.dep_ == "neg" or (child.dep_ in {"nsubj", "nsubjpass", "advmod"} and low in _NEGATORS):
+            return "negated"
+        if child.dep_ in {"aux", "auxpass"} and low in _FUTURE:
+            return "future"
+        if child.dep_ == "aux" and low in _MODAL:
+            return "modal"
+        if child.dep_ == "mark" and low in _CONDITION:
+            return "hypothetical"
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION for c in verb.children):
+        return "hypothetical"
+    return None
+
+
+def _aggregate(noun: Token) -> bool:
+    if noun.tag_ not in {"NNS", "NNPS"}:
+        return False
+    if any(c.lemma_.lower() in _AGGREGATE for c in noun.children if c.dep_ in {"amod", "det", "nummod"}):
+        return True
+    if any(c.dep_ == "nummod" for c in noun.children) and _SPELL.search(noun.sent.text):
+        return True  # "11 attacks over the past two months"
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    return head is not noun and head.lemma_.lower() in _AGGREGATE
+
+
+def _negated_above(verb: Token) -> bool:
+    """Whether ``verb`` or the verbs it complements ("not able to confirm") are negated."""
+    node = verb
+    for _ in range(3):
+        if any(c.dep_ == "neg" for c in node.children):
+            return True
+        if node.dep_ not in {"xcomp", "acomp"} or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _present_simple(verb: Token) -> bool:
+    """A verb in the simple present ("kills", "are killed"): a generic or habitual statement."""
+    if verb.tag_ in _PRESENT:
+        return True
+    return any(c.dep_ == "auxpass" and c.tag_ in _PRESENT for c in verb.children)
+
+
+def non_factual(trigger: Token) -> str | None:
+    """Why ``trigger`` is not a reported event ("negated", "future", ...), or ``None`` if it is one."""
+    is_verb = trigger.pos_ in {"VERB", "AUX"}
+    while not is_verb and trigger.dep_ == "compound" and trigger.head is not trigger:
+        trigger = trigger.head  # "rocket attacks": the event noun is "attacks"
+    if is_verb:
+        reason = _clause_marks(trigger)
+        if reason:
+            return reason
+        if _present_simple(trigger):
+            return "generic or habitual (present tense)"
+        if trigger.dep_ == "ccomp" and _negated_above(trigger.head):
+            return "negated report"
+    elif any(c.dep_ in {"det", "neg"} and c.lower_ in _NEGATORS for c in trigger.children):
+        return "negated"
+    elif _aggregate(trigger):
+        return "many events counted together"
+    node = trigger
+    for _ in range(6):
+        if node.dep_ not in _INSIDE or node.head is node:
+            break
+        node = node.head
+        if node.lemma_.lower() in _INTENT:
+            return "threat, plan or demand"
+        if not is_verb and node.lemma_.lower() in _POSSESSION:
+            return "weapons held or traded, not used"
+        if node.pos_ in {"VERB", "AUX"}:
+            if is_verb and trigger.dep_ == "xcomp":
+                return _clause_marks(node)
+            if not is_verb and node.lemma_.lower() in _OCCURRENCE:
+                return _clause_marks(node)
+            return None
+    return None

@@ -1,0 +1,113 @@
+"""The candidates strategy (prompt ``events.v5``): code proposes every field, the LLM adjudicates.
+
+``plan`` proposes the article's mentions (``mentions``, ``merge``); with adjudication on and at
+least one mention it asks one short request (``adjudicate``), otherwise it asks nothing and code's
+ranking decides. ``drafts`` turns each mention into a draft: the LLM's choice where it gave a
+valid one, code's first candidate where it did not (adjudication off, an invalid or empty answer,
+or mentions beyond ``MAX_ADJUDICATED``). Every value is a candidate, i.e. the article's words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from schemas import events_v1
+from schemas.events_v2 import Diagnostics, EventDraft, LocationDraft
+
+from ...inputs import Article
+from ...prompts import PromptSpec
+from ..base import LLMRequest, Plan, StrategyOptions
+from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listing
+from .mentions import Candidates, Mention, find_mentions
+from .merge import merge_mentions
+from .nlp import load_pipeline
+
+__all__ = ["CandidatesStrategy", "State", "draft_of", "propose"]
+
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    """What ``plan`` hands to ``drafts``: the candidates and whether the LLM was asked."""
+
+    candidates: Candidates
+    asked: bool
+
+
+def propose(article: Article) -> Candidates:
+    """Code's candidates for ``article``: mentions found, then merged."""
+    found = find_mentions(article.text, article.published)
+    return dataclasses.replace(found, mentions=merge_mentions(found.mentions, article.published))
+
+
+def _pick(chosen: str | None, candidates: Sequence[str]) -> str | None:
+    """The candidate the LLM chose (its grammar-safe form mapped back), or code's first one."""
+    if chosen is not None:
+        if chosen == NONE:
+            return None
+        for candidate in candidates:
+            if _safe(candidate) == chosen:
+                return candidate
+    return candidates[0] if candidates else None
+
+
+def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
+    """The draft for ``mention``: the LLM's choices where valid, else code's ranking."""
+    event_type = mention.types[0]
+    if choice is not None and choice.event_type in mention.types:
+        event_type = choice.event_type
+    actor1 = _pick(choice.actor1 if choice else None, mention.actors1)
+    return EventDraft(
+        event_type=event_type,
+        date_text=mention.dates[0] if mention.dates else None,
+        locations=[LocationDraft(country=country, place=place) for country, place in mention.locations[:1]],
+        actor1=actor1,
+        actor2=_pick(choice.actor2 if choice else None, [a for a in mention.actors2 if a != actor1]),
+        casualties=list(mention.claims),
+        evidence=list(mention.evidence),
+    )
+
+
+class CandidatesStrategy:
+    """Code proposes, the LLM (optionally) adjudicates among short grounded lists."""
+
+    name = "candidates"
+
+    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
+        load_pipeline()  # without the [nlp] extra: a ConfigurationError saying what to install
+        candidates = propose(article)
+        if not options.adjudicate or not candidates.mentions:
+            return Plan(None, State(candidates, asked=False))
+        rendered = spec.render(
+            article=listing(candidates.mentions),
+            published=article.published.isoformat() if article.published else None,
+        )
+        model = adjudication_model(candidates.mentions)
+        request = LLMRequest(list(rendered.messages), model, {"article": article.text})
+        return Plan(request, State(candidates, asked=True))
+
+    def drafts(
+        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+    ) -> list[events_v1.EventDraft]:
+        state: State = plan.state
+        cands = state.candidates
+        diagnostics.warnings.extend(cands.notes)
+        for rejected in cands.rejected:
+            diagnostics.warnings.append(
+                f"not an event ({rejected.reason}): {rejected.trigger!r} at offset {rejected.start}"
+            )
+        decided = choices(validated, len(cands.mentions)) if state.asked else None
+        if state.asked and decided is None:
+            diagnostics.warnings.append("the LLM's adjudication was unusable; code's ranking decided")
+        drafts: list[events_v1.EventDraft] = []
+        for j, mention in enumerate(cands.mentions):
+            choice = decided[j] if decided is not None and j < len(decided) else None
+            if choice is not None and not choice.is_event:
+                diagnostics.warnings.append(
+                    f"the LLM rejected a candidate event ({mention.types[0]}) at offset {mention.start}"
+                )
+                continue
+            drafts.append(draft_of(mention, choice))
+        return drafts
