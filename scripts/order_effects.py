@@ -66,6 +66,7 @@ def main() -> int:
                 "reversed": reversed_,
             }
         )
+        print(f"{len(rows)}: code={rows[-1]['code']!r} ranked={ranked!r} reversed={reversed_!r}", flush=True)
     n = len(rows)
     answered = [r for r in rows if r["ranked"] and r["reversed"]]
     figures = {

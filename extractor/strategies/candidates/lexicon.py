@@ -168,7 +168,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     ),
     # ---- tier 2: an explosion, bomb or military strike with no named mode
     _t(
-        r"(?<!hunger\s)(?<!general\s)(?<!on\s)strikes?|(?:precision|retaliatory|targeted)\s+strikes?",
+        r"(?<!hunger\s)(?<!general\s)(?<!on\s)strikes?",
         "Air/drone strike",
         EXPLOSIVE,
     ),
