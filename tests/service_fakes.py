@@ -28,8 +28,12 @@ def answering(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=completion(grounded_answer()))
 
 
+async def llm_ready(_base_url: str) -> bool:
+    return True
+
+
 def service_app(
-    tmp_path: Path, handler: Any = answering, **changes: Any
+    tmp_path: Path, handler: Any = answering, probe: Any = llm_ready, **changes: Any
 ) -> tuple[FastAPI, list[httpx.Request]]:
     """The app and the list of requests its LLM received; ``handler`` (sync or async) answers each."""
     calls: list[httpx.Request] = []
@@ -41,7 +45,7 @@ def service_app(
 
     settings = fake_settings(tmp_path, data_dir=tmp_path / "data", **changes)
     client = LLMClient(settings, async_transport=httpx.MockTransport(handle))
-    return create_app(settings, session=Extractor(settings, client=client)), calls
+    return create_app(settings, session=Extractor(settings, client=client), llm_probe=probe), calls
 
 
 @contextlib.asynccontextmanager

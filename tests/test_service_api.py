@@ -176,3 +176,26 @@ def test_health_prompts_and_metrics(tmp_path: Path) -> None:
     assert "events.v4" in [p["name"] for p in prompts.json()]
     assert 'extractor_http_requests_total{method="POST",route="/v1/extract",status="200"} 1.0' in metrics.text
     assert "extractor_queue_depth 0.0" in metrics.text
+
+
+def test_readyz_checks_the_database_and_the_llm_endpoint(tmp_path: Path) -> None:
+    async def unreachable(_base_url: str) -> bool:
+        return False
+
+    ready, _ = service_app(tmp_path / "a")
+    not_ready, _ = service_app(tmp_path / "b", probe=unreachable)
+
+    async def go() -> list[httpx.Response]:
+        async with running(ready) as client, running(not_ready) as other:
+            answers = [await client.get("/readyz"), await other.get("/readyz")]
+            store = ready.state.service.store
+            store.ping = lambda: (_ for _ in ()).throw(OSError("database gone"))
+            return [*answers, await client.get("/readyz")]
+
+    answers = asyncio.run(go())
+    assert answers[0].json() == {"status": "ready"}
+    assert answers[1].status_code == 503
+    assert answers[1].json()["type"] == "urn:extractor:problem:llm-unavailable"
+    assert answers[2].status_code == 503
+    assert answers[2].json()["type"] == "urn:extractor:problem:database-unavailable"
+    assert "database gone" not in answers[2].text

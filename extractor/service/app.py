@@ -12,7 +12,7 @@ import contextlib
 import ipaddress
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -62,8 +62,24 @@ class _Measure:
             self.metrics.latency.labels(route=route).observe(time.perf_counter() - started)
 
 
-def create_app(settings: Settings | None = None, *, session: Extractor | None = None) -> FastAPI:
-    """The service app. ``session`` replaces the extraction session (tests pass a fake endpoint's)."""
+async def _llm_answers(base_url: str) -> bool:
+    """The LLM endpoint answers ``GET /models`` with something other than a 5xx."""
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as http:
+            answer = await http.get(base_url.rstrip("/") + "/models")
+    except httpx.HTTPError:
+        return False
+    return answer.status_code < 500
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session: Extractor | None = None,
+    llm_probe: Callable[[str], Awaitable[bool]] = _llm_answers,
+) -> FastAPI:
+    """The service app. ``session`` replaces the extraction session and ``llm_probe`` the readiness
+    check of its endpoint (tests pass a fake endpoint's)."""
     settings = settings or Settings.from_env()
     store = Store(settings.resolved_database_url)
     metrics = Metrics(store.queue_depth)
@@ -103,14 +119,8 @@ def create_app(settings: Settings | None = None, *, session: Extractor | None = 
             await asyncio.to_thread(store.ping)
         except Exception:
             raise ProblemError(503, "database-unavailable", "the database does not answer") from None
-        base_url = session.client.base_url
-        try:
-            async with httpx.AsyncClient(timeout=5.0) as http:
-                answer = await http.get(base_url.rstrip("/") + "/models")
-        except httpx.HTTPError:
-            raise ProblemError(503, "llm-unavailable", "the LLM endpoint does not answer") from None
-        if answer.status_code >= 500:
-            raise ProblemError(503, "llm-unavailable", f"the LLM endpoint answers {answer.status_code}")
+        if not await llm_probe(session.client.base_url):
+            raise ProblemError(503, "llm-unavailable", "the LLM endpoint does not answer")
         return {"status": "ready"}
 
     @app.get("/metrics", summary="Prometheus metrics", response_class=Response)
