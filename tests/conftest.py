@@ -19,6 +19,9 @@ from extractor.llm import LLMClient
 from extractor.pipeline import Extractor
 from extractor.settings import Settings
 from tests.fakes import Recorder
+from tests.postgres import postgres_server, postgres_url
+
+__all__ = ["postgres_server", "postgres_url"]  # fixtures for every test module
 
 
 @pytest.fixture(scope="module")

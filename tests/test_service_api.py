@@ -7,11 +7,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.fakes import ARTICLE, PUBLISHED
 from tests.service_fakes import answering, article, ndjson, running, service_app
 
 PROBLEM = "application/problem+json"
+
+# the job tests run on SQLite and on a real PostgreSQL server (tests/postgres.py) on loopback
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Settings changes that select the job tests' database."""
+    if request.param == "sqlite":
+        return {}
+    return {"database_url": request.getfixturevalue("postgres_url")}
 
 
 def test_extract_returns_the_article_result(tmp_path: Path) -> None:
@@ -54,8 +66,10 @@ def test_bad_input_is_422_problem_without_an_llm_call(tmp_path: Path) -> None:
     assert calls == []
 
 
-def test_a_job_streams_one_result_per_article_in_input_order(tmp_path: Path) -> None:
-    app, calls = service_app(tmp_path, workers=3)
+def test_a_job_streams_one_result_per_article_in_input_order(
+    tmp_path: Path, database: dict[str, str]
+) -> None:
+    app, calls = service_app(tmp_path, workers=3, **database)
     texts = [article(i) for i in range(7)]
 
     async def go() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
@@ -77,8 +91,10 @@ def test_a_job_streams_one_result_per_article_in_input_order(tmp_path: Path) -> 
     assert len(calls) == 7
 
 
-def test_a_job_from_ndjson_with_a_bad_article_gets_a_typed_error_line(tmp_path: Path) -> None:
-    app, _ = service_app(tmp_path)
+def test_a_job_from_ndjson_with_a_bad_article_gets_a_typed_error_line(
+    tmp_path: Path, database: dict[str, str]
+) -> None:
+    app, _ = service_app(tmp_path, **database)
     body = '"' + article(1).replace("\n", "\\n") + '"\n{"text": ""}\n'
 
     async def go() -> list[dict[str, object]]:
@@ -94,8 +110,8 @@ def test_a_job_from_ndjson_with_a_bad_article_gets_a_typed_error_line(tmp_path: 
     assert lines[1]["error"] == {"type": "InputError", "message": lines[1]["error"]["message"]}  # type: ignore[index]
 
 
-def test_idempotency_key_same_body_same_job_other_body_422(tmp_path: Path) -> None:
-    app, calls = service_app(tmp_path)
+def test_idempotency_key_same_body_same_job_other_body_422(tmp_path: Path, database: dict[str, str]) -> None:
+    app, calls = service_app(tmp_path, **database)
 
     async def go() -> list[httpx.Response]:
         async with running(app) as client:
@@ -113,7 +129,7 @@ def test_idempotency_key_same_body_same_job_other_body_422(tmp_path: Path) -> No
     assert len(calls) == 1
 
 
-def test_cancel_keeps_finished_results_and_cancels_the_rest(tmp_path: Path) -> None:
+def test_cancel_keeps_finished_results_and_cancels_the_rest(tmp_path: Path, database: dict[str, str]) -> None:
     held = asyncio.Event()  # never set: every article after the first waits until cancelled
 
     async def first_only(request: httpx.Request) -> httpx.Response:
@@ -121,7 +137,7 @@ def test_cancel_keeps_finished_results_and_cancels_the_rest(tmp_path: Path) -> N
             await held.wait()
         return answering(request)
 
-    app, calls = service_app(tmp_path, handler=first_only, workers=2)
+    app, calls = service_app(tmp_path, handler=first_only, workers=2, **database)
 
     async def go() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         async with running(app) as client:

@@ -153,3 +153,9 @@ def test_sigkill_half_way_then_restart_gives_one_result_per_article_sqlite(
     tmp_path: Path, fake_endpoint: str
 ) -> None:
     check_exactly_once(run_job_through_a_sigkill(tmp_path, fake_endpoint, None))
+
+
+def test_sigkill_half_way_then_restart_gives_one_result_per_article_postgresql(
+    tmp_path: Path, fake_endpoint: str, postgres_url: str
+) -> None:
+    check_exactly_once(run_job_through_a_sigkill(tmp_path, fake_endpoint, postgres_url))
