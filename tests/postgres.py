@@ -71,6 +71,7 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(
             _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
             capture_output=True,
+            check=False,  # already stopped is fine
         )
         shutil.rmtree(root, ignore_errors=True)
 
