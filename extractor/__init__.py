@@ -30,6 +30,7 @@ from .errors import (
     ServerError,
     TruncatedOutputError,
 )
+from .highlight import Highlighted, highlight_spans
 from .inputs import Article, load_article
 from .pipeline import Extractor
 from .prompts import PromptSpec, list_prompts, load_prompt
@@ -49,6 +50,7 @@ __all__ = [
     "Event",
     "Extractor",
     "ExtractorError",
+    "Highlighted",
     "InputError",
     "LLMError",
     "LLMOutputError",
@@ -67,6 +69,7 @@ __all__ = [
     "aextract",
     "extract",
     "extract_many",
+    "highlight_spans",
     "list_prompts",
     "load_article",
     "load_prompt",

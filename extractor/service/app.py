@@ -23,6 +23,7 @@ from extractor import Extractor, Settings, __version__
 
 from .metrics import Metrics
 from .problems import ProblemError, install_problem_handlers
+from .review import router as review_router
 from .routes import router
 from .security import BodyLimit, Guard
 from .state import Service
@@ -108,6 +109,7 @@ def create_app(
     app.state.service = state
     install_problem_handlers(app)
     app.include_router(router)
+    app.include_router(review_router)
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:

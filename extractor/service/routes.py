@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import TypeAdapter, ValidationError
 
@@ -16,7 +16,7 @@ from extractor import Article, ArticleResult, InputError, list_prompts, load_pro
 
 from .models import ArticleIn, ExtractRequest, JobStatus, PromptInfo
 from .problems import PROBLEM_RESPONSES, FieldProblem, ProblemError
-from .state import Service, service
+from .state import Key, Service, Svc
 from .store import IdempotencyConflictError, NewArticle
 
 __all__ = ["router"]
@@ -24,16 +24,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
 _ITEMS = TypeAdapter(list[str | ArticleIn])
 _NDJSON = ("application/x-ndjson", "application/jsonl", "application/ndjson", "application/json-seq")
-
-
-async def caller(request: Request) -> AsyncIterator[str]:
-    """The caller's key hash ("" without keys), after the auth and rate checks."""
-    async for key in service(request).guard(request):
-        yield key
-
-
-Key = Annotated[str, Depends(caller)]
-Svc = Annotated[Service, Depends(service)]
 
 
 @router.post("/extract", response_model=ArticleResult, summary="Extract events from one article")

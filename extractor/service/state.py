@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from extractor import Extractor, Settings
 
@@ -13,7 +15,7 @@ from .security import Guard
 from .store import Store
 from .worker import Workers
 
-__all__ = ["Service", "service"]
+__all__ = ["Key", "Service", "Svc", "caller", "service"]
 
 
 @dataclasses.dataclass
@@ -31,3 +33,13 @@ def service(request: Request) -> Service:
     """The FastAPI dependency for the app's ``Service``."""
     found: Service = request.app.state.service
     return found
+
+
+async def caller(request: Request) -> AsyncIterator[str]:
+    """The caller's key hash ("" without keys), after the auth and rate checks."""
+    async for key in service(request).guard(request):
+        yield key
+
+
+Key = Annotated[str, Depends(caller)]
+Svc = Annotated[Service, Depends(service)]

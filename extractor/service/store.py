@@ -193,6 +193,17 @@ class Store:
             out.append((int(position), str(status), body))
         return out
 
+    def articles(self, job_id: str) -> list[tuple[int, str, dict[str, Any] | None]]:
+        """Every article of the job in input order: (position, text, stored body or None)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Item.position, Item.text, Result.body)
+                .outerjoin(Result, Result.item_id == Item.id)
+                .where(Item.job_id == job_id)
+                .order_by(Item.position)
+            ).all()
+        return [(int(position), str(text), body) for position, text, body in rows]
+
     # ------------------------------------------------------------------ work
     def claim(self, owner: str, limit: int, lease_s: float) -> list[Claimed]:
         """Lease up to ``limit`` pending items (or items whose lease ran out) to ``owner``."""
