@@ -35,9 +35,8 @@ def _page(tmp_path: Path) -> tuple[str, dict[str, object]]:
 
     async def go() -> tuple[str, dict[str, object]]:
         async with running(app) as client:
-            job = (await client.post("/v1/jobs", json=[{"text": HOSTILE, "title": "<b>T</b>"}, ""])).json()[
-                "id"
-            ]
+            articles = [{"text": HOSTILE, "title": "<b>T</b>"}, ""]
+            job = (await client.post("/v1/jobs", json=articles)).json()["id"]
             [result, _error] = ndjson(await client.get(f"/v1/jobs/{job}/results"))
             page = await client.get(f"/jobs/{job}/view")
             assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
