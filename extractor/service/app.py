@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor import Extractor, Settings, __version__
 
+from .events import router as events_router
 from .metrics import Metrics
 from .problems import ProblemError, install_problem_handlers
 from .review import router as review_router
@@ -109,6 +110,7 @@ def create_app(
     app.state.service = state
     install_problem_handlers(app)
     app.include_router(router)
+    app.include_router(events_router)
     app.include_router(review_router)
 
     @app.get("/healthz", summary="The process is alive")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -27,6 +27,8 @@ class Service:
     guard: Guard
     workers: Workers
     poll_s: float = 0.2
+    #: per key hash: (results stored when merged, the merged corpus events)
+    corpus_cache: dict[str, tuple[int, list[Any]]] = dataclasses.field(default_factory=dict)
 
 
 def service(request: Request) -> Service:

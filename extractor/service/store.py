@@ -298,13 +298,28 @@ class Store:
                 session.scalar(select(func.count()).where(Item.status.in_(("pending", "running")))) or 0
             )
 
-    def result_bodies(self) -> list[dict[str, Any]]:
-        """Every stored ArticleResult (not the errors), oldest first."""
+    def result_bodies(self, *, key_hash: str = "") -> list[dict[str, Any]]:
+        """Every stored ArticleResult of this key's jobs (not the errors), oldest first."""
         with self._sessions() as session:
             rows = session.scalars(
-                select(Result.body).where(Result.kind == "result").order_by(Result.created_at, Result.item_id)
+                select(Result.body)
+                .join(Job, Job.id == Result.job_id)
+                .where(Result.kind == "result", Job.key_hash == key_hash)
+                .order_by(Result.created_at, Result.item_id)
             ).all()
         return [dict(body) for body in rows]
+
+    def result_count(self, *, key_hash: str = "") -> int:
+        with self._sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(Result)
+                    .join(Job, Job.id == Result.job_id)
+                    .where(Result.kind == "result", Job.key_hash == key_hash)
+                )
+                or 0
+            )
 
 
 def error_body(article_id: str | None, kind: str, message: str) -> dict[str, Any]:
