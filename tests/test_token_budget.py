@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import httpx
+from pydantic import BaseModel
 
 from extractor.llm.client import LLMClient
 from extractor.llm.tokens import BASE_TOKENS, PER_INPUT_TOKEN, completion_budget, estimated_tokens
 from extractor.settings import Settings
-from pydantic import BaseModel
 
 
 class _Answer(BaseModel):
@@ -51,7 +51,9 @@ def test_the_request_carries_the_budget() -> None:
         }
         return httpx.Response(200, json=body)
 
-    settings = Settings(base_url="http://fake.invalid/v1", model="m", api_key="k", endpoint_kind="openai-compatible")
+    settings = Settings(
+        base_url="http://fake.invalid/v1", model="m", api_key="k", endpoint_kind="openai-compatible"
+    )
     client = LLMClient(settings, transport=httpx.MockTransport(handler))
     try:
         client.complete([{"role": "user", "content": "a" * 40}], _Answer, {}, use_cache=False)
