@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.service_fakes import service_app
 
-SNAPSHOT = Path(__file__).resolve().parents[1] / "schemas" / "json" / "service.openapi.json"
+SNAPSHOT = Path(__file__).resolve().parents[1] / "schemas" / "openapi" / "service.openapi.json"
 PROBLEM = "application/problem+json"
 
 _APP, _CALLS = service_app(Path(tempfile.mkdtemp(prefix="extractor-fuzz-")))
