@@ -61,3 +61,24 @@ def test_replicas_on_postgresql_never_claim_the_same_item(postgres_url: str) -> 
     assert len(everything) == 60 and len(set(everything)) == 60
     for store in stores:
         store.close()
+
+
+def test_a_renewed_lease_keeps_the_item_and_a_released_one_frees_it(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'service.db'}")
+    _job(store, 2)
+    held = store.claim("worker-a", 2, lease_s=0.05)
+    store.renew("worker-a", [held[0].item_id], lease_s=60)
+    time.sleep(0.1)  # the second item's lease ran out; the renewed one did not
+    assert [c.item_id for c in store.claim("worker-b", 5, lease_s=60)] == [held[1].item_id]
+    store.release("worker-a")  # a clean shutdown hands the first item back at once
+    assert [c.item_id for c in store.claim("worker-c", 5, lease_s=60)] == [held[0].item_id]
+    store.close()
+
+
+def test_a_job_is_visible_only_to_the_key_that_created_it(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'service.db'}")
+    job_id, _ = store.create_job([NewArticle("t")], prompt=None, body_sha256="x", key_hash="k1")
+    assert store.job(job_id, key_hash="k1") is not None
+    assert store.job(job_id, key_hash="k2") is None
+    assert store.job(job_id) is None
+    store.close()

@@ -23,7 +23,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
 _ITEMS = TypeAdapter(list[str | ArticleIn])
-_NDJSON = ("application/x-ndjson", "application/jsonl", "application/ndjson", "application/json-seq")
+_NDJSON = ("application/x-ndjson", "application/jsonl", "application/ndjson")
 
 
 @router.post("/extract", response_model=ArticleResult, summary="Extract events from one article")
