@@ -192,6 +192,9 @@ def test_health_prompts_and_metrics(tmp_path: Path) -> None:
     assert "events.v4" in [p["name"] for p in prompts.json()]
     assert 'extractor_http_requests_total{method="POST",route="/v1/extract",status="200"} 1.0' in metrics.text
     assert "extractor_queue_depth 0.0" in metrics.text
+    assert 'extractor_articles_total{outcome="result"} 1.0' in metrics.text
+    assert "extractor_llm_calls_total 1.0" in metrics.text
+    assert 'extractor_llm_tokens_total{kind="prompt"} 100.0' in metrics.text
 
 
 def test_readyz_checks_the_database_and_the_llm_endpoint(tmp_path: Path) -> None:

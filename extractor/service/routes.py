@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import TypeAdapter, ValidationError
 
-from extractor import Article, ArticleResult, InputError, list_prompts, load_prompt
+from extractor import Article, ArticleResult, ExtractorError, InputError, list_prompts, load_prompt
 
 from .models import ArticleIn, ExtractRequest, JobStatus, PromptInfo
 from .problems import PROBLEM_RESPONSES, FieldProblem, ProblemError
@@ -28,14 +28,20 @@ _NDJSON = ("application/x-ndjson", "application/jsonl", "application/ndjson")
 
 @router.post("/extract", response_model=ArticleResult, summary="Extract events from one article")
 async def extract_one(body: ExtractRequest, svc: Svc, _key: Key) -> ArticleResult:
-    return await svc.session.aextract(
-        body.text,
-        published=body.published,
-        article_id=body.article_id,
-        title=body.title,
-        url=body.url,
-        prompt=body.prompt,
-    )
+    try:
+        result = await svc.session.aextract(
+            body.text,
+            published=body.published,
+            article_id=body.article_id,
+            title=body.title,
+            url=body.url,
+            prompt=body.prompt,
+        )
+    except ExtractorError as exc:
+        svc.metrics.article(type(exc).__name__)
+        raise
+    svc.metrics.article(result)
+    return result
 
 
 def _parse_items(raw: bytes, content_type: str) -> list[Any]:
