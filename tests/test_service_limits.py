@@ -141,3 +141,13 @@ def test_a_non_loopback_address_without_keys_warns_loudly(
         caplog.clear()
         service_app_module.serve(settings.replace(api_key_hashes=(hash_api_key("k"),)), host=host)
     assert "without API keys" not in caplog.text
+
+
+def test_with_the_embedded_model_one_worker_takes_articles(tmp_path: Path) -> None:
+    from extractor.pipeline import Extractor
+    from extractor.service import create_app
+
+    embedded = Settings(data_dir=tmp_path / "a", workers=8)
+    assert create_app(embedded, session=Extractor(embedded)).state.service.workers.concurrency == 1
+    remote = embedded.replace(base_url="http://llm.test/v1", model="m", data_dir=tmp_path / "b")
+    assert create_app(remote, session=Extractor(remote)).state.service.workers.concurrency == 8

@@ -86,7 +86,10 @@ def create_app(
     store = Store(settings.resolved_database_url)
     metrics = Metrics(store.queue_depth)
     session = session or Extractor(settings)
-    workers = Workers(store, session, metrics, concurrency=settings.workers, lease_s=settings.lease_s)
+    # the embedded llama.cpp server answers one request at a time: more workers would only queue
+    # requests at it until they time out
+    concurrency = 1 if settings.uses_local_model else settings.workers
+    workers = Workers(store, session, metrics, concurrency=concurrency, lease_s=settings.lease_s)
     state = Service(settings, store, session, metrics, Guard(settings), workers)
 
     @contextlib.asynccontextmanager
