@@ -31,6 +31,7 @@ from .errors import (
     ServerError,
     TruncatedOutputError,
 )
+from .highlight import Highlighted, highlight_spans
 from .inputs import Article, load_article
 from .pipeline import Extractor
 from .prompts import PromptSpec, list_prompts, load_prompt
@@ -51,6 +52,7 @@ __all__ = [
     "Event",
     "Extractor",
     "ExtractorError",
+    "Highlighted",
     "InputError",
     "LLMError",
     "LLMOutputError",
@@ -69,6 +71,7 @@ __all__ = [
     "aextract",
     "extract",
     "extract_many",
+    "highlight_spans",
     "list_prompts",
     "load_article",
     "load_prompt",

@@ -288,6 +288,23 @@ def model_serve(port: int, host: str) -> None:
         server.stop()
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve(host: str, port: int) -> None:
+    """Run the HTTP service (FastAPI + uvicorn): /v1/extract, /v1/jobs, /docs. Needs extractor[service]."""
+    try:
+        from .service import serve as run_service  # noqa: PLC0415  (the core install has no FastAPI)
+    except ImportError as exc:
+        _say(f"error: 'extractor serve' needs the service extra ({exc}): pip install 'extractor[service]'")
+        sys.exit(2)
+    try:
+        run_service(_settings(), host=host, port=port)
+    except ExtractorError as exc:
+        _say(f"error: {exc}")
+        sys.exit(1)
+
+
 from .corpus.cli import export, merge  # noqa: E402  (kept at the end: cli.py is being rewritten)
 
 main.add_command(merge)

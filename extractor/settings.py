@@ -22,12 +22,23 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_BATCH_MAX_LINES``      requests per batch file at most (default 50000, the OpenAI Batch limit)
 ``EXTRACTOR_BATCH_MAX_BYTES``      bytes per batch file at most (default 200 MB, the OpenAI Batch limit)
 ``EXTRACTOR_ADJUDICATE``           candidates strategy: ``0`` = code decides alone, no LLM call (default 1)
+``EXTRACTOR_DATA_DIR``             the service's data folder (default ~/.local/share/extractor)
+``EXTRACTOR_DATABASE_URL``         the service's database (default: SQLite file in the data folder)
+``EXTRACTOR_API_KEYS``             comma-separated service API keys; only their sha256 is kept
+``EXTRACTOR_WORKERS``              articles the service extracts at once (default 4)
+``EXTRACTOR_MAX_BODY_BYTES``       largest request body the service reads (default 10 MiB)
+``EXTRACTOR_MAX_JOB_ARTICLES``     articles per job at most (default 1000)
+``EXTRACTOR_RATE_LIMIT``           requests per minute per API key (default 600)
+``EXTRACTOR_KEY_CONCURRENCY``      requests in flight per API key (default 16)
+``EXTRACTOR_LEASE_S``              seconds a worker holds an article before another may take it (60)
 =================================  ===========================================================
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,6 +53,16 @@ ENDPOINT_KINDS: tuple[EndpointKind, ...] = ("openai", "openai-compatible", "llam
 #: Name under which the embedded server serves its model.
 LOCAL_MODEL_ALIAS = "smollm2-135m-instruct"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+def _default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    base = (os.environ if environ is None else environ).get("XDG_DATA_HOME")
+    return (Path(base) if base else Path.home() / ".local" / "share") / "extractor"
+
+
+def hash_api_key(key: str) -> str:
+    """The form in which a service API key is kept and compared: its sha256, hex."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -74,6 +95,16 @@ class Settings:
     adjudicate: bool = True
     batch_max_lines: int = 50_000
     batch_max_bytes: int = 200 * 1024 * 1024
+    # the HTTP service (extractor serve)
+    data_dir: Path = dataclasses.field(default_factory=_default_data_dir)
+    database_url: str | None = dataclasses.field(default=None, repr=False)
+    api_key_hashes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+    workers: int = 4
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_job_articles: int = 1000
+    rate_limit_per_minute: int = 600
+    key_concurrency: int = 16
+    lease_s: float = 60.0
 
     def __post_init__(self) -> None:
         remember_secret(self.api_key)  # redacted from every message and log line from now on
@@ -88,6 +119,17 @@ class Settings:
         if self.batch_max_lines <= 0 or self.batch_max_bytes <= 0:
             raise ConfigurationError(
                 "EXTRACTOR_BATCH_MAX_LINES and EXTRACTOR_BATCH_MAX_BYTES must be positive"
+            )
+        service_limits = (
+            self.workers,
+            self.max_body_bytes,
+            self.max_job_articles,
+            self.rate_limit_per_minute,
+        )
+        if min(service_limits) <= 0 or self.key_concurrency <= 0 or self.lease_s <= 0:
+            raise ConfigurationError(
+                "EXTRACTOR_WORKERS, EXTRACTOR_MAX_BODY_BYTES, EXTRACTOR_MAX_JOB_ARTICLES, "
+                "EXTRACTOR_RATE_LIMIT, EXTRACTOR_KEY_CONCURRENCY and EXTRACTOR_LEASE_S must be positive"
             )
         if self.max_tokens <= 0 or self.timeout_s <= 0 or self.max_article_chars <= 0:
             raise ConfigurationError(
@@ -121,6 +163,20 @@ class Settings:
         raise ConfigurationError(
             f"no model name for endpoint {self.base_url}: set EXTRACTOR_MODEL or pass --model"
         )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The service's database: ``EXTRACTOR_DATABASE_URL``, or a SQLite file in the data folder."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'service.db'}"
+
+    def api_key_hash_for(self, presented: str) -> str | None:
+        """The stored hash that ``presented`` matches (compared in constant time), or None."""
+        digest = hash_api_key(presented)
+        found = None
+        for stored in self.api_key_hashes:  # every hash is compared: the time says nothing
+            if hmac.compare_digest(digest, stored):
+                found = stored
+        return found
 
     def require_api_key(self) -> str:
         """The key to send. api.openai.com needs a real one; other endpoints get a placeholder."""
@@ -180,5 +236,16 @@ class Settings:
         values["use_cache"] = None if no_cache is None else no_cache.lower() not in {"1", "true", "yes"}
         local = text("EXTRACTOR_LOCAL_MODEL")
         values["local_model_path"] = Path(local).expanduser() if local else None
+        data_dir = text("EXTRACTOR_DATA_DIR")
+        values["data_dir"] = Path(data_dir).expanduser() if data_dir else _default_data_dir(env)
+        values["database_url"] = text("EXTRACTOR_DATABASE_URL")
+        keys = [k.strip() for k in (text("EXTRACTOR_API_KEYS") or "").split(",") if k.strip()]
+        values["api_key_hashes"] = tuple(hash_api_key(k) for k in keys) or None
+        values["workers"] = number("EXTRACTOR_WORKERS", int)
+        values["max_body_bytes"] = number("EXTRACTOR_MAX_BODY_BYTES", int)
+        values["max_job_articles"] = number("EXTRACTOR_MAX_JOB_ARTICLES", int)
+        values["rate_limit_per_minute"] = number("EXTRACTOR_RATE_LIMIT", int)
+        values["key_concurrency"] = number("EXTRACTOR_KEY_CONCURRENCY", int)
+        values["lease_s"] = number("EXTRACTOR_LEASE_S", float)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**{k: v for k, v in values.items() if v is not None})

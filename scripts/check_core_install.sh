@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The core install: `pip install .` with no extras, in a clean virtualenv, must import extractor and
-# run `extractor extract` against an endpoint, with neither scipy, numpy nor vcrpy installed.
+# run `extractor extract` against an endpoint, with neither scipy, numpy nor vcrpy installed, nor
+# the service's FastAPI, SQLAlchemy and uvicorn (`extractor serve` then says which extra it needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -9,11 +10,16 @@ trap 'kill "${fake_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$PYTHON" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 "$work/venv/bin/python" -m pip install --quiet . 2>&1 | grep -v "^WARNING: Location" || true
-for module in scipy numpy vcr; do
+for module in scipy numpy vcr fastapi sqlalchemy uvicorn; do
   if "$work/venv/bin/python" -c "import $module" 2>/dev/null; then
     echo "core install check: $module is installed by 'pip install .' but must not be" >&2; exit 1
   fi
 done
+# `extractor serve` needs the service extra: without it, one line saying so and exit 2
+status=0; "$work/venv/bin/extractor" serve --port 0 2> "$work/serve.err" || status=$?
+if [ "$status" != 2 ] || ! grep -q "extractor\[service\]" "$work/serve.err"; then
+  echo "core install check: 'extractor serve' without the service extra should exit 2 naming it" >&2; exit 1
+fi
 "$work/venv/bin/python" scripts/fake_llm.py > "$work/url" &
 fake_pid=$!
 for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done

@@ -20,6 +20,9 @@ from extractor.llm import LLMClient
 from extractor.pipeline import Extractor
 from extractor.settings import Settings
 from tests.fakes import Recorder
+from tests.postgres import postgres_server, postgres_url
+
+__all__ = ["postgres_server", "postgres_url"]  # fixtures for every test module
 
 # No timed assertions: hypothesis's per-example deadline (200 ms) fails on a shared 2-core
 # machine for reasons that have nothing to do with the code; speed is measured by benchmarks.

@@ -35,3 +35,11 @@ def test_importing_the_library_and_its_cli_loads_no_eval_dependency() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_importing_the_library_and_its_cli_loads_no_service_dependency() -> None:
+    """`extractor serve` imports the service lazily: the core install has no FastAPI."""
+    heavy = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "prometheus_client", "limits")
+    probe = f"import sys, extractor, extractor.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -33,6 +33,14 @@ LOCAL_URL = "http://127.0.0.1:8080/v1"
         ("EXTRACTOR_NO_CACHE", "1", "use_cache", False),
         ("EXTRACTOR_LOCAL_MODEL", "/models/tiny.gguf", "local_model_path", Path("/models/tiny.gguf")),
         ("EXTRACTOR_MAX_ARTICLE_CHARS", "1000", "max_article_chars", 1000),
+        ("EXTRACTOR_DATA_DIR", "/srv/extractor", "data_dir", Path("/srv/extractor")),
+        ("EXTRACTOR_DATABASE_URL", "postgresql+psycopg://db/x", "database_url", "postgresql+psycopg://db/x"),
+        ("EXTRACTOR_WORKERS", "9", "workers", 9),
+        ("EXTRACTOR_MAX_BODY_BYTES", "1234", "max_body_bytes", 1234),
+        ("EXTRACTOR_MAX_JOB_ARTICLES", "7", "max_job_articles", 7),
+        ("EXTRACTOR_RATE_LIMIT", "5", "rate_limit_per_minute", 5),
+        ("EXTRACTOR_KEY_CONCURRENCY", "2", "key_concurrency", 2),
+        ("EXTRACTOR_LEASE_S", "2.5", "lease_s", 2.5),
     ],
 )
 def test_from_env_reads_each_variable(variable: str, raw: str, field: str, expected: Any) -> None:

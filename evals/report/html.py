@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -14,6 +13,7 @@ from evals.gold import GoldArticle
 from evals.scoring import (
     SLOTS,
 )
+from extractor.highlight import highlight_spans
 from schemas.events_v2 import Span
 
 from .model import ArticleReport, Report
@@ -40,6 +40,14 @@ class Segment(BaseModel):
     title: str = ""
 
 
+_CSS: dict[frozenset[str], Literal["", "hl-gold", "hl-pred", "hl-both"]] = {
+    frozenset(): "",
+    frozenset({"gold"}): "hl-gold",
+    frozenset({"pred"}): "hl-pred",
+    frozenset({"gold", "pred"}): "hl-both",
+}
+
+
 def highlight_segments(
     text: str, gold: Sequence[tuple[int, int, str]], pred: Sequence[tuple[int, int, str]]
 ) -> list[Segment]:
@@ -48,24 +56,10 @@ def highlight_segments(
     Spans are (start, end, label); out-of-range or empty spans are ignored. A run's title lists
     the labels covering it.
     """
-    n = len(text)
-    gold = [(s, e, lab) for s, e, lab in gold if 0 <= s < e <= n]
-    pred = [(s, e, lab) for s, e, lab in pred if 0 <= s < e <= n]
-    cuts = sorted({0, n, *(s for s, _, _ in (*gold, *pred)), *(e for _, e, _ in (*gold, *pred))})
-    segments: list[Segment] = []
-    for a, b in itertools.pairwise(cuts):
-        g = [lab for s, e, lab in gold if s <= a and b <= e]
-        p = [lab for s, e, lab in pred if s <= a and b <= e]
-        css: Literal["", "hl-gold", "hl-pred", "hl-both"] = (
-            "hl-both" if g and p else "hl-gold" if g else "hl-pred" if p else ""
-        )
-        labels = [*(f"gold {x}" for x in dict.fromkeys(g)), *(f"pred {x}" for x in dict.fromkeys(p))]
-        title = "; ".join(labels)
-        if segments and segments[-1].css == css and segments[-1].title == title:
-            segments[-1] = Segment(text=segments[-1].text + text[a:b], css=css, title=title)
-        else:
-            segments.append(Segment(text=text[a:b], css=css, title=title))
-    return segments
+    runs = highlight_spans(
+        text, [*((s, e, "gold", lab) for s, e, lab in gold), *((s, e, "pred", lab) for s, e, lab in pred)]
+    )
+    return [Segment(text=run.text, css=_CSS[frozenset(run.kinds)], title=run.title) for run in runs]
 
 
 def _gold_spans(gold: GoldArticle | None, text: str) -> list[tuple[int, int, str]]:

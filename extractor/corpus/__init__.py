@@ -9,6 +9,9 @@ The corpus works on records only: it never calls an LLM.
 
 from __future__ import annotations
 
+from schemas.corpus_v1 import CorpusEvent
+
+from ..derive.periods import date_interval
 from .features import MERGE_THRESHOLD, WEIGHTS
 from .io import LineProblem, Located, read_corpus, read_results, write_corpus
 from .merge import Corpus, MergeWarning, merge
@@ -17,9 +20,11 @@ __all__ = [
     "MERGE_THRESHOLD",
     "WEIGHTS",
     "Corpus",
+    "CorpusEvent",
     "LineProblem",
     "Located",
     "MergeWarning",
+    "date_interval",
     "merge",
     "read_corpus",
     "read_results",
