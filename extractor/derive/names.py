@@ -43,7 +43,7 @@ def name_key(name: str) -> str:
     """Canonical form of an actor, place or claimant name for comparison.
 
     NFKC and casefold; dotted abbreviations lose their dots ("U.S." -> "us"); apostrophes are
-    dropped ("Kata'ib" -> "kataib"); any other punctuation becomes a space; whitespace is collapsed;
+    dropped ("Jama'at" -> "jamaat"); any other punctuation becomes a space; whitespace is collapsed;
     a leading "the" is removed; "united states (of america)" / "usa" fold to "us", "united kingdom"
     to "uk", "united nations" to "un".
     """
@@ -68,7 +68,7 @@ def names_match(pred: str | None, gold: str | None, aliases: Iterable[str] = ())
 
     Both null matches; one null does not. Otherwise, after ``name_key``, the predicted name
     must equal a gold name or alias, or one of the two must occur inside the other as whole
-    words ("US forces" matches "US"; "Hezbollah Brigades" matches "Kataib Hezbollah Brigades";
+    words ("US forces" matches "US"; "Martyrs Brigades" matches "Al-Aqsa Martyrs Brigades";
     "Bra" does not match "Brazil"). An empty normalised name never matches.
     """
     if pred is None or gold is None:

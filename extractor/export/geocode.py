@@ -6,11 +6,11 @@ least ``MIN_POPULATION`` inhabitants, their names and alternate names, compared 
 
 ``geo_precision`` follows ACLED's three levels:
 
-* **1**: the place *is* a known town ("Kirkuk"): its name and coordinates;
-* **2**: the place names a known town inside a longer description ("a base near Kirkuk", "K1 base
-  in Kirkuk", "the outskirts of Mosul"): the town's name and coordinates;
+* **1**: the place *is* a known town ("Aleppo"): its name and coordinates;
+* **2**: the place names a known town inside a longer description ("a base near Aleppo", "an
+  airfield in Homs", "the outskirts of Aleppo"): the town's name and coordinates;
 * **3**: only the country is known (no place, or a place the gazetteer cannot resolve to a town,
-  such as "northern Iraq"): no location, no coordinates.
+  such as "northern Syria"): no location, no coordinates.
 
 Inside a longer description, only capitalised word runs are tried (proper names), longest first.
 When one name fits several towns of the country, the most populous is taken (GeoNames
