@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+#: The fake OpenAI-compatible endpoint (standard library only), run as a real process.
+FAKE_LLM = Path(__file__).parent.parent / "scripts" / "fake_llm.py"
+
+
+@contextlib.contextmanager
+def fake_llm_server(*flags: str) -> Iterator[str]:
+    """``scripts/fake_llm.py`` on a free loopback port with ``flags``; yields its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, str(FAKE_LLM), "--port", "0", *flags], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
 
 ARTICLE = (
     "Rebels attacked an army post near Kidal on Monday, killing three soldiers, the army said.\n"

@@ -20,11 +20,9 @@ from extractor.llm import Completion, LLMClient, ResponseCache, open_disk_cache
 from extractor.llm.cache import CACHE_VERSION
 from schemas.events_v2 import ArticleResult, Usage
 from tests.conftest import FakeEndpoint
-from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok
+from tests.fakes import ARTICLE, PUBLISHED, Recorder, fake_llm_server, grounded_answer, ok
 
-ROOT = Path(__file__).parent.parent
 EXTRACTOR = Path(sys.executable).parent / "extractor"
-FAKE_LLM = ROOT / "scripts" / "fake_llm.py"
 
 
 @pytest.fixture
@@ -205,15 +203,8 @@ def _validated_completion() -> Completion:
 
 @pytest.fixture
 def fake_server() -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server() as url:
+        yield url
 
 
 def test_the_cli_on_a_corrupt_cache_folder_warns_once_and_completes(fake_server: str, tmp_path: Path) -> None:

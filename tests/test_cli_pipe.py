@@ -11,22 +11,15 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+from tests.fakes import fake_llm_server
+
 EXTRACTOR = Path(sys.executable).parent / "extractor"
-FAKE_LLM = ROOT / "scripts" / "fake_llm.py"
 
 
 @pytest.fixture
 def slow_endpoint() -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0", "--delay-ms", "500"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server("--delay-ms", "500") as url:
+        yield url
 
 
 def test_a_closed_stdout_pipe_exits_141_without_a_traceback(slow_endpoint: str, tmp_path: Path) -> None:

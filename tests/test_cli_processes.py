@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import fake_llm_server
+
 ROOT = Path(__file__).parent.parent
 EXTRACTOR = Path(sys.executable).parent / "extractor"
-FAKE_LLM = ROOT / "scripts" / "fake_llm.py"
 GUARD_S = 180.0
 ARTICLES = {
     "a": "Troops clashed with rebels near Gao on Monday, the army said. Nobody was hurt.\n",
@@ -53,17 +54,8 @@ def _complete_lines(path: Path) -> int:
 @pytest.fixture
 def slow_endpoint() -> Iterator[str]:
     """scripts/fake_llm.py answering each request after one second."""
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0", "--delay-ms", "1000"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server("--delay-ms", "1000") as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +9,7 @@ import pytest
 
 from evals.runner import run_eval
 from extractor.settings import Settings
-
-FAKE_LLM = Path(__file__).parent.parent / "scripts" / "fake_llm.py"
+from tests.fakes import fake_llm_server
 
 #: The fake endpoint listens on loopback; `make unit` blocks every other host.
 pytestmark = pytest.mark.block_network(allowed_hosts=["127\\.0\\.0\\.1"])
@@ -20,15 +17,8 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127\\.0\\.0\\.1"])
 
 @pytest.fixture
 def endpoint() -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server() as url:
+        yield url
 
 
 def _record(endpoint: str, tmp_path: Path, *, only_missing: bool) -> None:

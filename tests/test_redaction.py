@@ -17,11 +17,9 @@ from extractor.errors import AuthenticationError, ExtractorError, LLMError
 from extractor.redact import REDACTED, library_logger, redact
 from extractor.settings import Settings
 from tests.conftest import FakeEndpoint
-from tests.fakes import ARTICLE, PUBLISHED
+from tests.fakes import ARTICLE, PUBLISHED, fake_llm_server
 
-ROOT = Path(__file__).parent.parent
 EXTRACTOR = Path(sys.executable).parent / "extractor"
-FAKE_LLM = ROOT / "scripts" / "fake_llm.py"
 SECRET = "sk-proj-" + "Q7" * 20
 
 
@@ -99,15 +97,8 @@ def test_a_loaded_library_module_logger_has_the_filter() -> None:
 
 @pytest.fixture
 def rejecting_endpoint() -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0", "--reject-auth"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server("--reject-auth") as url:
+        yield url
 
 
 def test_the_cli_under_vv_never_prints_the_key(rejecting_endpoint: str, tmp_path: Path) -> None:

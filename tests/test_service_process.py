@@ -17,8 +17,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-ROOT = Path(__file__).resolve().parents[1]
-FAKE_LLM = ROOT / "scripts" / "fake_llm.py"
+from tests.fakes import fake_llm_server
+
 GUARD_S = 120.0
 N_ARTICLES = 12
 
@@ -42,15 +42,8 @@ def free_port() -> int:
 @pytest.fixture
 def fake_endpoint() -> Iterator[str]:
     """scripts/fake_llm.py answering each request after 300 ms."""
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0", "--delay-ms", "300"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server("--delay-ms", "300") as url:
+        yield url
 
 
 class Server:

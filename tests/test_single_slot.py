@@ -5,8 +5,6 @@ at a time, finishes requests whose client gave up, and counts how many were in i
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,27 +14,17 @@ import pytest
 from extractor.errors import LLMTimeoutError
 from extractor.pipeline import Extractor
 from extractor.settings import EndpointKind, Settings
-from tests.fakes import ARTICLE, PUBLISHED
+from tests.fakes import ARTICLE, PUBLISHED, fake_llm_server
 
 #: These tests talk to a local server process over loopback, also under ``--block-network``.
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
-FAKE_LLM = Path(__file__).parent.parent / "scripts" / "fake_llm.py"
 
 
 @pytest.fixture
 def single_slot() -> Iterator[str]:
     """A server that needs 2 s per request, one request at a time."""
-    server = subprocess.Popen(
-        [sys.executable, str(FAKE_LLM), "--port", "0", "--delay-ms", "2000", "--single-slot"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with fake_llm_server("--delay-ms", "2000", "--single-slot") as url:
+        yield url
 
 
 def _stats(url: str) -> dict[str, int]:
