@@ -28,6 +28,16 @@ from .errors import PromptError
 
 __all__ = ["PromptSpec", "RenderedPrompt", "delimit_article", "list_prompts", "load_prompt", "prompts_dir"]
 
+# Plain-text chat prompts, never HTML: no autoescaping.
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+@lru_cache(maxsize=256)
+def _template(source: str) -> jinja2.Template:
+    """A prompt template compiled once per process (compiling costs more than rendering)."""
+    return _ENV.from_string(source)
+
+
 _FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.yaml$")
 
 
@@ -112,9 +122,6 @@ class PromptSpec(BaseModel):
         article_id: str | None = None,
     ) -> RenderedPrompt:
         """Render the chat messages for one article."""
-        env = jinja2.Environment(
-            undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
-        )  # plain-text chat prompts, never HTML
         delimited = self.article_placement == "delimited"
 
         def variables(text: str, date: str | None, meta: dict[str, str | None]) -> dict[str, str | None]:
@@ -123,13 +130,13 @@ class PromptSpec(BaseModel):
             return {"article": text, "published": date, **meta}
 
         def user(text: str, date: str | None, meta: dict[str, str | None]) -> str:
-            body = env.from_string(self.user).render(**variables(text, date, meta)).strip()
+            body = _template(self.user).render(**variables(text, date, meta)).strip()
             return f"{body}\n\n{delimit_article(text)}" if delimited else body
 
         meta = {"title": title, "url": url, "article_id": article_id}
         no_meta: dict[str, str | None] = {"title": None, "url": None, "article_id": None}
         try:
-            system = env.from_string(self.system).render(**variables(article, published, meta)).strip()
+            system = _template(self.system).render(**variables(article, published, meta)).strip()
             messages: list[dict[str, str]] = [{"role": "system", "content": system}]
             for example in self.examples:
                 shot = user(example.article, example.published, no_meta)

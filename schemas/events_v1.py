@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from schemas.cached import CachedSchemaModel
 
 SCHEMA_VERSION = "events.v1"
 
@@ -83,7 +85,7 @@ DatePrecision = Literal["day", "week", "month", "year"]
 Alignment = Literal["exact", "normalized"]
 
 
-class _Model(BaseModel):
+class _Model(CachedSchemaModel):
     model_config = ConfigDict(extra="forbid")
 
 

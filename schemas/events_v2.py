@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from schemas import events_v1
+from schemas.cached import CachedSchemaModel
 from schemas.events_v1 import (
     AcledEventType,
     Alignment,
@@ -59,7 +60,7 @@ __all__ = [
 SCHEMA_VERSION = "events.v2"
 
 
-class _Model(BaseModel):
+class _Model(CachedSchemaModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -15,6 +15,8 @@ from typing import Any, Final, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, create_model
 
+from schemas.cached import CachedSchemaModel
+
 from .mentions import Mention
 
 __all__ = ["MAX_ADJUDICATED", "NONE", "Choice", "adjudication_model", "listing", "options_of"]
@@ -70,6 +72,12 @@ def _untitled(schema: dict[str, Any]) -> None:
 _COMPACT: Final = ConfigDict(json_schema_extra=_untitled)
 
 
+class _Compact(CachedSchemaModel):
+    """Base of the adjudication models: no titles in the schema, which is built once per model."""
+
+    model_config = _COMPACT
+
+
 def listing(mentions: Sequence[Mention]) -> str:
     """The data part of the request: each mention's sentence (its options are the schema's enums)."""
     return "\n".join(
@@ -86,9 +94,9 @@ def adjudication_model(mentions: Sequence[Mention], order: Order = "ranked") -> 
         literal: dict[str, Any] = {name: Literal.__getitem__(values) for name, values in options.items()}
         # No descriptions: the schema is sent with the request, and the system prompt explains the fields.
         item_fields: dict[str, Any] = {"is_event": (bool, ...), **{k: (v, ...) for k, v in literal.items()}}
-        item: Any = create_model(f"M{j}", __config__=_COMPACT, **item_fields)
+        item: Any = create_model(f"M{j}", __base__=_Compact, **item_fields)
         fields[f"m{j}"] = (item, ...)
-    model = create_model("Adjudication", __config__=_COMPACT, **fields)
+    model = create_model("Adjudication", __base__=_Compact, **fields)
     return cast(type[BaseModel], model)
 
 
