@@ -50,11 +50,13 @@ from .budget import async_reask_policy, only_validation_failures, reask_policy
 from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
 from .failures import map_api_error
+from .request import instructor_kwargs, instructor_model
 from .stats import CallStats, current_stats, on_parse_error
 from .tokens import completion_budget
 from .transport import AsyncRetryTransport, IdleWait, RetryTransport
 
 __all__ = ["LLMClient"]
+
 
 #: How long (in request timeouts) to wait for a single-slot server to finish a request abandoned
 #: by a timeout before resending it.
@@ -290,10 +292,9 @@ class LLMClient:
         token = current_stats.set(stats)
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
-                response_model=response_model,
+                response_model=instructor_model(response_model),
                 max_retries=reask_policy(self.reasks),
-                context=context,
-                **params,
+                **instructor_kwargs(params, context),
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
@@ -319,10 +320,9 @@ class LLMClient:
         token = current_stats.set(stats)
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
-                response_model=response_model,
+                response_model=instructor_model(response_model),
                 max_retries=async_reask_policy(self.reasks),
-                context=context,
-                **params,
+                **instructor_kwargs(params, context),
             )
         except _CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
