@@ -10,7 +10,7 @@ PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 events.v5 naive.v1
 # Prompts whose strategy can run without the LLM: their code-only figures are gated too.
 PROMPTS_CODE_ONLY := events.v5
 
-.PHONY: help run test lint typecheck unit core-check postgresql eval-replay eval-gate baseline record record-tests record-evals \
+.PHONY: help run test lint typecheck unit core-check postgresql chromium eval-replay eval-gate baseline record record-tests record-evals \
         eval-live schemas bench clean
 
 help:
@@ -67,7 +67,7 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-unit: $(VENV)/.dev-installed postgresql
+unit: $(VENV)/.dev-installed postgresql chromium
 	$(BIN)/pytest --record-mode=none --block-network -q
 
 # The service's job tests also run against a real PostgreSQL server, which tests/postgres.py
@@ -75,6 +75,12 @@ unit: $(VENV)/.dev-installed postgresql
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
 	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
+# The review page's screenshot test (tests/test_service_review_browser.py) runs headless Chromium
+# from Debian's package: installed here when `chromium` is not on PATH.
+chromium:
+	@command -v chromium >/dev/null || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # `pip install .` without extras, in a clean virtualenv: imports and extracts without scipy/numpy/vcrpy.
 core-check:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import json
@@ -61,3 +62,18 @@ async def running(app: FastAPI, **headers: str) -> AsyncIterator[httpx.AsyncClie
 
 def ndjson(response: httpx.Response) -> list[dict[str, Any]]:
     return [json.loads(line) for line in response.text.splitlines()]
+
+
+def review_page(tmp_path: Path, articles: list[Any]) -> tuple[str, list[dict[str, Any]]]:
+    """A job of ``articles`` run to its end through the app: its review page (HTML) and result lines."""
+    app, _ = service_app(tmp_path)
+
+    async def go() -> tuple[str, list[dict[str, Any]]]:
+        async with running(app) as client:
+            job = (await client.post("/v1/jobs", json=articles)).json()["id"]
+            lines = ndjson(await client.get(f"/v1/jobs/{job}/results"))
+            page = await client.get(f"/jobs/{job}/view")
+            assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+            return page.text, lines
+
+    return asyncio.run(go())

@@ -12,7 +12,7 @@ import httpx
 
 from extractor import highlight_spans
 from tests.fakes import ARTICLE
-from tests.service_fakes import ndjson, running, service_app
+from tests.service_fakes import review_page, running, service_app
 
 HOSTILE = ARTICLE + '\n<script>alert("x")</script> <img src=x onerror=alert(1)> & "quotes"'
 
@@ -31,18 +31,8 @@ def test_highlight_spans_cover_the_text_and_mark_overlaps() -> None:
 
 
 def _page(tmp_path: Path) -> tuple[str, dict[str, object]]:
-    app, _ = service_app(tmp_path)
-
-    async def go() -> tuple[str, dict[str, object]]:
-        async with running(app) as client:
-            articles = [{"text": HOSTILE, "title": "<b>T</b>"}, ""]
-            job = (await client.post("/v1/jobs", json=articles)).json()["id"]
-            [result, _error] = ndjson(await client.get(f"/v1/jobs/{job}/results"))
-            page = await client.get(f"/jobs/{job}/view")
-            assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-            return page.text, result
-
-    return asyncio.run(go())
+    page, [result, _error] = review_page(tmp_path, [{"text": HOSTILE, "title": "<b>T</b>"}, ""])
+    return page, result
 
 
 def test_the_review_page_highlights_every_grounded_field(tmp_path: Path) -> None:
