@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -167,6 +168,10 @@ async def cancel_job(job_id: str, svc: Svc, key: Key) -> JobStatus:
     return await _status(svc, job_id, key)
 
 
+#: Results read from the database per round trip while streaming a job's results.
+_STREAM_BATCH = 500
+
+
 @router.get(
     "/jobs/{job_id}/results",
     summary="NDJSON, in input order: one ArticleResult or one typed error per article",
@@ -184,14 +189,17 @@ async def job_results(
     async def lines() -> AsyncIterator[bytes]:
         position = 0
         while True:
-            for at, _state, body in await asyncio.to_thread(svc.store.outcomes, job_id, position):
-                if body is None or at != position:
-                    break
+            stored = svc.workers.progress()
+            ready = await asyncio.to_thread(svc.store.outcomes, job_id, position, _STREAM_BATCH)
+            for _at, _state, body in ready:
                 yield json.dumps(body, ensure_ascii=False).encode() + b"\n"
                 position += 1
             if position >= status.total or not wait:
                 return
-            await asyncio.sleep(svc.poll_s)
+            if len(ready) == _STREAM_BATCH:  # more may be ready already
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stored.wait(), svc.poll_s)
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
 

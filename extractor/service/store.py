@@ -174,23 +174,44 @@ class Store:
                 update(Job).where(Job.id == job_id, Job.finished_at.is_(None)).values(finished_at=now)
             )
 
-    def outcomes(self, job_id: str, start: int) -> list[tuple[int, str, dict[str, Any] | None]]:
-        """From ``start`` on, in input order: (position, item status, stored body or None)."""
+    def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
+        """From ``start`` on, in input order, at most ``limit`` articles that can be streamed now:
+        (position, item status, stored body), up to the first one without an outcome yet.
+
+        Positions and statuses are read first; bodies only for that ready run, so a stream
+        polling a long job does not load the bodies it cannot send yet over and over.
+        """
         with self._sessions() as session:
             rows = session.execute(
-                select(Item.position, Item.status, Item.article_id, Result.body)
+                select(Item.position, Item.status, Item.article_id, Result.item_id)
                 .outerjoin(Result, Result.item_id == Item.id)
                 .where(Item.job_id == job_id, Item.position >= start)
                 .order_by(Item.position)
+                .limit(limit)
             ).all()
-        out: list[tuple[int, str, dict[str, Any] | None]] = []
-        for position, status, article_id, stored in rows:
-            body = stored
-            if status == "cancelled" and body is None:
+            ready = []
+            for expected, (position, status, article_id, result_id) in enumerate(rows, start):
+                if position != expected or (result_id is None and status != "cancelled"):
+                    break
+                ready.append((int(position), str(status), article_id, result_id))
+            stored_ids = [r[3] for r in ready if r[3] is not None]
+            bodies = (
+                dict(
+                    session.execute(
+                        select(Result.item_id, Result.body).where(Result.item_id.in_(stored_ids))
+                    ).all()
+                )
+                if stored_ids
+                else {}
+            )
+        out: list[tuple[int, str, dict[str, Any]]] = []
+        for position, status, article_id, result_id in ready:
+            body = bodies.get(result_id) if result_id is not None else None
+            if body is None:  # cancelled before it was done
                 body = error_body(
                     article_id, "Cancelled", "the job was cancelled before this article was done"
                 )
-            out.append((int(position), str(status), body))
+            out.append((position, status, body))
         return out
 
     def articles(self, job_id: str) -> list[tuple[int, str, dict[str, Any] | None]]:

@@ -39,6 +39,7 @@ class Workers:
         self.poll_s = min(1.0, lease_s / 4)
         self._inflight: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
+        self._stored = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -47,6 +48,14 @@ class Workers:
     def wake(self) -> None:
         """New work was submitted: look for it now rather than at the next poll."""
         self._wake.set()
+
+    def progress(self) -> asyncio.Event:
+        """An event set when this process next stores a result (take it before reading results).
+
+        Streams wait on it instead of sleeping a whole poll interval; results stored by other
+        replicas are seen at their next poll.
+        """
+        return self._stored
 
     async def stop(self) -> None:
         tasks = [t for t in (self._task, *self._inflight.values()) if t is not None]
@@ -58,6 +67,9 @@ class Workers:
     async def _run(self) -> None:
         renewed = time.monotonic()
         while True:
+            # Cleared before looking, not after: a wake-up that arrives while claiming (a slot
+            # freed meanwhile) must end the wait below at once, not be lost until the next poll.
+            self._wake.clear()
             try:
                 free = self.concurrency - len(self._inflight)
                 if free > 0:
@@ -70,7 +82,6 @@ class Workers:
                     renewed = time.monotonic()
             except Exception:  # the database is away: keep the pool alive and try again
                 log.exception("worker pool: claiming work failed; retrying")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
 
@@ -107,4 +118,10 @@ class Workers:
             await asyncio.to_thread(self.store.finish, claimed, self.owner, body, error_type=error_type)
         except Exception:  # not stored: the lease runs out and the item is tried again
             log.exception("article %s of job %s: storing the result failed", claimed.position, claimed.job_id)
-        self._wake.set()
+        finally:
+            # The slot is freed here, before the pool is woken to fill it, rather than left to
+            # the task's done callback, whose order relative to the pool's wake-up is asyncio's.
+            self._inflight.pop(claimed.item_id, None)
+            self._wake.set()
+            self._stored.set()
+            self._stored = asyncio.Event()
