@@ -1,7 +1,7 @@
 """Benchmark of the HTTP service against a fake OpenAI-compatible endpoint with a fixed answer time.
 
     python scripts/bench_service.py [--delay-ms 200] [--concurrency 1 4 16] [--requests 48] \
-        [--articles 200] [--out out/bench_service.json]
+        [--articles 200] [--repeat 1] [--out out/bench_service.json]
 
 Starts ``scripts/fake_llm.py --delay-ms D`` and, for each concurrency C, a fresh ``extractor serve``
 (``EXTRACTOR_WORKERS=C``, SQLite in a temp dir, prompt events.v1, cache off) on 127.0.0.1, then:
@@ -15,8 +15,16 @@ library's own work, grounding and derivation included, plus the service's): for 
 1 - ceil(N / C) x D / wall, for /v1/extract the median of 1 - D / latency. *service*: only what
 happens outside the library's ``aextract`` (HTTP, database, queueing): for the job
 1 - sum(provenance.duration_s) / (C x wall), the share of the C worker slots not spent inside the
-library; for /v1/extract the median of 1 - provenance.duration_s / latency. A measurement, not a
-test: nothing is asserted. Every phase is bounded (``--timeout`` seconds).
+library; for /v1/extract the median of 1 - provenance.duration_s / latency.
+
+And the service against the library alone: the same articles through ``Extractor.aextract_many``
+at the same concurrency, in a process of its own, with no HTTP and no database
+(*library_wall_s*); *job_overhead_vs_library* is 1 - library wall / job wall, what running the
+work as a service job costs beyond running it in a script. On a machine where the library's own
+CPU work saturates a core, *beyond_llm* measures that machine limit, not the service.
+``--repeat`` runs every concurrency that many times (figures vary from run to run by several
+percentage points on a shared 2-core machine). A measurement, not a test: nothing is asserted.
+Every phase is bounded (``--timeout`` seconds).
 """
 
 from __future__ import annotations
@@ -56,21 +64,58 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
+def _environment(endpoint: str, workers: int, data: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_")}
+    env.update(
+        EXTRACTOR_BASE_URL=endpoint,
+        EXTRACTOR_MODEL="fake",
+        EXTRACTOR_PROMPT="events.v1",
+        EXTRACTOR_NO_CACHE="1",
+        EXTRACTOR_DATA_DIR=str(data),
+        EXTRACTOR_WORKERS=str(workers),
+        EXTRACTOR_RATE_LIMIT="1000000",
+        EXTRACTOR_KEY_CONCURRENCY="1000",
+    )
+    return env
+
+
+# The library alone, in its own process like the service: ``extract_many`` at the same concurrency
+# on the same articles, timed after the session has started. Prints the wall time in seconds.
+_LIBRARY = """
+import sys, time
+from extractor import Article, Extractor, Settings
+n, concurrency = int(sys.argv[1]), int(sys.argv[2])
+articles = [Article(text=TEXT.format(i=i), article_id=f"a{i}") for i in range(n)]
+import asyncio
+with Extractor(Settings.from_env()) as session:
+    session.extract("warm-up " + TEXT.format(i="w"))
+    started = time.perf_counter()
+    results = asyncio.run(session.aextract_many(articles, concurrency=concurrency))
+    print(time.perf_counter() - started, sum(1 for r in results if hasattr(r, "events")))
+"""
+
+
+def library_wall(endpoint: str, concurrency: int, n: int, timeout: float) -> float:
+    """Wall time of the library alone on ``n`` articles at ``concurrency`` (no HTTP, no database)."""
+    with tempfile.TemporaryDirectory(prefix="bench-library-") as data:
+        out = subprocess.run(
+            [sys.executable, "-c", f"TEXT = {TEXT!r}\n{_LIBRARY}", str(n), str(concurrency)],
+            env=_environment(endpoint, concurrency, Path(data)),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        ).stdout.split()
+    wall, done = float(out[0]), int(out[1])
+    assert done == n, f"{done} results for {n} articles"
+    return wall
+
+
 class Service:
     def __init__(self, endpoint: str, workers: int, data: Path, timeout: float) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_")}
-        env.update(
-            EXTRACTOR_BASE_URL=endpoint,
-            EXTRACTOR_MODEL="fake",
-            EXTRACTOR_PROMPT="events.v1",
-            EXTRACTOR_NO_CACHE="1",
-            EXTRACTOR_DATA_DIR=str(data),
-            EXTRACTOR_WORKERS=str(workers),
-            EXTRACTOR_RATE_LIMIT="1000000",
-            EXTRACTOR_KEY_CONCURRENCY="1000",
-        )
+        env = _environment(endpoint, workers, data)
         command = [
             sys.executable,
             "-c",
@@ -149,6 +194,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--requests", type=int, default=48)
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--out", type=Path, default=Path("out/bench_service.json"))
     args = parser.parse_args()
@@ -162,7 +208,7 @@ def main() -> None:
     endpoint = fake.stdout.readline().strip()
     rows = []
     try:
-        for c in args.concurrency:
+        for c in [c for c in args.concurrency for _ in range(args.repeat)]:
             with tempfile.TemporaryDirectory(prefix="bench-service-") as data:
                 service = Service(endpoint, c, Path(data), args.timeout)
                 try:
@@ -170,6 +216,7 @@ def main() -> None:
                     job = bench_job(service.url, args.articles, args.timeout)
                 finally:
                     service.stop()
+            library = library_wall(endpoint, c, args.articles, args.timeout)
             lat = extract.pop("latencies")
             ideal = math.ceil(args.articles / c) * delay
             rows.append(
@@ -187,6 +234,8 @@ def main() -> None:
                     "job_article_p95_s": round(_quantile(job["durations"], 0.95), 4),
                     "job_beyond_llm_share": round(1 - ideal / job["wall_s"], 4),
                     "job_service_share": round(1 - sum(job["durations"]) / (c * job["wall_s"]), 4),
+                    "library_wall_s": round(library, 3),
+                    "job_overhead_vs_library": round(1 - library / job["wall_s"], 4),
                 }
             )
             print(json.dumps(rows[-1]), flush=True)
