@@ -47,13 +47,15 @@ $(VENV)/.local-installed: pyproject.toml $(WHEELHOUSE)/.llama-$(LLAMA_CPP_VERSIO
 	touch $@
 
 # ---------------------------------------------------------------- the two quick-start commands
+# The embedded model adjudicates (EXTRACTOR_ADJUDICATE=1) so that the LLM path runs end to end; its
+# default with the embedded model is code only (measured, evals/README.md).
 # Starts fresh every time (the old out/run.jsonl is removed): each article's line is appended
 # to it as soon as that article is done. To continue an interrupted run instead, run the extract
 # line by hand with --resume.
 run: $(VENV)/.local-installed
 	@mkdir -p out
 	rm -f out/run.jsonl
-	$(BIN)/extractor extract $(ARTICLES) --no-cache -o out/run.jsonl
+	EXTRACTOR_ADJUDICATE=1 $(BIN)/extractor extract $(ARTICLES) --no-cache -o out/run.jsonl
 	$(PY) scripts/check_run.py out/run.jsonl
 
 test: $(VENV)/.dev-installed $(VENV)/.local-installed lint typecheck unit eval-gate core-check

@@ -184,7 +184,7 @@ def eval_snippets(
         scores = score_snippets(snippets, predict)
     figures = dataclasses.asdict(scores) | {
         "prompt": prompt,
-        "adjudicate": settings.adjudicate,
+        "adjudicate": settings.resolved_adjudicate,
         "errors": len(failures),
     }
     for name in ("snippets", "event_snippets", "non_event_snippets", "type_accuracy", "macro_f1",

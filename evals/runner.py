@@ -84,6 +84,8 @@ def run_eval(
     golds = load_all_gold()
     articles = load_eval_articles(golds, settings.max_article_chars)
     folder = recordings_dir / spec.name
+    if settings.adjudicate is None:  # an eval measures a prompt's LLM path unless told not to
+        settings = settings.replace(adjudicate=True)
     if mode == "replay":
         settings = recorded_settings(settings, folder)
     elif mode == "record":

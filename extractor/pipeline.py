@@ -1,7 +1,7 @@
 """The pipeline, top to bottom, for one article::
 
     article text + metadata                       extractor.inputs      (checked before any LLM call)
-      -> the prompt's strategy builds the request  extractor.strategies  (quotes | sentences)
+      -> the prompt's strategy builds the request  extractor.strategies  (quotes | sentences | candidates)
       -> one structured LLM call                   extractor.llm         (transport retries, re-asks, cache)
       -> the strategy reads drafts from the answer extractor.strategies
       -> ground: every quote found in the article  extractor.grounding   (one rule set: re-ask = keep/drop)
@@ -12,10 +12,8 @@
 server) across calls; ``extractor.api`` has the module-level ``extract`` / ``aextract`` /
 ``extract_many``.
 
-What the LLM returns is never trusted as grounded: an event none of whose evidence quotes can be
-found is dropped and listed in ``diagnostics.dropped``; a casualty claim whose quote cannot be
-found, or does not contain its figure, is dropped and counted in ``diagnostics.claims_dropped``;
-a date expression not found in the article is discarded (with a warning) rather than resolved.
+What the LLM returns is never trusted: ungrounded events are dropped (``diagnostics.dropped``),
+ungrounded claims counted (``claims_dropped``), unfound date expressions discarded with a warning.
 """
 
 from __future__ import annotations
@@ -80,7 +78,7 @@ def plan_article(
             f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
         )
     strategy = strategy_for(spec)
-    options = StrategyOptions(adjudicate=settings.adjudicate)
+    options = StrategyOptions(adjudicate=settings.resolved_adjudicate)
     return spec, strategy, strategy.plan(spec, article, options)
 
 
@@ -149,7 +147,7 @@ def cache_key_parts(settings: Settings, spec: PromptSpec, strategy: Strategy) ->
         "prompt_sha256": spec.sha256,
         "strategy": strategy.name,
         "schema_version": SCHEMA_VERSION,
-        "adjudicate": settings.adjudicate,
+        "adjudicate": settings.resolved_adjudicate,
     }
 
 
@@ -170,9 +168,20 @@ class Extractor:
         self._owns_client = client is None
 
     # -------------------------------------------------------------- lifecycle
+    @property
+    def asks_llm(self) -> bool:
+        """Whether the default prompt, with these settings, calls an LLM at all."""
+        return strategy_for(load_prompt(self.settings.prompt)).name != "candidates" or (
+            self.settings.resolved_adjudicate
+        )
+
     def start(self) -> Extractor:
-        if self._client is not None:
-            return self
+        """Connect; the embedded model is started now only if the default prompt asks an LLM."""
+        if self._client is None and (self.settings.base_url is not None or self.asks_llm):
+            self._connect()
+        return self
+
+    def _connect(self) -> None:
         base_url = self.settings.base_url
         if base_url is None:
             self._server = LocalModelServer(
@@ -184,7 +193,6 @@ class Extractor:
             cache = open_disk_cache(self.settings.cache_dir)
             self._cache = cache
         self._client = LLMClient(self.settings, base_url=base_url, cache=cache)
-        return self
 
     def close(self) -> None:
         if self._client is not None and self._owns_client:
@@ -213,7 +221,7 @@ class Extractor:
     @property
     def client(self) -> LLMClient:
         if self._client is None:
-            self.start()
+            self._connect()
         assert self._client is not None
         return self._client
 
@@ -222,15 +230,9 @@ class Extractor:
         return plan_article(self.settings, article, prompt)
 
     def _finish(
-        self,
-        article: Article,
-        spec: PromptSpec,
-        strategy: Strategy,
-        plan: Plan,
-        *,
-        completion: Completion | None,
-        started: float,
-    ) -> ArticleResult:
+        self, article: Article, spec: PromptSpec, strategy: Strategy, plan: Plan, *,
+        completion: Completion | None, started: float,
+    ) -> ArticleResult:  # fmt: skip
         """The result; ``completion`` is ``None`` when the plan called no LLM."""
         client = None if completion is None else self.client
         endpoint = (
@@ -311,14 +313,10 @@ class Extractor:
         prompt: str | None = None,
         on_done: Callable[[int, ArticleResult | ExtractorError], None] | None = None,
     ) -> list[ArticleResult | ExtractorError]:
-        """One result or one ``ExtractorError`` per input, in input order.
-
-        An item that is neither a str nor an ``Article`` becomes an ``InputError`` in its place
-        (``item 3: expected str or Article, got NoneType``; the index is the position in the
-        list). ``on_done(index, outcome)`` is called as each item finishes. Any other exception
-        (a programming error, a failing ``on_done``, cancellation) cancels the items still
-        running and propagates.
-        """
+        """One result or one ``ExtractorError`` per input, in input order (an item neither a str nor
+        an ``Article`` is an ``InputError`` naming its index). ``on_done(index, outcome)`` is called
+        as each item finishes. Any other exception (a programming error, a failing ``on_done``,
+        cancellation) cancels the items still running and propagates."""
         if isinstance(articles, str | bytes):
             raise TypeError("articles must be a sequence of texts or Articles, not one str or bytes")
         if concurrency < 1:

@@ -92,7 +92,10 @@ class Settings:
     local_model_path: Path | None = None
     max_article_chars: int = 200_000
     max_events_per_article: int = 50
-    adjudicate: bool = True
+    #: Candidates strategy: ask the LLM to adjudicate code's candidates. ``None`` (the default,
+    #: ``EXTRACTOR_ADJUDICATE=auto``): on when an endpoint is configured, off with the embedded
+    #: model, which measured worse than code alone on the development snippets (evals/README.md).
+    adjudicate: bool | None = None
     batch_max_lines: int = 50_000
     batch_max_bytes: int = 200 * 1024 * 1024
     # the HTTP service (extractor serve)
@@ -141,6 +144,11 @@ class Settings:
     def uses_local_model(self) -> bool:
         """True when no endpoint is configured: the embedded server will be started."""
         return self.base_url is None
+
+    @property
+    def resolved_adjudicate(self) -> bool:
+        """Whether the candidates strategy asks the LLM: as set, else only with a configured endpoint."""
+        return self.adjudicate if self.adjudicate is not None else not self.uses_local_model
 
     @property
     def resolved_endpoint_kind(self) -> EndpointKind:
@@ -228,8 +236,8 @@ class Settings:
         values["max_events_per_article"] = number("EXTRACTOR_MAX_EVENTS", int)
         values["batch_max_lines"] = number("EXTRACTOR_BATCH_MAX_LINES", int)
         values["batch_max_bytes"] = number("EXTRACTOR_BATCH_MAX_BYTES", int)
-        adjudicate = text("EXTRACTOR_ADJUDICATE")
-        values["adjudicate"] = None if adjudicate is None else adjudicate.lower() not in {"0", "false", "no"}
+        adjudicate = (text("EXTRACTOR_ADJUDICATE") or "auto").lower()
+        values["adjudicate"] = None if adjudicate == "auto" else adjudicate not in {"0", "false", "no"}
         cache_dir = text("EXTRACTOR_CACHE_DIR")
         values["cache_dir"] = Path(cache_dir).expanduser() if cache_dir else _default_cache_dir(env)
         no_cache = text("EXTRACTOR_NO_CACHE")

@@ -285,3 +285,23 @@ def test_disasters_crime_possession_and_attribution_are_not_events(text: str, re
     found = find_mentions(text, PUBLISHED)
     assert found.mentions == ()
     assert reason in [r.reason for r in found.rejected]
+
+
+def test_with_no_endpoint_the_default_is_code_only_and_no_model_is_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extractor import pipeline
+    from extractor.settings import Settings
+
+    def no_server(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the embedded model was started for a code-only run")
+
+    monkeypatch.setattr(pipeline, "LocalModelServer", no_server)
+    settings = Settings(prompt="events.v5", use_cache=False)  # no endpoint, adjudication auto
+    assert settings.resolved_adjudicate is False
+    with pipeline.Extractor(settings) as session:
+        assert session.asks_llm is False
+        result = session.extract(
+            "Rebels attacked an army post near Kabul on Monday, killing three soldiers.", published=PUBLISHED
+        )
+    assert len(result.events) == 1 and result.provenance.model is None

@@ -62,3 +62,25 @@ def test_without_only_missing_every_recording_is_made_anew(endpoint: str, tmp_pa
     before = {p: p.stat().st_mtime_ns for p in files}
     _record(endpoint, tmp_path, only_missing=False)
     assert all(p.stat().st_mtime_ns != before[p] for p in files)
+
+
+def test_an_eval_measures_the_llm_path_unless_adjudication_is_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the embedded model adjudication is off by default; an eval still records and scores it."""
+    import evals.runner
+
+    seen: list[Settings] = []
+
+    class StopError(Exception):
+        pass
+
+    def capture(settings: Settings) -> None:
+        seen.append(settings)
+        raise StopError
+
+    monkeypatch.setattr(evals.runner, "Extractor", capture)
+    for settings in (Settings(), Settings(adjudicate=False)):  # no endpoint: auto would be off
+        with pytest.raises(StopError):
+            run_eval(mode="live", prompt="events.v5", settings=settings, out_dir=tmp_path)
+    assert [s.resolved_adjudicate for s in seen] == [True, False]

@@ -218,3 +218,16 @@ def test_readyz_checks_the_database_and_the_llm_endpoint(tmp_path: Path) -> None
     assert answers[2].status_code == 503
     assert answers[2].json()["type"] == "urn:extractor:problem:database-unavailable"
     assert "database gone" not in answers[2].text
+
+
+def test_readyz_does_not_need_an_llm_the_service_will_not_call(tmp_path: Path) -> None:
+    async def unreachable(_base_url: str) -> bool:
+        return False
+
+    code_only, _ = service_app(tmp_path, probe=unreachable, adjudicate=False, prompt="events.v5")
+
+    async def go() -> httpx.Response:
+        async with running(code_only) as client:
+            return await client.get("/readyz")
+
+    assert asyncio.run(go()).json() == {"status": "ready"}

@@ -242,3 +242,26 @@ def test_repr_and_str_do_not_contain_the_api_key() -> None:
     assert secret not in repr(settings)
     assert secret not in str(settings)
     assert "base_url='https://api.openai.com/v1'" in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("raw", "base_url", "expected"),
+    [
+        (None, None, False),  # auto, embedded model: code only (it measured worse than code)
+        ("auto", None, False),
+        (None, "http://llm.example/v1", True),  # auto, a configured endpoint: adjudicate
+        ("AUTO", "http://llm.example/v1", True),
+        ("1", None, True),  # explicit wins
+        ("0", "http://llm.example/v1", False),
+        ("no", None, False),
+    ],
+)
+def test_adjudication_is_auto_by_default_and_on_only_with_a_configured_endpoint(
+    raw: str | None, base_url: str | None, expected: bool
+) -> None:
+    env = {"EXTRACTOR_ADJUDICATE": raw} if raw is not None else {}
+    if base_url is not None:
+        env["EXTRACTOR_BASE_URL"] = base_url
+    settings = Settings.from_env(env)
+    assert settings.resolved_adjudicate is expected
+    assert settings.adjudicate is ({"1": True, "0": False, "no": False}.get(raw or "auto"))

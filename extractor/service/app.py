@@ -126,7 +126,7 @@ def create_app(
             await asyncio.to_thread(store.ping)
         except Exception:
             raise ProblemError(503, "database-unavailable", "the database does not answer") from None
-        if not await llm_probe(session.client.base_url):
+        if session.asks_llm and not await llm_probe(session.client.base_url):
             raise ProblemError(503, "llm-unavailable", "the LLM endpoint does not answer")
         return {"status": "ready"}
 

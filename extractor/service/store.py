@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -175,12 +176,9 @@ class Store:
             )
 
     def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
-        """From ``start`` on, in input order, at most ``limit`` articles that can be streamed now:
-        (position, item status, stored body), up to the first one without an outcome yet.
-
-        Positions and statuses are read first; bodies only for that ready run, so a stream
-        polling a long job does not load the bodies it cannot send yet over and over.
-        """
+        """From ``start`` on, in input order, up to ``limit`` articles that can be streamed now
+        (position, item status, body), stopping at the first without an outcome. Bodies are read
+        for that run only, so a stream polling a long job does not reload those it cannot send."""
         with self._sessions() as session:
             rows = session.execute(
                 select(Item.position, Item.status, Item.article_id, Result.item_id)
@@ -189,30 +187,15 @@ class Store:
                 .order_by(Item.position)
                 .limit(limit)
             ).all()
-            ready = []
-            for expected, (position, status, article_id, result_id) in enumerate(rows, start):
-                if position != expected or (result_id is None and status != "cancelled"):
-                    break
-                ready.append((int(position), str(status), article_id, result_id))
-            stored_ids = [r[3] for r in ready if r[3] is not None]
-            bodies = (
-                dict(
-                    session.execute(
-                        select(Result.item_id, Result.body).where(Result.item_id.in_(stored_ids))
-                    ).all()
-                )
-                if stored_ids
-                else {}
-            )
-        out: list[tuple[int, str, dict[str, Any]]] = []
-        for position, status, article_id, result_id in ready:
-            body = bodies.get(result_id) if result_id is not None else None
-            if body is None:  # cancelled before it was done
-                body = error_body(
-                    article_id, "Cancelled", "the job was cancelled before this article was done"
-                )
-            out.append((position, status, body))
-        return out
+            ready = list(itertools.takewhile(lambda r: r[3] is not None or r[1] == "cancelled", rows))
+            ids = [r[3] for r in ready if r[3] is not None]
+            query = select(Result.item_id, Result.body).where(Result.item_id.in_(ids))
+            bodies: dict[int, Any] = {i: body for i, body in session.execute(query)} if ids else {}
+        gone = "the job was cancelled before this article was done"
+        return [
+            (int(p), str(s), bodies[r] if r is not None else error_body(a, "Cancelled", gone))
+            for p, s, a, r in ready
+        ]
 
     def articles(self, job_id: str) -> list[tuple[int, str, dict[str, Any] | None]]:
         """Every article of the job in input order: (position, text, stored body or None)."""
