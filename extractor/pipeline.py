@@ -23,6 +23,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -166,6 +167,7 @@ class Extractor:
         self._server: LocalModelServer | None = None
         self._cache = cache
         self._owns_client = client is None
+        self._connecting = threading.Lock()
 
     # -------------------------------------------------------------- lifecycle
     @property
@@ -181,18 +183,19 @@ class Extractor:
             self._connect()
         return self
 
-    def _connect(self) -> None:
-        base_url = self.settings.base_url
-        if base_url is None:
-            self._server = LocalModelServer(
-                self.settings.local_model_path, log_dir=self.settings.cache_dir / "logs"
-            ).start()
-            base_url = self._server.base_url
-        cache = self._cache
-        if cache is None and self.settings.use_cache:
-            cache = open_disk_cache(self.settings.cache_dir)
-            self._cache = cache
-        self._client = LLMClient(self.settings, base_url=base_url, cache=cache)
+    def _connect(self) -> LLMClient:
+        """The client, connected once (a lock: concurrent first calls start one server, not two)."""
+        with self._connecting:
+            if self._client is None:
+                base_url = self.settings.base_url
+                if base_url is None:
+                    log_dir = self.settings.cache_dir / "logs"
+                    self._server = LocalModelServer(self.settings.local_model_path, log_dir=log_dir).start()
+                    base_url = self._server.base_url
+                if self._cache is None and self.settings.use_cache:
+                    self._cache = open_disk_cache(self.settings.cache_dir)
+                self._client = LLMClient(self.settings, base_url=base_url, cache=self._cache)
+            return self._client
 
     def close(self) -> None:
         if self._client is not None and self._owns_client:
@@ -220,10 +223,7 @@ class Extractor:
 
     @property
     def client(self) -> LLMClient:
-        if self._client is None:
-            self._connect()
-        assert self._client is not None
-        return self._client
+        return self._client if self._client is not None else self._connect()
 
     # -------------------------------------------------------------- pipeline
     def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, Plan]:
@@ -269,8 +269,9 @@ class Extractor:
         started = time.perf_counter()
         spec, strategy, plan = self._prepare(article, prompt)
         completion = None
-        if plan.request is not None:
-            completion = await self.client.acomplete(
+        if plan.request is not None:  # a model started on first use is started off the event loop
+            client = self._client if self._client is not None else await asyncio.to_thread(self._connect)
+            completion = await client.acomplete(
                 plan.request.messages,
                 plan.request.response_model,
                 dict(plan.request.context),

@@ -305,3 +305,54 @@ def test_with_no_endpoint_the_default_is_code_only_and_no_model_is_started(
             "Rebels attacked an army post near Kabul on Monday, killing three soldiers.", published=PUBLISHED
         )
     assert len(result.events) == 1 and result.provenance.model is None
+
+
+def test_a_model_first_needed_on_the_async_path_is_started_once_and_off_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import asyncio
+    import threading
+    import time
+
+    from extractor import pipeline
+    from extractor.errors import LLMError
+    from extractor.settings import Settings
+
+    started_on: list[threading.Thread] = []
+
+    class SlowServer:
+        base_url = "http://127.0.0.1:9/v1"
+
+        def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+            pass
+
+        def start(self) -> Any:
+            started_on.append(threading.current_thread())
+            time.sleep(0.2)  # a model takes a while to load: concurrent first calls overlap here
+            return self
+
+        def stop(self) -> None:
+            pass
+
+    class Client:
+        def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+            pass
+
+        async def acomplete(self, *_args: Any, **_kwargs: Any) -> Any:
+            raise LLMError("no answer in this test")
+
+        def close(self) -> None:
+            pass
+
+        async def aclose(self) -> None:
+            pass
+
+    monkeypatch.setattr(pipeline, "LocalModelServer", SlowServer)
+    monkeypatch.setattr(pipeline, "LLMClient", Client)
+    settings = Settings(prompt="events.v5", use_cache=False, cache_dir=tmp_path)  # code only: not started
+    with pipeline.Extractor(settings) as session:
+        assert started_on == []
+        texts = [f"Rebels attacked an army post near Kabul on Monday, report {i}." for i in range(3)]
+        outcomes = asyncio.run(session.aextract_many(texts, concurrency=3, prompt="events.v1"))
+    assert all(isinstance(o, LLMError) for o in outcomes)
+    assert len(started_on) == 1 and started_on[0] is not threading.main_thread()
