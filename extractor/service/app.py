@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor import Extractor, Settings, __version__
 
+from .editor import router as editor_router
 from .events import router as events_router
 from .metrics import Metrics
 from .problems import ProblemError, install_problem_handlers
@@ -115,6 +116,7 @@ def create_app(
     app.include_router(router)
     app.include_router(events_router)
     app.include_router(review_router)
+    app.include_router(editor_router)
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:

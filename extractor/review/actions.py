@@ -1,0 +1,278 @@
+"""What an analyst can do to an article's records, and the corrections each action makes.
+
+Every value an action sets comes from the article: a selection is sent as offsets (and,
+optionally, the words the analyst saw), checked against the article's text and trimmed of
+surrounding whitespace; anything else is refused with an ``InputError`` naming the field. Code
+derives the rest as the pipeline does: a selected date expression is resolved against the
+publication date, a selected casualty figure is read by the same casualty-figure rules as the
+machine's claims, a selected country is recognised with ISO 3166.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.events_v1 import SubEventType
+from schemas.events_v2 import CasualtyClaim, Event, EventDate, Location, Span
+
+from ..derive import acled_categories, casualty_figures, resolve_country, resolve_date
+from ..errors import InputError
+from .rules import RejectRule
+from .state import ArticleReview, Correction, ReviewedEvent
+
+__all__ = ["Action", "SpanIn", "plan", "span_of"]
+
+_AT_LEAST: Final = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\s*$", re.I)
+_ABOUT: Final = re.compile(r"\b(?:about|around|nearly|some|approximately|almost|roughly|up\s+to)\s*$", re.I)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SpanIn(_Model):
+    """A selection in the article: offsets, and optionally the words the analyst saw there."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str | None = Field(
+        default=None, description="If given, must be the article's text at [start:end]."
+    )
+
+
+class Accept(_Model):
+    action: Literal["accept"]
+    event: int
+
+
+class Reject(_Model):
+    action: Literal["reject"]
+    event: int
+    rule: RejectRule = Field(description="Why: a rule of evals/GUIDELINES.md's exclusion list.")
+
+
+class Undecide(_Model):
+    action: Literal["undecide"]
+    event: int
+
+
+class SetType(_Model):
+    action: Literal["set-type"]
+    event: int
+    event_type: SubEventType
+
+
+class SetSpan(_Model):
+    action: Literal["set"]
+    event: int
+    field: Literal["actor1", "actor2", "date"]
+    span: SpanIn | None = Field(description="null clears the field.")
+
+
+class AddPlace(_Model):
+    action: Literal["add-place"]
+    event: int
+    span: SpanIn
+
+
+class SetCountry(_Model):
+    action: Literal["set-country"]
+    event: int
+    index: int = Field(ge=0, description="The location's index in the record.")
+    country: str = Field(max_length=100, description="ISO 3166 alpha-3 code or English name.")
+
+
+class AddClaim(_Model):
+    action: Literal["add-claim"]
+    event: int
+    span: SpanIn = Field(description="The words that state the figure.")
+    kind: Literal["killed", "injured"] | None = Field(default=None, description="Default: the figure's own.")
+    claimed_by: SpanIn | None = None
+    victims: SpanIn | None = None
+
+
+class AddEvidence(_Model):
+    action: Literal["add-evidence"]
+    event: int
+    span: SpanIn
+
+
+class Remove(_Model):
+    action: Literal["remove"]
+    event: int
+    field: Literal["locations", "casualties", "evidence"]
+    index: int = Field(ge=0)
+
+
+class AddEvent(_Model):
+    action: Literal["add-event"]
+    event_type: SubEventType
+    evidence: SpanIn = Field(description="The words that state the event happened.")
+
+
+class Done(_Model):
+    action: Literal["done"]
+
+
+class Reopen(_Model):
+    action: Literal["reopen"]
+
+
+Action = Annotated[
+    Accept | Reject | Undecide | SetType | SetSpan | AddPlace | SetCountry | AddClaim | AddEvidence
+    | Remove | AddEvent | Done | Reopen,
+    Field(discriminator="action"),
+]  # fmt: skip
+
+
+def span_of(text: str, selection: SpanIn, where: str) -> Span:
+    """The article's span at the selection, trimmed of whitespace; InputError if it is not the text."""
+    start, end = selection.start, selection.end
+    if not start < end <= len(text):
+        raise InputError(
+            f"{where}: [{start}:{end}] is not a selection of the article ({len(text)} characters)"
+        )
+    if selection.quote is not None and text[start:end] != selection.quote:
+        raise InputError(f"{where}: the article's text at [{start}:{end}] is not {selection.quote!r}")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise InputError(f"{where}: the selection holds no words")
+    return Span(quote=text[start:end], start=start, end=end, alignment="exact")
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+def _change(entry: ReviewedEvent, field: str, new: Any) -> Correction:
+    old = getattr(entry.event, field)
+    return Correction(event=entry.number, field=field, old=_dump(old), new=_dump(new))
+
+
+def _claim(text: str, action: AddClaim) -> CasualtyClaim:
+    quote = span_of(text, action.span, "span")
+    figures = [f for f in casualty_figures(quote.quote) if action.kind in (None, f.kind)]
+    if not figures:
+        wanted = f"{action.kind} " if action.kind else ""
+        raise InputError(f"span: {quote.quote!r} states no {wanted}casualty figure")
+    figure = figures[0]
+    before = quote.quote[: figure.start]
+    qualifier = (
+        "at_least" if _AT_LEAST.search(before) else "approximate" if _ABOUT.search(before) else "exact"
+    )
+    return CasualtyClaim(
+        kind=figure.kind,
+        count=figure.value,
+        qualifier=qualifier,
+        claimed_by=span_of(text, action.claimed_by, "claimed_by") if action.claimed_by else None,
+        victims=span_of(text, action.victims, "victims") if action.victims else None,
+        quote=quote,
+    )
+
+
+def _location(span: Span) -> Location:
+    name, code = resolve_country(span.quote)
+    if code is not None:
+        return Location(country=span, country_name=name, country_code=code)
+    return Location(place=span)
+
+
+def _entry(review: ArticleReview, number: int) -> ReviewedEvent:
+    entry = review.find(number)
+    if entry is None:
+        raise InputError(f"event: the article has no event {number}")
+    return entry
+
+
+def _done(review: ArticleReview) -> Correction:
+    problems = []
+    for entry in review.events:
+        if entry.status == "proposed":
+            problems.append(f"event {entry.number} is neither accepted nor rejected")
+        elif entry.status == "accepted":
+            if entry.event.date.value is None:
+                problems.append(f"event {entry.number} has no date: select it, or reject the event "
+                                "('3.7: date unresolvable')")  # fmt: skip
+            problems += [
+                f"event {entry.number}: location {i + 1} has no country: set one"
+                for i, loc in enumerate(entry.event.locations)
+                if loc.country_code is None
+            ]
+    if problems:
+        raise InputError("the article cannot be marked reviewed yet: " + "; ".join(problems))
+    return Correction(event=None, field="done", old=review.done, new=True)
+
+
+def plan(review: ArticleReview, action: Any, text: str) -> list[Correction]:
+    """The corrections ``action`` makes to ``review`` of the article ``text`` (InputError if it cannot)."""
+    if isinstance(action, Done):
+        return [_done(review)]
+    if isinstance(action, Reopen):
+        return [Correction(event=None, field="done", old=review.done, new=False)]
+    if isinstance(action, AddEvent):
+        span = span_of(text, action.evidence, "evidence")
+        acled_type, disorder = acled_categories(action.event_type)
+        record = Event(
+            event_type=action.event_type,
+            acled_event_type=acled_type,
+            disorder_type=disorder,
+            date=EventDate(),
+            evidence=[span],
+        )
+        number = max((e.number for e in review.events), default=0) + 1
+        return [Correction(event=number, field="event", new=record.model_dump(mode="json"))]
+    entry = _entry(review, action.event)
+    event = entry.event
+    if isinstance(action, Accept | Reject | Undecide):
+        status = {Accept: "accepted", Reject: "rejected", Undecide: "proposed"}[type(action)]
+        new = {"status": status, "rule": action.rule} if isinstance(action, Reject) else {"status": status}
+        old = {"status": entry.status, "rule": entry.rule} if entry.rule else {"status": entry.status}
+        return [Correction(event=entry.number, field="decision", old=old, new=new)]
+    if isinstance(action, SetType):
+        return [_change(entry, "event_type", action.event_type)]
+    if isinstance(action, SetSpan):
+        span = span_of(text, action.span, "span") if action.span is not None else None
+        if action.field != "date":
+            return [_change(entry, action.field, span)]
+        resolved = resolve_date(span.quote if span else None, review.published)
+        return [
+            _change(entry, "date", EventDate(text=span, value=resolved.value, precision=resolved.precision))
+        ]
+    if isinstance(action, AddPlace):
+        return [
+            _change(entry, "locations", [*event.locations, _location(span_of(text, action.span, "span"))])
+        ]
+    if isinstance(action, SetCountry):
+        if action.index >= len(event.locations):
+            raise InputError(f"index: event {entry.number} has no location {action.index}")
+        name, code = resolve_country(action.country)
+        if code is None:
+            raise InputError(f"country: {action.country!r} is not an ISO 3166 country")
+        changed = list(event.locations)
+        changed[action.index] = changed[action.index].model_copy(
+            update={"country_name": name, "country_code": code}
+        )
+        return [_change(entry, "locations", changed)]
+    if isinstance(action, AddClaim):
+        return [_change(entry, "casualties", [*event.casualties, _claim(text, action)])]
+    if isinstance(action, AddEvidence):
+        return [_change(entry, "evidence", [*event.evidence, span_of(text, action.span, "span")])]
+    if isinstance(action, Remove):
+        values = list(getattr(event, action.field))
+        if action.index >= len(values):
+            raise InputError(f"index: event {entry.number} has no {action.field} entry {action.index}")
+        if action.field == "evidence" and len(values) == 1:
+            raise InputError("index: a record keeps at least one evidence span; add another first")
+        del values[action.index]
+        return [_change(entry, action.field, values)]
+    raise InputError(f"action: unknown action {action!r}")
