@@ -23,7 +23,7 @@ from tests.review_fakes import ARTICLE_ID, REVIEW, TEXT, bearer, review_app, ser
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback
 
 GUIDELINES = Path(__file__).parent.parent / "evals" / "GUIDELINES.md"
-#: Bob reviews the same article otherwise: he fixes the actors but keeps the condemnation and misses the arrests.
+#: Bob reviews the same article otherwise: he fixes the actors, keeps the condemnation, misses the arrests.
 BOB = [
     {"action": "set", "event": 1, "field": "actor1", "span": REVIEW[1]["span"]},
     {"action": "set", "event": 1, "field": "actor2", "span": REVIEW[2]["span"]},

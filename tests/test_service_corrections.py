@@ -11,6 +11,7 @@ import httpx
 import pytest
 import sqlalchemy
 
+from extractor.settings import hash_api_key
 from tests.review_fakes import REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback
@@ -155,8 +156,6 @@ def test_a_reader_key_reads_everything_and_changes_nothing(tmp_path: Path) -> No
 
 
 def test_cancelling_a_job_is_an_admins_and_a_bare_key_keeps_its_jobs_to_itself(tmp_path: Path) -> None:
-    from extractor.settings import hash_api_key  # noqa: PLC0415
-
     app = review_app(tmp_path)
     service = app.state.service
     service.settings = service.guard.settings = service.settings.replace(

@@ -71,7 +71,8 @@ def _select(page: Page, card: int | None, words: str) -> None:
                     const range = document.createRange();
                     range.setStart(node, at);
                     range.setEnd(node, at + words.length);
-                    return Array.from(range.getClientRects()).map(r => ({x: r.left, y: r.top, w: r.width, h: r.height}));
+                    return Array.from(range.getClientRects())
+                        .map(r => ({x: r.left, y: r.top, w: r.width, h: r.height}));
                 }
             }
             return [];
@@ -225,7 +226,7 @@ def test_the_exported_gold_scores_the_machine_below_one_and_the_review_at_one(
     result = CliRunner().invoke(main, [*args, "--database-url", reviewed["database"]])
     assert result.exit_code == 0, result.output
     gold = load_gold(gold_dir / f"{ARTICLE_ID}.json", articles_dir)
-    assert [e.excluded for e in [gold]][0][0].rule == "2: condemnation"
+    assert [x.rule for x in gold.excluded] == ["2: condemnation"]
     served = ArticleResult.model_validate_json(reviewed["results"])
     assert score_article(reviewed["original"].events, gold, TEXT).figures["event_f1"] < 1.0
     figures = score_article(served.events, gold, TEXT).figures

@@ -241,12 +241,12 @@ def plan(review: ArticleReview, action: Any, text: str) -> list[Correction]:
     if isinstance(action, SetType):
         return [_change(entry, "event_type", action.event_type)]
     if isinstance(action, SetSpan):
-        span = span_of(text, action.span, "span") if action.span is not None else None
+        chosen = span_of(text, action.span, "span") if action.span is not None else None
         if action.field != "date":
-            return [_change(entry, action.field, span)]
-        resolved = resolve_date(span.quote if span else None, review.published)
+            return [_change(entry, action.field, chosen)]
+        resolved = resolve_date(chosen.quote if chosen else None, review.published)
         return [
-            _change(entry, "date", EventDate(text=span, value=resolved.value, precision=resolved.precision))
+            _change(entry, "date", EventDate(text=chosen, value=resolved.value, precision=resolved.precision))
         ]
     if isinstance(action, AddPlace):
         return [

@@ -1,0 +1,94 @@
+"""``extractor.review`` on records alone: folding corrections never changes the machine's original,
+the corrected result leaves rejected records out and flags reviewed ones, selections are spans."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import TypeAdapter
+
+from extractor import ArticleResult, InputError, review
+from extractor.review import Correction, SpanIn, corrected_result, fold, plan, span_of
+from tests.test_public_api import _isort_style
+
+TEXT = "Gunmen attacked a police station in Kidal, Mali, on Monday."
+
+
+def _result() -> ArticleResult:
+    span = {"quote": "Gunmen attacked a police station", "start": 0, "end": 32, "alignment": "exact"}
+    event = {
+        "event_type": "Armed clash",
+        "acled_event_type": "Battles",
+        "disorder_type": "Political violence",
+        "date": {},
+        "evidence": [span],
+    }
+    provenance = {"prompt_id": "events", "prompt_version": 1, "prompt_sha256": "x", "strategy": "quotes",
+                  "temperature": 0, "attempts": 1, "duration_s": 0, "llm_duration_s": 0,
+                  "package_version": "0"}  # fmt: skip
+    return ArticleResult.model_validate(
+        {"article_id": "a", "published": "2023-03-15", "events": [event, event], "provenance": provenance}
+    )
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert review.__all__ == sorted(review.__all__, key=_isort_style)
+    public = {n for n in dir(review) if not n.startswith("_") and n not in {"annotations"}}
+    modules = {"actions", "cli", "gold", "rules", "state"}
+    assert public - modules == set(review.__all__)
+
+
+def test_folding_leaves_the_original_unchanged_and_the_served_result_drops_rejections() -> None:
+    original = _result()
+    before = original.model_dump()
+    state = fold(original, [])
+    steps = plan(state, review_action({"action": "reject", "event": 2, "rule": "2: statement"}), TEXT)
+    steps += plan(
+        fold(original, steps), review_action({"action": "set-type", "event": 1, "event_type": "Attack"}), TEXT
+    )
+    state = fold(original, steps)
+    assert original.model_dump() == before
+    assert [(e.status, e.event.event_type) for e in state.events] == [
+        ("accepted", "Attack"),
+        ("rejected", "Armed clash"),
+    ]
+    served = corrected_result(original, state)
+    assert [e.event_type for e in served.events] == ["Attack"]
+    assert served.events[0].acled_event_type == "Violence against civilians"  # derived again
+
+
+def test_a_correction_of_an_event_the_article_lacks_is_refused() -> None:
+    with pytest.raises(ValueError, match="event 7"):
+        fold(_result(), [Correction(event=7, field="actor1", old=None, new=None)])
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [((0, 7), "Gunmen"), ((6, 16), "attacked"), ((36, 41), "Kidal")],
+)
+def test_a_selection_is_trimmed_to_the_article_words(selection: tuple[int, int], expected: str) -> None:
+    found = span_of(TEXT, SpanIn(start=selection[0], end=selection[1]), "span")
+    assert found.quote == expected == TEXT[found.start : found.end]
+
+
+def review_action(data: dict[str, object]) -> object:
+    return TypeAdapter(review.Action).validate_python(data)
+
+
+def test_a_country_selected_is_recognised_and_a_place_is_not() -> None:
+    state = fold(_result(), [])
+    [kidal] = plan(
+        state, review_action({"action": "add-place", "event": 1, "span": {"start": 36, "end": 41}}), TEXT
+    )
+    [mali] = plan(
+        state, review_action({"action": "add-place", "event": 1, "span": {"start": 43, "end": 47}}), TEXT
+    )
+    assert kidal.new[0]["place"]["quote"] == "Kidal" and kidal.new[0]["country_code"] is None
+    assert mali.new[0]["country"]["quote"] == "Mali" and mali.new[0]["country_code"] == "MLI"
+    with pytest.raises(InputError, match="not 'Gao'"):
+        plan(
+            state,
+            review_action(
+                {"action": "add-place", "event": 1, "span": {"start": 36, "end": 41, "quote": "Gao"}}
+            ),
+            TEXT,
+        )
