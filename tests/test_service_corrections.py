@@ -38,6 +38,8 @@ def test_a_review_through_the_api_is_served_audited_and_the_original_kept(
     app = review_app(tmp_path, **database)
     with serving(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         job_id = submit(client, bearer("alice"))
+        before = client.get("/v1/events", headers=bearer("reader")).json()  # the machine's corpus, cached
+        assert sorted(e["event_type"] for e in before["events"]) == ["Armed clash", "Peaceful protest"]
         for i, action in enumerate(REVIEW):
             answer = _act(client, job_id, action, who="alice" if i % 2 else "bob")
             assert answer.status_code == 200, (action, answer.text)
