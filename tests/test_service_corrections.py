@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy
 
 from extractor.settings import hash_api_key
-from tests.review_fakes import REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
+from tests.review_fakes import KEYS, REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback
 
@@ -170,3 +170,30 @@ def test_cancelling_a_job_is_an_admins_and_a_bare_key_keeps_its_jobs_to_itself(t
         bare = {"Authorization": "Bearer bare-key-0005"}
         assert client.get(f"/v1/jobs/{job_id}", headers=bare).status_code == 404  # not the team's
         assert client.get(f"/v1/jobs/{job_id}", headers=bearer("reader")).status_code == 200  # the team's
+
+
+def test_a_browser_signs_in_once_and_a_cookie_alone_never_writes(tmp_path: Path) -> None:
+    with serving(review_app(tmp_path)) as url, httpx.Client(base_url=url, timeout=60) as client:
+        job_id = submit(client, bearer("alice"))
+        page = f"/jobs/{job_id}/view"
+        assert client.get(page).status_code == 401
+        refused = client.post("/login", data={"key": "not-a-key", "next": page})
+        assert (
+            refused.status_code == 401 and "not valid" in refused.text and "set-cookie" not in refused.headers
+        )
+        elsewhere = client.post("/login", data={"key": KEYS["alice"], "next": "//evil.example/x"})
+        assert elsewhere.status_code == 303 and elsewhere.headers["location"] == "/"
+        client.cookies.clear()
+        signed = client.post("/login", data={"key": KEYS["alice"], "next": page})
+        assert signed.status_code == 303 and signed.headers["location"] == page
+        cookie = signed.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and KEYS["alice"] not in signed.text
+        assert client.get(page).status_code == 200  # the cookie, no header
+        action = f"/v1/jobs/{job_id}/articles/0/corrections"
+        plain = client.post(action, json=REVIEW[0])
+        assert plain.status_code == 403 and "X-Extractor-Review" in plain.json()["detail"]
+        assert client.post(action, json=REVIEW[0], headers={"X-Extractor-Review": "1"}).status_code == 200
+        [step] = client.get(f"/v1/jobs/{job_id}/articles/0/corrections").json()
+        assert step["who"] == "alice"
+        client.post("/logout")
+        assert client.get(page).status_code == 401

@@ -3,7 +3,8 @@ Playwright against the service running under uvicorn.
 
 A reviewer opens the job's page, rejects the condemnation with its guideline rule, fixes the
 attack's actors by selecting words with the mouse, adds the missed arrests by selecting their
-evidence, completes them and marks the article reviewed, with keys and buttons only. Then the
+evidence, completes them and marks the article reviewed, with keys and buttons only, signed
+in through the sign-in form (the key kept in a cookie). Then the
 database rows, ``/v1/events``, the ACLED CSV (``extractor merge`` + ``extractor export`` of the
 served results) and the exported gold are checked, and the screenshot shows the decisions.
 A missing Chromium fails the test naming ``make chromium``; nothing is downloaded.
@@ -30,7 +31,17 @@ from extractor.cli import main
 from schemas.events_v2 import ArticleResult
 from tests.chromium import chromium_binary
 from tests.png import read_png
-from tests.review_fakes import ARTICLE_ID, REVIEW, TEXT, bearer, check_reviewed, review_app, serving, submit
+from tests.review_fakes import (
+    ARTICLE_ID,
+    KEYS,
+    REVIEW,
+    TEXT,
+    bearer,
+    check_reviewed,
+    review_app,
+    serving,
+    submit,
+)
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback
 
@@ -97,6 +108,18 @@ def _press(page: Page, key: str) -> None:
     assert page.locator("#notice").inner_text() == ""
 
 
+def _sign_in(page: Page, url: str, job_id: str) -> None:
+    """As an analyst does: the job's link, the sign-in form with the key, back on the job's page."""
+    view = f"/jobs/{job_id}/view"
+    assert page.goto(url + view).status == 401  # type: ignore[union-attr]
+    page.goto(f"{url}/login?next={view}")
+    page.fill("input[name=key]", KEYS["alice"])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == url + view
+    assert "Signed in as alice (reviewer)" in page.locator("body").inner_text()
+
+
 def _review_in_the_browser(page: Page, url: str, job_id: str) -> None:
     answer = page.goto(f"{url}/jobs/{job_id}/view")
     assert answer is not None and answer.ok
@@ -137,15 +160,14 @@ def _review_in_the_browser(page: Page, url: str, job_id: str) -> None:
 def reviewed(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("editor-browser")
     app = review_app(work)
-    context = browser.new_context(
-        extra_http_headers=bearer("alice"), viewport={"width": 1200, "height": 1600}, java_script_enabled=True
-    )
+    context = browser.new_context(viewport={"width": 1200, "height": 1600})
     dialogs: list[str] = []
     try:
         with serving(app) as url, httpx.Client(base_url=url, timeout=60) as client:
             job_id = submit(client, bearer("admin"))
             page = context.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            _sign_in(page, url, job_id)
             _review_in_the_browser(page, url, job_id)
             page.screenshot(path=str(work / "editor.png"), full_page=False)
             title = page.title()

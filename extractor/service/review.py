@@ -49,7 +49,7 @@ _CSS_HASH: Final = base64.b64encode(hashlib.sha256(_CSS.encode("utf-8")).digest(
 _SCRIPT: Final = _HERE / "static" / "review.js"
 CONTENT_SECURITY_POLICY: Final = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; "
-    f"style-src 'sha256-{_CSS_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    f"style-src 'sha256-{_CSS_HASH}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 _HEADERS: Final = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -113,7 +113,7 @@
       section.dataset.position + "/corrections?revision=" + section.dataset.revision;
     const answer = await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Extractor-Review": "1" },
       body: JSON.stringify(body),
       credentials: "same-origin",
     });
