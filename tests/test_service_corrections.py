@@ -118,6 +118,16 @@ def test_a_claim_selected_in_the_text_sets_the_fatalities_by_the_casualty_rules(
         [claim] = review["events"][0]["event"]["casualties"]
         assert (claim["kind"], claim["count"], claim["qualifier"]) == ("killed", 2, "exact")
         assert review["events"][0]["event"]["fatalities"] == 2
+        assert claim["claimed_by"] is None
+        claimant = {
+            "action": "set-claim",
+            "event": 1,
+            "index": 0,
+            "part": "claimed_by",
+            "span": span("the police"),
+        }
+        [claim] = _act(client, job_id, claimant).json()["events"][0]["event"]["casualties"]
+        assert claim["claimed_by"] == span("the police") | {"alignment": "exact"}
 
 
 def test_a_write_on_a_stale_revision_is_409_and_not_stored(tmp_path: Path) -> None:

@@ -94,6 +94,14 @@ class AddClaim(_Model):
     victims: SpanIn | None = None
 
 
+class SetClaimPart(_Model):
+    action: Literal["set-claim"]
+    event: int
+    index: int = Field(ge=0, description="The claim's index in the record.")
+    part: Literal["claimed_by", "victims"]
+    span: SpanIn | None = Field(description="null clears it.")
+
+
 class AddEvidence(_Model):
     action: Literal["add-evidence"]
     event: int
@@ -122,8 +130,8 @@ class Reopen(_Model):
 
 
 Action = Annotated[
-    Accept | Reject | Undecide | SetType | SetSpan | AddPlace | SetCountry | AddClaim | AddEvidence
-    | Remove | AddEvent | Done | Reopen,
+    Accept | Reject | Undecide | SetType | SetSpan | AddPlace | SetCountry | AddClaim | SetClaimPart
+    | AddEvidence | Remove | AddEvent | Done | Reopen,
     Field(discriminator="action"),
 ]  # fmt: skip
 
@@ -265,6 +273,13 @@ def plan(review: ArticleReview, action: Any, text: str) -> list[Correction]:
         return [_change(entry, "locations", changed)]
     if isinstance(action, AddClaim):
         return [_change(entry, "casualties", [*event.casualties, _claim(text, action)])]
+    if isinstance(action, SetClaimPart):
+        if action.index >= len(event.casualties):
+            raise InputError(f"index: event {entry.number} has no claim {action.index}")
+        part = span_of(text, action.span, "span") if action.span is not None else None
+        claims = list(event.casualties)
+        claims[action.index] = claims[action.index].model_copy(update={action.part: part})
+        return [_change(entry, "casualties", claims)]
     if isinstance(action, AddEvidence):
         return [_change(entry, "evidence", [*event.evidence, span_of(text, action.span, "span")])]
     if isinstance(action, Remove):

@@ -88,6 +88,9 @@
     if (data.action === "add-claim") {
       body.kind = data.kind;
     }
+    if (data.part) {
+      body.part = data.part;
+    }
     if (data.clear) {
       body.span = null;
     }
