@@ -74,7 +74,7 @@ def review_action(data: dict[str, object]) -> object:
     return TypeAdapter(review.Action).validate_python(data)
 
 
-def test_a_country_selected_is_recognised_and_a_place_is_not() -> None:
+def test_a_selected_country_is_recognised_and_completes_the_place_before_it() -> None:
     state = fold(_result(), [])
     [kidal] = plan(
         state, review_action({"action": "add-place", "event": 1, "span": {"start": 36, "end": 41}}), TEXT
@@ -84,6 +84,14 @@ def test_a_country_selected_is_recognised_and_a_place_is_not() -> None:
     )
     assert kidal.new[0]["place"]["quote"] == "Kidal" and kidal.new[0]["country_code"] is None
     assert mali.new[0]["country"]["quote"] == "Mali" and mali.new[0]["country_code"] == "MLI"
+    # a country selected after a place completes that place's location
+    both = fold(_result(), [kidal])
+    [completed] = plan(
+        both, review_action({"action": "add-place", "event": 1, "span": {"start": 43, "end": 47}}), TEXT
+    )
+    assert [
+        (loc["place"]["quote"], loc["country"]["quote"], loc["country_code"]) for loc in completed.new
+    ] == [("Kidal", "Mali", "MLI")]
     with pytest.raises(InputError, match="not 'Gao'"):
         plan(
             state,

@@ -188,11 +188,24 @@ def _claim(text: str, action: AddClaim) -> CasualtyClaim:
     )
 
 
-def _location(span: Span) -> Location:
+def _add_place(locations: list[Location], span: Span) -> list[Location]:
+    """A selected country completes the last location without a country, a selected place the last
+    one with a country but no place; otherwise the selection starts a new location."""
     name, code = resolve_country(span.quote)
+    changed = list(locations)
+    for i in reversed(range(len(changed))):
+        location = changed[i]
+        if code is not None and location.country_code is None:
+            changed[i] = location.model_copy(
+                update={"country": span, "country_name": name, "country_code": code}
+            )
+            return changed
+        if code is None and location.place is None:
+            changed[i] = location.model_copy(update={"place": span})
+            return changed
     if code is not None:
-        return Location(country=span, country_name=name, country_code=code)
-    return Location(place=span)
+        return [*changed, Location(country=span, country_name=name, country_code=code)]
+    return [*changed, Location(place=span)]
 
 
 def _entry(review: ArticleReview, number: int) -> ReviewedEvent:
@@ -257,9 +270,7 @@ def plan(review: ArticleReview, action: Any, text: str) -> list[Correction]:
             _change(entry, "date", EventDate(text=chosen, value=resolved.value, precision=resolved.precision))
         ]
     if isinstance(action, AddPlace):
-        return [
-            _change(entry, "locations", [*event.locations, _location(span_of(text, action.span, "span"))])
-        ]
+        return [_change(entry, "locations", _add_place(event.locations, span_of(text, action.span, "span")))]
     if isinstance(action, SetCountry):
         if action.index >= len(event.locations):
             raise InputError(f"index: event {entry.number} has no location {action.index}")
