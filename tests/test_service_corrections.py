@@ -207,3 +207,30 @@ def test_a_browser_signs_in_once_and_a_cookie_alone_never_writes(tmp_path: Path)
         assert step["who"] == "alice"
         client.post("/logout")
         assert client.get(page).status_code == 401
+
+
+def test_words_selected_from_a_hostile_article_are_escaped_in_the_editor(tmp_path: Path) -> None:
+    hostile = '\n<script>alert("x")</script> <img src=x onerror=alert(1)>'
+    with serving(review_app(tmp_path)) as url, httpx.Client(base_url=url, timeout=60) as client:
+        body = [{"text": TEXT + hostile, "published": "2023-03-15", "article_id": "hostile"}]
+        job_id = client.post("/v1/jobs", json=body, headers=bearer("alice")).json()["id"]
+        client.get(f"/v1/jobs/{job_id}/results", headers=bearer("alice"))
+        start = len(TEXT) + 1
+        script = {"start": start, "end": start + 27}
+        image = {"start": start + 28, "end": len(TEXT) + len(hostile)}
+        for action in [
+            {"action": "add-event", "event_type": "Attack", "evidence": script},
+            {"action": "set", "event": 1, "field": "actor1", "span": image},
+        ]:
+            assert _act(client, job_id, action).status_code == 200
+        page = client.get(f"/jobs/{job_id}/view", headers=bearer("alice"))
+        alone = client.get(f"/jobs/{job_id}/articles/0/view", headers=bearer("alice"))
+    for answer in (page, alone):
+        assert answer.status_code == 200
+        assert "<script>" not in answer.text and "<img" not in answer.text
+        assert (
+            "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in answer.text
+        )  # in the text, a card, a title
+        assert "&lt;img src=x onerror=alert(1)&gt;" in answer.text
+        policy = answer.headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "default-src 'none'" in policy and "unsafe" not in policy
