@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.derive import acled_categories, resolve_country
-from schemas.events_v2 import CasualtyClaim, Event, EventDate, Location, Span
+from schemas.events_v3 import CasualtyClaim, Event, EventDate, Location, Span
 
 from .gold import GoldArticle, GoldEvent, load_gold
 from .scoring import CorpusScore, score_article, sum_tallies

@@ -2,6 +2,7 @@
 
 What changed from ``events.v2`` (which stays loadable):
 
+* **Events** say whether an analyst reviewed them (``reviewed``; the service's review page).
 * **Provenance** says whether an LLM answer shaped the events (``adjudicated``): true when a
   model adjudicated code's candidates or wrote the drafts (live, cached or from a batch file),
   false when code alone decided and no model was asked.
@@ -70,6 +71,13 @@ class Event(events_v2.Event):
 
     locations: list[Location] = Field(default_factory=list)  # type: ignore[assignment]
     casualties: list[CasualtyClaim] = Field(default_factory=list)  # type: ignore[assignment]
+    reviewed: bool = Field(
+        default=False,
+        description=(
+            "True when an analyst accepted, corrected or added this record on the service's review page; "
+            "false for the machine's record as extracted."
+        ),
+    )
 
 
 class Diagnostics(events_v2.Diagnostics):

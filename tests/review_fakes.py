@@ -147,6 +147,7 @@ def check_reviewed(client: httpx.Client, job_id: str, headers: dict[str, str], g
     ]
     events = served["events"]
     assert [e["event_type"] for e in events] == ["Attack", "Arrests"]
+    assert [e["reviewed"] for e in events] == [True, True]
     assert [(e["actor1"]["quote"], e["actor2"]["quote"]) for e in events] == [
         ("Gunmen", "a police station"),
         ("soldiers", "protesters"),
@@ -161,8 +162,10 @@ def check_reviewed(client: httpx.Client, job_id: str, headers: dict[str, str], g
     original = client.get(f"{base}/original", headers=headers).json()
     assert [e["event_type"] for e in original["events"]] == ["Armed clash", "Peaceful protest"]
     assert original["events"][0]["actor1"]["quote"] == "a police station"
+    assert [e["reviewed"] for e in original["events"]] == [False, False]
     corpus = client.get("/v1/events", headers=headers).json()
     assert sorted(e["event_type"] for e in corpus["events"]) == ["Arrests", "Attack"]
+    assert [e["reviewed"] for e in corpus["events"]] == [True, True]
     trail = client.get(f"{base}/corrections", headers=headers).json()
     assert [t["id"] for t in trail] == list(range(1, len(trail) + 1))
     assert trail[0]["field"] == "decision" and trail[0]["new"] == {

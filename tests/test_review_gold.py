@@ -17,7 +17,7 @@ from evals.gold import load_gold
 from evals.scoring import score_article
 from extractor.cli import main
 from extractor.review import REJECT_RULES
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.review_fakes import ARTICLE_ID, REVIEW, TEXT, bearer, review_app, serving, submit
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from extractor import ArticleResult, InputError, review
+from extractor import ArticleResult, InputError, merge, review
 from extractor.review import Correction, SpanIn, corrected_result, fold, plan, span_of
 from tests.test_public_api import _isort_style
 
@@ -19,12 +19,13 @@ def _result() -> ArticleResult:
         "event_type": "Armed clash",
         "acled_event_type": "Battles",
         "disorder_type": "Political violence",
-        "date": {},
+        "date": {"value": "2023-03-13", "precision": "day"},
+        "actor1": {"quote": "Gunmen", "start": 0, "end": 6, "alignment": "exact"},
         "evidence": [span],
     }
     provenance = {"prompt_id": "events", "prompt_version": 1, "prompt_sha256": "x", "strategy": "quotes",
                   "temperature": 0, "attempts": 1, "duration_s": 0, "llm_duration_s": 0,
-                  "package_version": "0"}  # fmt: skip
+                  "package_version": "0", "adjudicated": False}  # fmt: skip
     return ArticleResult.model_validate(
         {"article_id": "a", "published": "2023-03-15", "events": [event, event], "provenance": provenance}
     )
@@ -52,7 +53,7 @@ def test_folding_leaves_the_original_unchanged_and_the_served_result_drops_rejec
         ("rejected", "Armed clash"),
     ]
     served = corrected_result(original, state)
-    assert [e.event_type for e in served.events] == ["Attack"]
+    assert [(e.event_type, e.reviewed) for e in served.events] == [("Attack", True)]
     assert served.events[0].acled_event_type == "Violence against civilians"  # derived again
 
 
@@ -100,3 +101,15 @@ def test_a_selected_country_is_recognised_and_completes_the_place_before_it() ->
             ),
             TEXT,
         )
+
+
+def test_a_corpus_event_is_reviewed_only_when_every_mention_was() -> None:
+    original = _result().model_copy(update={"events": _result().events[:1]})
+    accepted = corrected_result(
+        original,
+        fold(original, plan(fold(original, []), review_action({"action": "accept", "event": 1}), TEXT)),
+    )
+    untouched = original.model_copy(update={"article_id": "b"})
+    assert [e.reviewed for e in merge([accepted]).events] == [True]
+    assert [(len(e.mentions), e.reviewed) for e in merge([accepted, untouched]).events] == [(2, False)]
+    assert corrected_result(original, fold(original, [])) is original  # no correction: the machine's

@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from evals.gold import load_gold
 from evals.scoring import score_article
 from extractor.cli import main
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.chromium import chromium_binary
 from tests.png import read_png
 from tests.review_fakes import (
@@ -230,6 +230,7 @@ def test_the_acled_csv_of_the_served_results_holds_the_corrected_events(
         ("Attack", "Gunmen", "a police station", "2023-03-13"),
     ]
     assert all("minister" not in r["notes"] for r in rows)
+    assert all("reviewed by an analyst" in r["tags"] for r in rows)
 
 
 def test_the_exported_gold_scores_the_machine_below_one_and_the_review_at_one(

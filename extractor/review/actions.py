@@ -16,7 +16,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.events_v1 import SubEventType
-from schemas.events_v2 import CasualtyClaim, Event, EventDate, Location, Span
+from schemas.events_v3 import CasualtyClaim, Event, EventDate, Location, Span
 
 from ..derive import acled_categories, casualty_figures, resolve_country, resolve_date
 from ..errors import InputError

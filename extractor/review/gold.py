@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from schemas.events_v2 import ArticleResult, Event
+from schemas.events_v3 import ArticleResult, Event
 
 from ..corpus import merge
 from .rules import DUPLICATE

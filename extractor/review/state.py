@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.events_v2 import ArticleResult, Event
+from schemas.events_v3 import ArticleResult, Event
 
 from ..derive import acled_categories, fatalities
 
