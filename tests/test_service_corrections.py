@@ -10,7 +10,10 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy
+from alembic import command
+from alembic.config import Config
 
+from extractor.service.store import _MIGRATIONS, Store
 from extractor.settings import hash_api_key
 from tests.review_fakes import KEYS, REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
 
@@ -234,3 +237,48 @@ def test_words_selected_from_a_hostile_article_are_escaped_in_the_editor(tmp_pat
         assert "&lt;img src=x onerror=alert(1)&gt;" in answer.text
         policy = answer.headers["content-security-policy"]
         assert "script-src 'self';" in policy and "default-src 'none'" in policy and "unsafe" not in policy
+
+
+def test_a_database_from_before_reviews_is_upgraded_and_its_results_served_unchanged(
+    tmp_path: Path, database: dict[str, str]
+) -> None:
+    url = database.get("database_url") or f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sqlalchemy.create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            sqlalchemy.text(
+                "INSERT INTO jobs (id, created_at, key_hash, body_sha256, total) "
+                "VALUES ('j1', :t, '', 'x', 1)"
+            ),
+            {"t": "2026-01-01 00:00:00"},
+        )
+        connection.execute(
+            sqlalchemy.text(
+                "INSERT INTO items (id, job_id, position, text, status, attempts) "
+                "VALUES (1, 'j1', 0, 'T', 'done', 1)"
+            )
+        )
+        connection.execute(
+            sqlalchemy.text(
+                "INSERT INTO results (item_id, job_id, position, created_at, kind, events, body) "
+                "VALUES (1, 'j1', 0, :t, 'error', 0, :b)"
+            ),
+            {
+                "t": "2026-01-01 00:00:00",
+                "b": '{"article_id": null, "error": {"type": "InputError", "message": "m"}}',
+            },
+        )
+    engine.dispose()
+    store = Store(url)
+    try:
+        assert store.articles("j1") == [
+            (0, "T", {"article_id": None, "error": {"type": "InputError", "message": "m"}})
+        ]
+        with store.engine.connect() as connection:
+            assert connection.execute(sqlalchemy.text("SELECT count(*) FROM corrections")).scalar() == 0
+    finally:
+        store.close()
