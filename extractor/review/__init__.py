@@ -2,16 +2,18 @@
 
 The machine proposes, the analyst decides. ``state`` folds an article's corrections over the
 machine's original result (``fold``) and gives the corrected result (``corrected_result``);
-``actions`` turns what an analyst does (accept, reject with a guideline rule, change a field by
-selecting words of the article, add a missed event) into corrections, checking every selection
-against the article's text; ``gold`` writes reviewed articles in the evals gold format. Storage
-(who, when) is the service's; this package works on records only.
+``requests`` holds what an analyst can send (accept, reject with a guideline rule, change a field
+by selecting words of the article, add a missed event) and ``actions`` turns it into
+corrections, checking every selection against the article's text; ``gold`` writes reviewed
+articles in the evals gold format. Storage (who, when) is the service's; this package works on
+records only.
 """
 
 from __future__ import annotations
 
-from .actions import Action, SpanIn, plan, span_of
+from .actions import plan, span_of
 from .gold import ReviewedArticle, export_gold, gold_article
+from .requests import Action, SpanIn
 from .rules import DUPLICATE, REJECT_RULES, RejectRule
 from .state import (
     EDITABLE_FIELDS,
