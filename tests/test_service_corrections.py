@@ -282,3 +282,25 @@ def test_a_database_from_before_reviews_is_upgraded_and_its_results_served_uncha
             assert connection.execute(sqlalchemy.text("SELECT count(*) FROM corrections")).scalar() == 0
     finally:
         store.close()
+
+
+def test_a_correction_made_through_one_service_process_is_served_by_another(
+    tmp_path: Path, database: dict[str, str]
+) -> None:
+    shared = database.get("database_url") or f"sqlite:///{tmp_path / 'shared.db'}"
+    first, second = (
+        review_app(tmp_path / "a", database_url=shared),
+        review_app(tmp_path / "b", database_url=shared),
+    )
+    with serving(first) as url_a, serving(second) as url_b, httpx.Client(timeout=60) as client:
+        with httpx.Client(base_url=url_a, timeout=60) as on_first:
+            job_id = submit(on_first, bearer("alice"))
+        before = client.get(f"{url_b}/v1/events", headers=bearer("reader")).json()  # cached by the second
+        assert sorted(e["event_type"] for e in before["events"]) == ["Armed clash", "Peaceful protest"]
+        action = {"action": "reject", "event": 2, "rule": "2: condemnation"}
+        corrected = client.post(
+            f"{url_a}/v1/jobs/{job_id}/articles/0/corrections", json=action, headers=bearer("alice")
+        )
+        assert corrected.status_code == 200
+        after = client.get(f"{url_b}/v1/events", headers=bearer("reader")).json()
+        assert [e["event_type"] for e in after["events"]] == ["Armed clash"]

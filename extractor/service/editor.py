@@ -75,7 +75,6 @@ async def correct(
         raise ProblemError(409, "stale-review", str(exc)) from None
     except LookupError:
         raise ProblemError(404, "article-not-found", f"job {job_id} has no article at {position}") from None
-    svc.corpus_cache.pop(who.scope, None)  # the corpus merge must see the corrected record
     return review
 
 

@@ -14,16 +14,16 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from extractor import ArticleResult
 from extractor.review import ArticleReview, RecordedCorrection, ReviewedArticle, corrected_result, fold, plan
 
 from .store import Store, utcnow
-from .tables import Correction, Item, Result
+from .tables import Correction, Item, Job, Result
 
-__all__ = ["ReviewRow", "StaleReviewError", "append", "job_articles", "load"]
+__all__ = ["ReviewRow", "StaleReviewError", "append", "correction_count", "job_articles", "load"]
 
 
 class StaleReviewError(Exception):
@@ -132,3 +132,17 @@ def append(
     except (IntegrityError, OperationalError) as exc:
         raise StaleReviewError("another reviewer changed this article at the same time; reload it") from exc
     return review
+
+
+def correction_count(store: Store, key_hash: str) -> int:
+    """Corrections stored for the jobs of ``key_hash`` (the scope): a number that only grows."""
+    with store._sessions() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Correction)
+                .join(Job, Job.id == Correction.job_id)
+                .where(Job.key_hash == key_hash)
+            )
+            or 0
+        )
