@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,14 @@ import pytest
 import sqlalchemy
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from evals.gold import load_gold
 from evals.scoring import score_article
 from extractor.cli import main
 from schemas.events_v3 import ArticleResult
 from tests.chromium import chromium_binary
+from tests.fakes import completion
 from tests.png import read_png
 from tests.review_fakes import (
     ARTICLE_ID,
@@ -38,10 +41,12 @@ from tests.review_fakes import (
     TEXT,
     bearer,
     check_reviewed,
+    key_settings,
     review_app,
     serving,
     submit,
 )
+from tests.service_fakes import service_app
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback
 
@@ -103,8 +108,13 @@ def _select(page: Page, card: int | None, words: str) -> None:
 
 def _press(page: Page, key: str) -> None:
     """A key for the current event; the page reloads with the server's state."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
+    try:
+        with page.expect_navigation(timeout=15_000):
+            page.keyboard.press(key)
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f"pressing {key!r} did not reload the page, which says: {page.locator('#notice').inner_text()!r}"
+        )
     assert page.locator("#notice").inner_text() == ""
 
 
@@ -269,3 +279,31 @@ def test_the_screenshot_shows_the_decisions_and_nothing_from_the_article_ran(
     assert pixels(REJECTED) > 500, "no rejected record on the screen"
     assert reviewed["dialogs"] == []
     assert reviewed["title"].startswith("extractor · job ")
+
+
+def test_offsets_of_a_selection_after_characters_outside_the_bmp_are_the_articles(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """JavaScript counts UTF-16 units, Python code points: a selection after an emoji still lands."""
+    text = "\U0001f4e2\U0001f4e2 Breaking: rebels attacked Kidal on Monday."
+
+    def nothing(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=completion(json.dumps({"events": []})))
+
+    app, _ = service_app(tmp_path, handler=nothing, **key_settings())
+    context = browser.new_context(extra_http_headers=bearer("alice"))
+    try:
+        with serving(app) as url, httpx.Client(base_url=url, timeout=60) as client:
+            body = [{"text": text, "published": "2023-03-15", "article_id": "emoji"}]
+            job_id = client.post("/v1/jobs", json=body, headers=bearer("alice")).json()["id"]
+            client.get(f"/v1/jobs/{job_id}/results", headers=bearer("alice"))
+            page = context.new_page()
+            page.goto(f"{url}/jobs/{job_id}/view")
+            _select(page, None, "rebels attacked Kidal")
+            _press(page, "n")
+            review = client.get(f"/v1/jobs/{job_id}/articles/0/review", headers=bearer("alice")).json()
+    finally:
+        context.close()
+    [added] = review["events"]
+    [evidence] = added["event"]["evidence"]
+    assert evidence["quote"] == "rebels attacked Kidal" == text[evidence["start"] : evidence["end"]]
