@@ -79,7 +79,12 @@ def completion(
         "created": 0,
         "model": "test-model",
         "choices": [
-            {"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+            }
         ],
         "usage": {
             "prompt_tokens": prompt_tokens,

@@ -62,8 +62,8 @@ def conforming(**options: Any) -> Any:
     )
 
 
-def assert_grounded(result: ArticleResult) -> None:
-    """Records, each string of which is the article's own words at its offsets."""
+def assert_grounded(result: ArticleResult, text: str = ARTICLE) -> None:
+    """Records, each string of which is ``text``'s own words at its offsets."""
     assert result.events, result.diagnostics
     for event in result.events:
         spans = [*event.evidence, event.actor1, event.actor2, event.date.text]
@@ -71,9 +71,9 @@ def assert_grounded(result: ArticleResult) -> None:
         spans += [c.quote for c in event.casualties] + [c.claimed_by for c in event.casualties]
         for span in spans:
             if span is not None and span.alignment == "exact":
-                assert ARTICLE[span.start : span.end] == span.quote
+                assert text[span.start : span.end] == span.quote
             elif span is not None:
-                assert span.start < span.end <= len(ARTICLE)
+                assert span.start < span.end <= len(text)
 
 
 def assert_shape(body: dict[str, Any], kind: str) -> None:

@@ -10,9 +10,8 @@ import asyncio
 import json
 
 import pytest
-from pydantic.json_schema import GenerateJsonSchema
-
 from pydantic import ConfigDict
+from pydantic.json_schema import GenerateJsonSchema
 
 from extractor.endpoints import StructuredOutput
 from extractor.llm.request import instructor_model, tool_name
