@@ -14,6 +14,7 @@ from evals.report import CODE_ONLY, build_report, print_headline, render_html, r
 from evals.runner import EvalRunError, decided_by, resolve_adjudication, run_eval
 from extractor.prompts import load_prompt
 from extractor.settings import Settings
+from schemas.events_v3 import ArticleResult
 from tests.test_scoring import SYNTHETIC_TEXT, synthetic_gold
 
 
@@ -48,10 +49,17 @@ def test_who_decided_is_named_from_the_prompt_and_the_resolved_settings() -> Non
     assert decided_by(v1, Settings(adjudicate=False), embedded).startswith("LLM extraction by smollm2")
 
 
+def _shaped() -> ArticleResult:
+    """A result whose events an LLM answer shaped (gold's own say no model was asked)."""
+    result = gold_to_result(synthetic_gold(), SYNTHETIC_TEXT)
+    provenance = result.provenance.model_copy(update={"adjudicated": True, "model": "smollm2-135m-instruct"})
+    return result.model_copy(update={"provenance": provenance})
+
+
 def _rendered(decided: str) -> tuple[str, str, str, str | None]:
     gold = synthetic_gold()
     report = build_report(
-        {gold.article_id: gold_to_result(gold, SYNTHETIC_TEXT)},
+        {gold.article_id: _shaped() if decided != CODE_ONLY else gold_to_result(gold, SYNTHETIC_TEXT)},
         [gold],
         {gold.article_id: SYNTHETIC_TEXT},
         mode="replay",
@@ -73,6 +81,21 @@ def test_a_code_only_report_names_no_model_and_no_llm_answer() -> None:
         assert "Code proposed" in text
 
 
+def test_a_report_whose_results_no_llm_shaped_is_code_only_whatever_it_was_told() -> None:
+    gold = synthetic_gold()
+    unshaped = gold_to_result(gold, SYNTHETIC_TEXT)
+    assert unshaped.provenance.adjudicated is False  # gold: no model was asked
+    for outcome, expected in ((unshaped, CODE_ONLY), (_shaped(), "LLM extraction by m at e")):
+        report = build_report(
+            {gold.article_id: outcome},
+            [gold],
+            {gold.article_id: SYNTHETIC_TEXT},
+            mode="replay",
+            meta={"decided_by": "LLM extraction by m at e"},
+        )
+        assert report.decided_by == expected
+
+
 def test_an_llm_report_names_the_model_and_the_endpoint() -> None:
     decided = "LLM adjudication by smollm2-135m-instruct at http://llm.test/v1 (openai-compatible)"
     markdown, html, console, model = _rendered(decided)
@@ -86,11 +109,11 @@ def test_a_default_replay_of_the_default_prompt_measures_code_alone(tmp_path: Pa
     settings = Settings(cache_dir=tmp_path / "cache")
     code = run_eval(mode="replay", prompt="events.v5", settings=settings, out_dir=tmp_path / "code")
     assert (code.decided_by, code.model) == (CODE_ONLY, None)
-    assert all(a.provenance is None or a.provenance.attempts == 0 for a in code.articles)
+    assert all(a.provenance is None or not a.provenance.adjudicated for a in code.articles)
     adjudicating = settings.replace(adjudicate=True)
     llm = run_eval(mode="replay", prompt="events.v5", settings=adjudicating, out_dir=tmp_path / "llm")
     assert llm.decided_by == (
         "LLM adjudication by smollm2-135m-instruct at the embedded model server (llama-cpp-python), "
         "replayed from recordings/events.v5"
     )
-    assert any(a.provenance is not None and a.provenance.attempts > 0 for a in llm.articles)
+    assert any(a.provenance is not None and a.provenance.adjudicated for a in llm.articles)

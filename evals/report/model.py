@@ -202,8 +202,10 @@ def build_report(
     Every gold article is scored; one without a result, or with an error, counts as zero
     predictions and its message is listed in ``errors``. ``meta`` may hold ``prompt_id``,
     ``prompt_version``, ``prompt_sha256``, ``model`` and ``created_at`` (a datetime or ISO
-    string; default now, UTC) and ``decided_by`` ("code only": no model is named); the prompt
-    and model default to the first result's provenance;
+    string; default now, UTC) and ``decided_by`` (who decided the records, as the run resolved
+    it; when given, "code only" also if no result's provenance says an LLM answer shaped its
+    events; with "code only" no model is named); the prompt and model default to the first
+    result's provenance;
     any other key is kept as a string in ``Report.meta``. Raises ``ValueError`` for an unknown
     mode and ``KeyError`` when a gold article's text is missing.
     """
@@ -235,6 +237,9 @@ def build_report(
     gold_ids = {g.article_id for g in golds}
     known = {"prompt_id", "prompt_version", "prompt_sha256", "model", "created_at", "decided_by"}
     decided = _meta_str(meta, "decided_by")
+    provenances = [a.provenance for a in articles if a.provenance is not None]
+    if decided is not None and provenances and not any(p.adjudicated for p in provenances):
+        decided = CODE_ONLY  # what happened: no article's events were shaped by an LLM answer
     return Report(
         created_at=created,
         mode=cast(Mode, mode),  # checked against Mode above
