@@ -20,7 +20,7 @@ from extractor.batch import collect, prepare
 from extractor.endpoints import PROFILES
 from extractor.output import JsonlOutput
 from extractor.settings import Settings
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.batch_fakes import request_lines, write_articles, write_jsonl
 from tests.fakes import ARTICLE, fake_llm
 from tests.openai_spec import (

@@ -22,7 +22,7 @@ from extractor.endpoints import PROFILES, StructuredOutput
 from extractor.errors import LLMOutputError, TruncatedOutputError
 from extractor.pipeline import Extractor
 from extractor.settings import Settings
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.fakes import ARTICLE, PUBLISHED, stand_in_server
 from tests.openai_spec import chat_request_problems, chat_response_problems, spec_path
 
@@ -110,6 +110,7 @@ def test_a_released_prompt_returns_grounded_records_through_a_conforming_request
     assert_grounded(result)
     assert result.diagnostics.validation_errors == []
     assert result.provenance.endpoint_kind == kind
+    assert result.provenance.adjudicated is True  # the answer shaped the events
 
 
 @pytest.mark.parametrize("kind", KINDS)
