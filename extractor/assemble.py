@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -22,6 +23,8 @@ from .grounding import ground_event, instruction_like_lines, record_problems
 from .strategies import Plan, Strategy
 
 __all__ = ["build_events"]
+
+StateT = TypeVar("StateT")
 
 
 def _draft_key(draft: EventDraft) -> str:
@@ -52,8 +55,8 @@ def _unique_drafts(drafts: Sequence[EventDraft], diagnostics: Diagnostics, cap: 
 
 
 def build_events(
-    strategy: Strategy,
-    plan: Plan,
+    strategy: Strategy[Any, StateT],
+    plan: Plan[StateT],
     *,
     validated: BaseModel | None,
     content: str,

@@ -19,7 +19,14 @@ from schemas.corpus_v2 import Claim, CorpusEvent
 
 from .geocode import GeoMatch, country_info, geocode
 
-__all__ = ["ACLED_COLUMNS", "COLUMN_SOURCES", "EMPTY_COLUMNS", "acled_rows", "write_acled_csv"]
+__all__ = [
+    "ACLED_COLUMNS",
+    "COLUMN_SOURCES",
+    "EMPTY_COLUMNS",
+    "AcledCsvExporter",
+    "acled_rows",
+    "write_acled_csv",
+]
 
 #: ACLED's columns, in ACLED's order (the 2023 layout: disorder_type, civilian_targeting and tags).
 ACLED_COLUMNS: Final[tuple[str, ...]] = (
@@ -158,3 +165,15 @@ def write_acled_csv(events: Sequence[CorpusEvent], path: Path) -> int:
         for row in acled_rows(events):
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return len(events)
+
+
+class AcledCsvExporter:
+    """``--format acled-csv`` (entry point ``extractor.exporters``): ``write_acled_csv``."""
+
+    name = "acled-csv"
+    suffix = ".csv"
+    media_type = "text/csv"
+    description = "ACLED's columns in ACLED's order, one row per corpus event"
+
+    def write(self, events: Sequence[CorpusEvent], path: Path) -> int:
+        return write_acled_csv(events, path)
