@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -53,7 +54,13 @@ def merge(results: tuple[Path, ...], output: Path) -> None:
         sys.exit(1)
 
 
-class _Formats(click.Choice[str]):
+if TYPE_CHECKING:
+    _Choice = click.Choice[str]
+else:
+    _Choice = click.Choice  # generic only from click 8.2 on
+
+
+class _Formats(_Choice):
     """The registered exporters' names, read when the option is parsed or shown, not at import."""
 
     def __init__(self) -> None:
