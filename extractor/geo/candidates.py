@@ -1,0 +1,130 @@
+"""Candidates of one toponym: every gazetteer entry its words can name, with the prior that ranks them.
+
+A toponym is read by ``parse_toponym`` ("Idlib province" -> Idlib, an admin unit); its keys are
+looked up in order and the first key with entries gives the candidates (the whole words first, so
+"North Darfur" is the province before "Darfur" is tried). Country abbreviations ("U.S.", "UK") are
+matched case-sensitively; a country demonym or adjective ("Kenyan", "Iraqis") names its country.
+A description with no capitalised word ("the border", "the capital") names nothing.
+
+The prior, before any context: the kind of feature (a country before a province before a town of
+the same name), the population (log10), whether the name is the entry's own or an alternate one,
+and what the words say ("X province" favours units, "X town" places). A place that shares its
+name with the unit it is the seat of ("Aleppo" the city in "Aleppo" the governorate) is the place,
+unless the words name the unit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from .gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, Gazetteer
+from .names import Toponym, fold, parse_toponym
+
+__all__ = ["Candidate", "Mention", "read_mention"]
+
+#: Prior weight of each feature kind (added to log10 of the population).
+_KIND_WEIGHT: Final = {CONTINENT: 4.0, COUNTRY: 4.0, ADMIN1: 2.0, ADMIN2: 0.5, PLACE: 0.0}
+_OWN_NAME: Final = 0.7
+_HINT: Final = 3.0
+_SEAT: Final = 1.5
+_ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.\s?){1,3}$")
+_MAX_CODE: Final = 3
+#: At most this many candidates per toponym, best prior first ("San José" names hundreds of places).
+MAX_CANDIDATES: Final = 40
+
+
+@dataclass
+class Candidate:
+    entry: int
+    prior: float
+    alternate: bool
+    score: float = 0.0
+
+
+@dataclass
+class Mention:
+    """One toponym of the text and its candidates (best prior first)."""
+
+    start: int
+    end: int
+    text: str
+    toponym: Toponym
+    candidates: list[Candidate]
+    demonym: bool = False
+    abbreviation: bool = False  # "Ala.", "S.C.", "W.Va.": read against the article's countries
+
+    @property
+    def key(self) -> str:
+        """The toponym's folded words: mentions with one key are one piece of evidence."""
+        return self.toponym.keys[0] if self.toponym.keys else ""
+
+
+def _has_name(text: str) -> bool:
+    """Whether ``text`` has a capitalised word or a letter of a script without case."""
+    return any(ch.isupper() or (ch.isalpha() and not ch.islower() and not ch.isupper()) for ch in text)
+
+
+def _demonym_country(gaz: Gazetteer, key: str) -> int | None:
+    for form in (key, key[:-1] if key.endswith("s") else None, key[:-2] if key.endswith("es") else None):
+        if form and form in gaz.demonyms:
+            return gaz.demonyms[form]
+    return None
+
+
+def _prior(gaz: Gazetteer, entry: int, alternate: bool, toponym: Toponym) -> float:
+    kind = gaz.kind[entry]
+    score = _KIND_WEIGHT[kind] + math.log10(gaz.population[entry] + 10) + (0.0 if alternate else _OWN_NAME)
+    if toponym.hint == "admin":
+        score += _HINT if kind in (ADMIN1, ADMIN2) else -_HINT if kind == PLACE else 0.0
+    elif toponym.hint == "city":
+        score += _HINT if kind == PLACE else -_HINT
+    return score
+
+
+def _seat_bonus(gaz: Gazetteer, found: list[tuple[int, bool]], toponym: Toponym) -> dict[int, float]:
+    """Places that share their name with their own admin unit among the candidates."""
+    if toponym.hint == "admin":
+        return {}
+    units = {e for e, _ in found if gaz.kind[e] in (ADMIN1, ADMIN2)}
+    return {
+        entry: _KIND_WEIGHT[ADMIN1] + _SEAT
+        for entry, _ in found
+        if gaz.kind[entry] == PLACE and (gaz.admin1[entry] in units or gaz.admin2[entry] in units)
+    }
+
+
+def read_mention(gaz: Gazetteer, text: str, start: int, end: int) -> Mention:
+    """The candidates of the toponym ``text[start:end]`` (none when it names nothing the gazetteer has)."""
+    words = text[start:end]
+    toponym = parse_toponym(words)
+    mention = Mention(start, end, words, toponym, [])
+    if not _has_name(words) or not toponym.keys:
+        return mention
+    bare = words.strip().replace(".", "")
+    mention.abbreviation = bool(_ABBREVIATION.match(words.strip()))
+    if bare in gaz.abbreviations:
+        mention.candidates = [Candidate(gaz.abbreviations[bare], 10.0, False)]
+        return mention
+    if mention.abbreviation or (bare.isupper() and len(bare) <= _MAX_CODE):
+        return mention  # "Ala.", "EU": abbreviations and codes are not names (see resolve.abbreviations)
+    country = _demonym_country(gaz, fold(words))
+    if country is not None:  # "Canadian" is Canada before it is Canadian County
+        mention.demonym = True
+        mention.candidates = [Candidate(country, 10.0, False)]
+        return mention
+    for key in toponym.keys:
+        found = gaz.entries(key)
+        if found:
+            break
+    else:
+        return mention
+    seats = _seat_bonus(gaz, found, toponym)
+    ranked = sorted(
+        (Candidate(e, _prior(gaz, e, alt, toponym) + seats.get(e, 0.0), alt) for e, alt in found),
+        key=lambda c: (-c.prior, c.entry),
+    )
+    mention.candidates = ranked[:MAX_CANDIDATES]
+    return mention
