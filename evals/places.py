@@ -148,7 +148,7 @@ class _Tally:
         if country is not None:
             self.countries += 1
             self.sources[source] += 1
-            self.country_hits += bool(place and place.country_code == country)
+            self.country_hits += bool(res is not None and res.country_code == country)
         if place is None:
             self.unresolved += 1
             self.errors.append(HALF_EQUATOR_KM)

@@ -51,6 +51,8 @@ class GoldCountries:
 
     def __call__(self, gold: GoldToponym) -> tuple[str | None, str]:
         entry = self.by_id.get(gold.geonameid) if gold.geonameid is not None else None
+        if entry is not None and self.gaz.feature(entry) == "continent":
+            return None, "continent"
         if entry is not None and self.gaz.country[entry] >= 0:
             return self.gaz.alpha3.get(self.gaz.country[entry]), "geonameid"
         if gold.country:

@@ -23,13 +23,15 @@ from typing import Final
 from .gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, Gazetteer
 from .names import Toponym, fold, parse_toponym
 
-__all__ = ["Candidate", "Mention", "read_mention"]
+__all__ = ["Candidate", "Mention", "has_name", "read_mention"]
 
 #: Prior weight of each feature kind (added to log10 of the population).
 _KIND_WEIGHT: Final = {CONTINENT: 4.0, COUNTRY: 4.0, ADMIN1: 2.0, ADMIN2: 0.5, PLACE: 0.0}
 _OWN_NAME: Final = 0.7
 _HINT: Final = 3.0
 _SEAT: Final = 1.5
+#: A country's capital is named far more often than its namesakes ("Washington", "Tripoli").
+_CAPITAL: Final = 4.0
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.\s?){1,3}$")
 _MAX_CODE: Final = 3
 #: At most this many candidates per toponym, best prior first ("San José" names hundreds of places).
@@ -62,7 +64,7 @@ class Mention:
         return self.toponym.keys[0] if self.toponym.keys else ""
 
 
-def _has_name(text: str) -> bool:
+def has_name(text: str) -> bool:
     """Whether ``text`` has a capitalised word or a letter of a script without case."""
     return any(ch.isupper() or (ch.isalpha() and not ch.islower() and not ch.isupper()) for ch in text)
 
@@ -96,15 +98,22 @@ def _seat_bonus(gaz: Gazetteer, found: list[tuple[int, bool]], toponym: Toponym)
     }
 
 
+def _standing(gaz: Gazetteer, entry: int, seats: dict[int, float]) -> float:
+    """A national capital or the seat of a same-named unit is the usual referent (not both added)."""
+    return max(seats.get(entry, 0.0), _CAPITAL if gaz.capital_of(entry) else 0.0)
+
+
 def read_mention(gaz: Gazetteer, text: str, start: int, end: int) -> Mention:
     """The candidates of the toponym ``text[start:end]`` (none when it names nothing the gazetteer has)."""
     words = text[start:end]
     toponym = parse_toponym(words)
     mention = Mention(start, end, words, toponym, [])
-    if not _has_name(words) or not toponym.keys:
+    if not has_name(words) or not toponym.keys:
         return mention
     bare = words.strip().replace(".", "")
-    mention.abbreviation = bool(_ABBREVIATION.match(words.strip()))
+    mention.abbreviation = bool(_ABBREVIATION.match(words.strip())) or (
+        bare.isupper() and bare.isalpha() and len(bare) <= _MAX_CODE
+    )
     if bare in gaz.abbreviations:
         mention.candidates = [Candidate(gaz.abbreviations[bare], 10.0, False)]
         return mention
@@ -123,7 +132,7 @@ def read_mention(gaz: Gazetteer, text: str, start: int, end: int) -> Mention:
         return mention
     seats = _seat_bonus(gaz, found, toponym)
     ranked = sorted(
-        (Candidate(e, _prior(gaz, e, alt, toponym) + seats.get(e, 0.0), alt) for e, alt in found),
+        (Candidate(e, _prior(gaz, e, alt, toponym) + _standing(gaz, e, seats), alt) for e, alt in found),
         key=lambda c: (-c.prior, c.entry),
     )
     mention.candidates = ranked[:MAX_CANDIDATES]

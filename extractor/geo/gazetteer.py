@@ -74,6 +74,7 @@ class Gazetteer:
         self.demonyms: dict[str, int] = {}  # folded demonym -> country entry
         self.capitals: dict[int, str] = {}  # country entry -> folded capital name
         self.by_alpha3: dict[str, int] = {}
+        self.unit_codes: dict[tuple[int, str], int] = {}  # (country entry, "TX") -> admin1 entry
         self._units: dict[int, list[int]] | None = None
         self._capital_entries: set[int] | None = None
 
@@ -155,6 +156,8 @@ class Gazetteer:
                 sub.geonameid, sub.name, ADMIN1 if sub.level == 1 else ADMIN2, (country, 0, 0, 0)
             )
             subs[sub.row] = entry
+            if sub.code and sub.level == 1:
+                self.unit_codes[(country, sub.code)] = entry
             self._names(entry, sub.name, sub.names)
             if sub.level == 2:
                 self.admin1[entry] = subs.get(sub.parent, -1)

