@@ -1,11 +1,12 @@
 """Abbreviated admin1 names ("Ala.", "S.C.", "W.Va.", "Ont.") read against the article's countries.
 
 A dotted abbreviation names a first-level unit of a country the article is about when its parts
-match the unit's words: one part per word ("of" and the like skipped), each a subsequence of the word that starts with the
-word's first letter ("W.Va." -> West Virginia), or a single part matching the whole name that way
-("Fla." -> Florida, "Tenn." -> Tennessee). When several units of those countries match ("Ala."
-fits Alabama and Alaska), the most populous is taken and the others are its runners-up. Nothing
-is matched without a country: the same letters mean different units in different countries.
+match the unit's words: one part per word ("of" and the like skipped), each a subsequence of the
+word that starts with the word's first letter ("W.Va." -> West Virginia), or a single part
+matching the whole name that way ("Fla." -> Florida, "Tenn." -> Tennessee). When several units
+of those countries match ("Ala." fits Alabama and Alaska), the most populous is taken and the
+others are its runners-up. Capitals without dots ("TX", "BC") are read as ISO 3166-2 codes.
+Nothing is matched without a country: the same letters mean different units in different countries.
 """
 
 from __future__ import annotations

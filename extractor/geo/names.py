@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["AdminHint", "Toponym", "article_free", "fold", "parse_toponym"]
+__all__ = ["KIND_WORDS", "AdminHint", "Toponym", "article_free", "fold", "parse_toponym"]
 
 AdminHint = Literal["admin", "city", "none"]
 
@@ -59,6 +59,8 @@ _OF_PREFIXES: Final = {
     "town of ": "city", "the village of ": "city", "village of ": "city",
 }  # fmt: skip
 _MAX_KEY_CHARS: Final = 80
+#: The words after a name that say what kind of place it is ("province", "district", "town").
+KIND_WORDS: Final = frozenset(w for w in _ADMIN_WORDS | _CITY_WORDS if " " not in w and "-" not in w)
 
 
 def fold(text: str) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "continents",
     "country_extras",
     "country_rows",
+    "country_subregions",
     "subdivision_rows",
 ]
 
@@ -80,6 +81,20 @@ def _tsv(kind: str, name: str) -> Iterator[list[str]]:
 
 def _aliases(*fields: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for f in fields for a in f.split("|") if a))
+
+
+def country_subregions() -> dict[str, str]:
+    """ISO alpha-3 -> the country's UN M49 subregion as CLDR names it ("Western Asia")."""
+    regions = {row: cols for row, cols in enumerate(_tsv("macroregions", "macroregions.tsv"), start=1)}
+    out = {}
+    for cols in _tsv("countries", "countries.tsv"):
+        if len(cols) < 11:
+            continue
+        for ref in cols[10].split("|"):
+            region = regions.get(int(ref)) if ref.isdigit() else None
+            if region and len(region) > 2 and region[2] == "subregion":
+                out[cols[2]] = region[0]
+    return out
 
 
 def country_rows() -> Iterator[CountryRow]:
