@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from .gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, Gazetteer
-from .names import Toponym, fold, parse_toponym
+from .names import AdminHint, Toponym, fold, parse_toponym
 
 __all__ = ["Candidate", "Mention", "has_name", "read_mention"]
 
@@ -29,7 +29,7 @@ __all__ = ["Candidate", "Mention", "has_name", "read_mention"]
 _KIND_WEIGHT: Final = {CONTINENT: 4.0, COUNTRY: 4.0, ADMIN1: 2.0, ADMIN2: 0.5, PLACE: 0.0}
 _OWN_NAME: Final = 0.7
 _HINT: Final = 3.0
-_SEAT: Final = 1.5
+_SEAT: Final = 0.3
 #: A country's capital is named far more often than its namesakes ("Washington", "Tripoli").
 _CAPITAL: Final = 4.0
 _ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,4}\.\s?){1,3}$")
@@ -86,27 +86,35 @@ def _prior(gaz: Gazetteer, entry: int, alternate: bool, toponym: Toponym) -> flo
     return score
 
 
-def _seat_bonus(gaz: Gazetteer, found: list[tuple[int, bool]], toponym: Toponym) -> dict[int, float]:
-    """Places that share their name with their own admin unit among the candidates."""
+def _lift_seats(gaz: Gazetteer, ranked: list[Candidate], toponym: Toponym) -> None:
+    """A place sharing its name with its own admin unit ("Aleppo" in "Aleppo" governorate) is put
+    just above that unit, unless the words name the unit; other candidates are not affected."""
     if toponym.hint == "admin":
-        return {}
-    units = {e for e, _ in found if gaz.kind[e] in (ADMIN1, ADMIN2)}
-    return {
-        entry: _KIND_WEIGHT[ADMIN1] + _SEAT
-        for entry, _ in found
-        if gaz.kind[entry] == PLACE and (gaz.admin1[entry] in units or gaz.admin2[entry] in units)
-    }
+        return
+    units = {c.entry: c.prior for c in ranked if gaz.kind[c.entry] in (ADMIN1, ADMIN2)}
+    for cand in ranked:
+        if gaz.kind[cand.entry] != PLACE:
+            continue
+        own = [units[u] for u in (gaz.admin1[cand.entry], gaz.admin2[cand.entry]) if u in units]
+        if own:
+            cand.prior = max(cand.prior, max(own) + _SEAT)
 
 
-def _standing(gaz: Gazetteer, entry: int, seats: dict[int, float]) -> float:
-    """A national capital or the seat of a same-named unit is the usual referent (not both added)."""
-    return max(seats.get(entry, 0.0), _CAPITAL if gaz.capital_of(entry) else 0.0)
+def _standing(gaz: Gazetteer, entry: int) -> float:
+    """A national capital is the usual referent of its name ("Tripoli", "Washington")."""
+    return _CAPITAL if gaz.capital_of(entry) else 0.0
 
 
-def read_mention(gaz: Gazetteer, text: str, start: int, end: int) -> Mention:
-    """The candidates of the toponym ``text[start:end]`` (none when it names nothing the gazetteer has)."""
+def read_mention(gaz: Gazetteer, text: str, start: int, end: int, hint: AdminHint = "none") -> Mention:
+    """The candidates of the toponym ``text[start:end]`` (none when it names nothing the gazetteer has).
+
+    ``hint`` says what kind of place the position implies ("city" for a dateline's first name)
+    when the words themselves do not.
+    """
     words = text[start:end]
     toponym = parse_toponym(words)
+    if toponym.hint == "none" and hint != "none":
+        toponym = replace(toponym, hint=hint)
     mention = Mention(start, end, words, toponym, [])
     if not has_name(words) or not toponym.keys:
         return mention
@@ -130,10 +138,8 @@ def read_mention(gaz: Gazetteer, text: str, start: int, end: int) -> Mention:
             break
     else:
         return mention
-    seats = _seat_bonus(gaz, found, toponym)
-    ranked = sorted(
-        (Candidate(e, _prior(gaz, e, alt, toponym) + _standing(gaz, e, seats), alt) for e, alt in found),
-        key=lambda c: (-c.prior, c.entry),
-    )
+    ranked = [Candidate(e, _prior(gaz, e, alt, toponym) + _standing(gaz, e), alt) for e, alt in found]
+    _lift_seats(gaz, ranked, toponym)
+    ranked.sort(key=lambda c: (-c.prior, c.entry))
     mention.candidates = ranked[:MAX_CANDIDATES]
     return mention

@@ -89,9 +89,9 @@ def _evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention
     out: list[tuple[Mention, float]] = []
     dateline = _DATELINE.match(text[:200])
     if dateline:
-        for group in ("place", "region"):
-            if dateline.group(group):
-                out.append((read_mention(gaz, text, *dateline.span(group)), 2.0))
+        out.append((read_mention(gaz, text, *dateline.span("place"), hint="city"), 2.0))
+        if dateline.group("region"):
+            out.append((read_mention(gaz, text, *dateline.span("region")), 2.0))
     title = context.title or ""
     for run in _TITLE_RUN.finditer(title):
         mention = read_mention(gaz, title, *run.span())
