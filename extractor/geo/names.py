@@ -13,11 +13,12 @@ Syria" name a place *near or part of* the named one (ACLED geo_precision 2 at be
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["KIND_WORDS", "AdminHint", "Toponym", "article_free", "fold", "parse_toponym"]
+__all__ = ["KIND_WORDS", "AdminHint", "Toponym", "article_free", "dateline_spans", "fold", "parse_toponym"]
 
 AdminHint = Literal["admin", "city", "none"]
 
@@ -61,6 +62,24 @@ _OF_PREFIXES: Final = {
 _MAX_KEY_CHARS: Final = 80
 #: The words after a name that say what kind of place it is ("province", "district", "town").
 KIND_WORDS: Final = frozenset(w for w in _ADMIN_WORDS | _CITY_WORDS if " " not in w and "-" not in w)
+
+
+#: A dateline: a place in capitals at the start of the text or of a line or sentence, an optional
+#: ", Region", an optional "(Agency)", then a dash: "KABUL, Afghanistan —", "TORONTO (AP) -".
+_DATELINE = re.compile(
+    r"(?:^|\n|(?<=[.!?]\s))\s*(?P<place>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"
+    r"(?:,\s*(?P<region>[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*){0,2}))?"
+    r"\s*(?:\([^)\n]{1,30}\)\s*)?(?:—|–|--|-)\s"
+)
+_DATELINE_WITHIN: Final = 600
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """The dateline's place and region (when given) near the start of ``text``, as spans."""
+    match = _DATELINE.search(text[:_DATELINE_WITHIN])
+    if match is None:
+        return []
+    return [match.span(g) for g in ("place", "region") if match.group(g)]
 
 
 def fold(text: str) -> str:

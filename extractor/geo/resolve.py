@@ -24,6 +24,7 @@ from typing import Final, Literal
 from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place, gazetteer
+from .names import dateline_spans
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
 
@@ -33,10 +34,6 @@ _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
 _CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
-_DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z'’.\- ]{2,40}?)(?:\s*,\s*(?P<region>[A-Z][A-Za-z'’.\- ]{1,40}?))?"
-    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--|-)\s"
-)
 _TITLE_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|al-|el-)?[A-Z][\w'’.-]*){0,3}")
 
 
@@ -87,11 +84,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention, float]]:
     """Mentions outside the toponym list that still say where the article is, with their weight."""
     out: list[tuple[Mention, float]] = []
-    dateline = _DATELINE.match(text[:200])
-    if dateline:
-        out.append((read_mention(gaz, text, *dateline.span("place"), hint="city"), 2.0))
-        if dateline.group("region"):
-            out.append((read_mention(gaz, text, *dateline.span("region")), 2.0))
+    for i, (start, end) in enumerate(dateline_spans(text)):
+        out.append((read_mention(gaz, text, start, end, hint="city" if i == 0 else "none"), 2.0))
     title = context.title or ""
     for run in _TITLE_RUN.finditer(title):
         mention = read_mention(gaz, title, *run.span())
