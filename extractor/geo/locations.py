@@ -88,7 +88,9 @@ def _choose(text: str, start: int, end: int, found: Sequence[Resolution]) -> Res
     precision = best.precision
     if best.place is not None and best.place.feature == "place":
         precision = 2 if best.precision == 2 or _near(text, start, best.start) else 1
-    return replace(best, start=start, end=end, text=text[start:end], precision=precision)
+    return replace(
+        best, start=start, end=end, text=text[start:end], precision=precision, matched=best.matched
+    )
 
 
 def locate(

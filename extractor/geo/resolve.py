@@ -68,7 +68,8 @@ class Resolution:
     demonym: bool = False
     country_code: str | None = None  # ISO alpha-3: the place's, or the article's for an unresolved name
     country_name: str | None = None
-    country_from: Literal["place", "article"] | None = None
+    country_from: Literal["place", "article", "record"] | None = None
+    matched: tuple[int, int] | None = None  # the words that named the resolved entry
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -232,6 +233,7 @@ def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolu
         country_code=place.country_code,
         country_name=place.country_name,
         country_from="place" if place.country_code else None,
+        matched=(mention.start, mention.end),
     )
 
 
