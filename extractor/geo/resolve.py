@@ -28,7 +28,7 @@ from .names import dateline_spans
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
 
-_COUNTRY_AGREES: Final = 5.0
+_COUNTRY_AGREES: Final = 7.0
 _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
