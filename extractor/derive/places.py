@@ -3,7 +3,7 @@
 The place span of each location (or, without one, its country span) is located by
 ``extractor.geo.locate`` with every other location of the article, the headline, the dateline
 and the countries the records name as context. Each location gains a ``resolution``; a location
-whose record names no country takes the resolved place's country ("Kabkabiya" -> Sudan), or the
+whose record names no country takes the resolved place's country ("Nakuru" -> Kenya), or the
 article's leading country for a name the gazetteer does not know (``country_from="article"``).
 When the record names a country, that country wins: a place resolved elsewhere is a namesake,
 reported as the runner-up, and the location is unresolved in the record's country
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+
+import pycountry
 
 from extractor.geo import Context, Resolution, locate
 from schemas.events_v3 import Event, Location, PlaceResolution, Span
@@ -103,7 +105,5 @@ def _agreeing(res: Resolution, code: str | None, name: str | None) -> Resolution
 
 def _iso_name(alpha3: str) -> str | None:
     """ISO 3166 short name, as grounding gives ``country_name`` (pycountry)."""
-    import pycountry  # noqa: PLC0415
-
     country = pycountry.countries.get(alpha_3=alpha3)
     return str(country.name) if country is not None else None
