@@ -206,3 +206,17 @@ def test_lookup_finds_alternate_names_most_populous_first() -> None:
     found = lookup("Aleppo")
     assert found and found[0].country_code == "SYR"
     assert all(p.population >= q.population for p, q in itertools.pairwise(found))
+
+
+# ------------------------------------------------------------------------------ recognition
+def test_the_recogniser_finds_places_adjectives_and_names_inside_organisations() -> None:
+    from extractor.strategies.candidates.toponyms import toponym_spans
+
+    text = (
+        "NAIROBI, Kenya — Kenyan police met Kenyans outside the University of Mombasa, "
+        "and then drove to Nakuru."
+    )
+    found = {text[s:e] for s, e in toponym_spans(text)}
+    assert {"NAIROBI", "Kenya", "Kenyan", "Mombasa", "Nakuru"} <= found
+    assert "Kenyans" not in found  # the people, not the place
+    assert "University of Mombasa" not in found

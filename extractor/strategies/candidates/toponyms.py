@@ -3,7 +3,9 @@
 * GPE and LOC entities are toponyms when the gazetteer has a candidate for them or they are
   abbreviations it reads in context ("Ala.", "S.C."); a leading "the" is left out (measured on
   the development set: most GPE/LOC entities the gazetteer does not know are people's names);
-* a NORP entity is one when it is a country's demonym or adjective ("Kenyan": it names Kenya);
+* a NORP entity is one when it is a country's demonym or adjective ("Kenyan": it names Kenya), not
+  a plural for its people ("Kenyans"; measured on the development set, GeoWebNews and TR-News do
+  not count those, LGL does);
 * a FAC entity only when the gazetteer knows it (most named buildings and streets are not in it);
 * inside an ORG or FAC entity, a run of one to three capitalised words that the gazetteer knows
   as a country, a first-level unit, a demonym or a place of at least ``EMBEDDED_MIN_POPULATION``
@@ -44,6 +46,12 @@ def _known(words: str, min_population: int = 0, kinds: tuple[int, ...] = (1, 2, 
     )
 
 
+def _adjective(words: str) -> bool:
+    """A country's demonym used as an adjective ("Kenyan police"), not as a plural noun for its
+    people ("Kenyans"): the people are not a place."""
+    return fold(words) in gazetteer().demonyms
+
+
 def _resolvable(text: str, start: int, end: int, label: str) -> bool:
     if label == "FAC":
         return _known(text[start:end])
@@ -73,7 +81,7 @@ def toponym_spans(text: str) -> list[tuple[int, int]]:
     spans: set[tuple[int, int]] = set()
     for ent in parse(text).ents:
         start, end = ent.start_char, ent.end_char
-        if ent.label_ in PLACE_LABELS or (ent.label_ == "NORP" and demonym_country(ent.text)):
+        if ent.label_ in PLACE_LABELS or (ent.label_ == "NORP" and _adjective(ent.text)):
             if text[start:end].lower().startswith("the "):
                 start += 4
             if ent.label_ == "NORP" or _resolvable(text, start, end, ent.label_):
