@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from schemas.events_v1 import EventDraft
 from schemas.events_v3 import Diagnostics, Event
 
-from .derive import derive_event
+from .derive import derive_event, resolve_locations
 from .grounding import ground_event, instruction_like_lines, record_problems
 from .strategies import Plan, Strategy
 
@@ -64,6 +64,7 @@ def build_events(
     text: str,
     published: dt.date | None,
     max_events: int,
+    title: str | None = None,
 ) -> tuple[list[Event], Diagnostics]:
     """Drafts from one answer -> grounded, derived events, and the diagnostics of what was dropped."""
     diagnostics = Diagnostics(
@@ -94,4 +95,4 @@ def build_events(
         seen.add(_event_key(event))
         events.append(event)
     diagnostics.events_kept = len(events)
-    return events, diagnostics
+    return resolve_locations(events, text, title), diagnostics

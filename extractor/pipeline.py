@@ -110,6 +110,7 @@ def article_result(
         text=article.text,
         published=article.published,
         max_events=settings.max_events_per_article,
+        title=article.title,
     )
     return ArticleResult(
         article_id=article.article_id,

