@@ -197,6 +197,46 @@ def eval_snippets(
         err.print(f"{len(failures)} snippet(s) failed; first: {failures[0]}", markup=False, highlight=False)
 
 
+@eval_.command("agreement")
+@click.argument("gold_a", type=click.Path(path_type=Path, exists=True))
+@click.argument("gold_b", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="The articles' texts (default: evals/articles).",
+)
+@click.option(
+    "--json", "json_out", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures here."
+)
+def eval_agreement(gold_a: Path, gold_b: Path, articles_dir: Path | None, json_out: Path | None) -> None:
+    """Agreement of two annotators: GOLD_B's records scored against GOLD_A's (gold files or directories).
+
+    Prints event F1 between the two, typed event F1, slot F1 per field and claim F1, per article
+    and over all articles both labelled.
+    """
+    import json  # noqa: PLC0415
+
+    from .agreement import AgreementError, agreement  # noqa: PLC0415
+    from .gold import ARTICLES_DIR, GoldError  # noqa: PLC0415
+
+    try:
+        score = agreement(gold_a, gold_b, articles_dir or ARTICLES_DIR)
+    except (AgreementError, GoldError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    names = list(score.figures)
+    click.echo(f"{'article':32} " + " ".join(f"{n.removeprefix('slot_f1.'):>14}" for n in names))
+    for article in score.articles:
+        figures = article.figures
+        click.echo(f"{article.article_id:32} " + " ".join(f"{figures[n]:14.3f}" for n in names))
+    click.echo(f"{'all (micro)':32} " + " ".join(f"{score.figures[n]:14.3f}" for n in names))
+    if json_out is not None:
+        per_article = {a.article_id: a.figures for a in score.articles}
+        json_out.write_text(json.dumps({"micro": score.figures, "articles": per_article}, indent=2) + "\n")
+
+
 @eval_.command("places")
 @click.argument("jsonl", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(

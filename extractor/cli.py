@@ -313,3 +313,7 @@ main.add_command(export)
 from .batch.cli import batch  # noqa: E402
 
 main.add_command(batch)
+
+from .review.cli import review  # noqa: E402
+
+main.add_command(review)

@@ -1,7 +1,8 @@
 """``GET /v1/events``: the merged corpus (``extractor.merge``) of every result this key's jobs stored.
 
 The latest result per article id is merged (an article extracted again replaces its earlier
-result); the merge is cached until a new result arrives. Filters: country (ISO alpha-3 code or
+result; a corrected result is merged as corrected); the merge is cached until a new result or a
+correction arrives. Filters: country (ISO alpha-3 code or
 name), sub-event type, date range (a corpus event is kept when its date's interval overlaps the
 range); paginated with ``offset`` and ``limit``.
 """
@@ -19,6 +20,7 @@ from extractor import ArticleResult, merge
 from extractor.corpus import CorpusEvent, date_interval
 
 from .problems import PROBLEM_RESPONSES, ProblemError
+from .reviews import correction_count
 from .state import Key, Service, Svc
 
 __all__ = ["router"]
@@ -34,7 +36,10 @@ class EventPage(BaseModel):
 
 
 async def _corpus(svc: Service, key: str) -> list[CorpusEvent]:
+    # both only grow (one result per article, corrections append-only): their sum changes with any
+    # change to what is merged, whichever service process made it
     count = await asyncio.to_thread(svc.store.result_count, key_hash=key)
+    count += await asyncio.to_thread(correction_count, svc.store, key)
     cached = svc.corpus_cache.get(key)
     if cached is not None and cached[0] == count:
         return cached[1]

@@ -2,7 +2,10 @@
 
 Every function is synchronous and short; the app calls them in a thread. Each article's result
 is committed on its own transaction together with its item's new status, so whatever was done
-survives a crash. A worker *claims* pending items by giving them a lease (an owner and an expiry;
+survives a crash. Where analysts corrected a result, its corrected body is what is read
+(``results.reviewed_body``; the machine's ``body`` is kept).
+
+A worker *claims* pending items by giving them a lease (an owner and an expiry;
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so replicas never take the same row); an item whose
 lease has run out (its worker died) is pending again. A result is stored only by the owner of a
 live lease, and ``results`` is keyed by the item: one result per article, whatever happens.
@@ -189,8 +192,10 @@ class Store:
             ).all()
             ready = list(itertools.takewhile(lambda r: r[3] is not None or r[1] == "cancelled", rows))
             ids = [r[3] for r in ready if r[3] is not None]
-            query = select(Result.item_id, Result.body).where(Result.item_id.in_(ids))
-            bodies: dict[int, Any] = {i: body for i, body in session.execute(query)} if ids else {}
+            query = select(Result.item_id, Result.body, Result.reviewed_body).where(Result.item_id.in_(ids))
+            bodies: dict[int, Any] = (
+                {i: reviewed or body for i, body, reviewed in session.execute(query)} if ids else {}
+            )
         gone = "the job was cancelled before this article was done"
         return [
             (int(p), str(s), bodies[r] if r is not None else error_body(a, "Cancelled", gone))
@@ -201,12 +206,12 @@ class Store:
         """Every article of the job in input order: (position, text, stored body or None)."""
         with self._sessions() as session:
             rows = session.execute(
-                select(Item.position, Item.text, Result.body)
+                select(Item.position, Item.text, Result.body, Result.reviewed_body)
                 .outerjoin(Result, Result.item_id == Item.id)
                 .where(Item.job_id == job_id)
                 .order_by(Item.position)
             ).all()
-        return [(int(position), str(text), body) for position, text, body in rows]
+        return [(int(position), str(text), reviewed or body) for position, text, body, reviewed in rows]
 
     # ------------------------------------------------------------------ work
     def claim(self, owner: str, limit: int, lease_s: float) -> list[Claimed]:
@@ -303,15 +308,16 @@ class Store:
             )
 
     def result_bodies(self, *, key_hash: str = "") -> list[dict[str, Any]]:
-        """Every stored ArticleResult of this key's jobs (not the errors), oldest first."""
+        """Every stored ArticleResult of this key's jobs (not the errors), oldest first; the corrected
+        one where analysts corrected it."""
         with self._sessions() as session:
-            rows = session.scalars(
-                select(Result.body)
+            rows = session.execute(
+                select(Result.body, Result.reviewed_body)
                 .join(Job, Job.id == Result.job_id)
                 .where(Result.kind == "result", Job.key_hash == key_hash)
                 .order_by(Result.created_at, Result.item_id)
             ).all()
-        return [dict(body) for body in rows]
+        return [dict(reviewed or body) for body, reviewed in rows]
 
     def result_count(self, *, key_hash: str = "") -> int:
         with self._sessions() as session:
