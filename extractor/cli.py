@@ -313,3 +313,7 @@ main.add_command(export)
 from .batch.cli import batch  # noqa: E402
 
 main.add_command(batch)
+
+from .distributed.cli import corpus  # noqa: E402
+
+main.add_command(corpus)

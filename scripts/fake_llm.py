@@ -10,7 +10,8 @@ found between triple quotes in the last user message (``{"events": []}`` when th
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
 servers do. ``--single-slot`` works on one request at a time like llama-cpp-python's server
 (``/v1/models`` included, and an answer whose client gave up is still computed to the end);
-``GET /stats`` reports the requests seen and the most that were ever in the server at once.
+``GET /stats`` reports the requests seen, the most that were ever in the server at once, and
+(``answered``) how many answers were sent per article, by the article's first sentence.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ from typing import Any, ClassVar
 _ARTICLE = re.compile(r'"""\s*(.*?)\s*"""', re.S)
 
 
-def answer_for(messages: list[dict[str, Any]]) -> str:
-    """The fake model's answer: the article's first sentence as the evidence of one event."""
+def first_sentence(messages: list[dict[str, Any]]) -> str | None:
+    """The first sentence of the article between triple quotes in the last user message."""
     users = [m for m in messages if m.get("role") == "user"]
     found = _ARTICLE.search(str(users[-1].get("content", ""))) if users else None
-    if not found:
+    return re.split(r"(?<=[.!?])\s", found.group(1).strip(), maxsplit=1)[0] if found else None
+
+
+def answer_for(messages: list[dict[str, Any]]) -> str:
+    """The fake model's answer: the article's first sentence as the evidence of one event."""
+    first = first_sentence(messages)
+    if first is None:
         return json.dumps({"events": []})
-    first = re.split(r"(?<=[.!?])\s", found.group(1).strip(), maxsplit=1)[0]
     return json.dumps({"events": [{"event_type": "Other", "evidence": [first]}]})
 
 
@@ -44,6 +50,7 @@ class Handler(BaseHTTPRequestHandler):
     single_slot = False
     slot = threading.Lock()
     counts: ClassVar[dict[str, int]] = {"requests": 0, "in_flight": 0, "max_in_flight": 0}
+    answered: ClassVar[dict[str, int]] = {}
     counts_lock = threading.Lock()
 
     def _enter(self) -> None:
@@ -71,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.rstrip("/").endswith("/stats"):
             with self.counts_lock:
-                self._send(200, dict(self.counts))
+                self._send(200, {**self.counts, "answered": dict(self.answered)})
         elif self.path.rstrip("/").endswith("/models"):
             with self.slot if self.single_slot else contextlib.nullcontext():
                 self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
@@ -93,6 +100,9 @@ class Handler(BaseHTTPRequestHandler):
             finally:
                 self._leave()  # before the slot is free again
         content = answer_for(request.get("messages", []))
+        with self.counts_lock:
+            first = first_sentence(request.get("messages", [])) or ""
+            self.answered[first] = self.answered.get(first, 0) + 1
         self._send(
             200,
             {

@@ -1,0 +1,188 @@
+"""Corpus runs on a Dask LocalCluster of two worker processes: the same lines as `extractor extract`,
+one bound on the LLM requests of the whole cluster, and a worker SIGKILLed mid-partition that
+loses nothing and duplicates nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from distributed import Client, LocalCluster
+
+from extractor.cli import main
+from tests.fakes import fake_llm_server
+from tests.partition_fakes import (
+    article_ids,
+    clean_env,
+    comparable,
+    lines_of,
+    parts,
+    text,
+    write_jsonl,
+    write_texts,
+)
+
+__all__ = ["clean_env"]  # the fixture
+
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+GUARD_S = 180.0
+
+
+def cluster() -> tuple[LocalCluster, Client]:
+    local = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    )
+    return local, Client(local)
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    local, client = cluster()
+    try:
+        yield str(local.scheduler_address)
+    finally:
+        client.close()
+        local.close()
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + GUARD_S
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {GUARD_S:.0f} s waiting for {what}")
+        time.sleep(0.02)
+
+
+def stats(url: str) -> dict[str, Any]:
+    data: dict[str, Any] = httpx.get(f"{url}/stats", timeout=30).json()
+    return data
+
+
+def test_dask_run_gives_the_lines_of_extract_and_one_llm_bound_for_the_cluster(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch, scheduler: str
+) -> None:
+    files = write_texts(tmp_path / "in", 12)
+    with fake_llm_server("--delay-ms", "150") as url:
+        clean_env.setenv("EXTRACTOR_BASE_URL", url)
+        clean_env.setenv("EXTRACTOR_MODEL", "fake")
+        clean_env.setenv("EXTRACTOR_PROMPT", "events.v1")
+        single = tmp_path / "single.jsonl"
+        assert CliRunner().invoke(main, ["extract", *map(str, files), "-o", str(single)]).exit_code == 0
+        # 4 partitions of 3 on 2 workers, 3 articles in flight on each: 6 requests at once, but for the gate
+        result = CliRunner().invoke(
+            main,
+            ["corpus", "extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--partition-size", "3",
+             "--engine", "dask", "--scheduler", scheduler, "--concurrency", "4", "--llm-concurrency", "2"],
+        )  # fmt: skip
+        seen = stats(url)
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard:" in result.output and "(2 worker(s))" in result.output
+    assert seen["requests"] == 24  # 12 by extract, 12 by the cluster: each article asked once
+    assert seen["max_in_flight"] == 2  # the bound was reached and never passed
+    records = lines_of(parts(tmp_path / "out"))
+    assert [r["article_id"] for r in records] == article_ids(12)
+    assert comparable(records) == comparable(lines_of([single]))
+
+
+def test_dask_run_code_only_gives_the_lines_of_extract(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch, scheduler: str
+) -> None:
+    files = write_texts(tmp_path / "in", 6)
+    single = tmp_path / "single.jsonl"
+    assert CliRunner().invoke(main, ["extract", *map(str, files), "-o", str(single)]).exit_code == 0
+    result = CliRunner().invoke(
+        main,
+        ["corpus", "extract", *map(str, files), "-o", str(tmp_path / "out"), "--partition-size", "2",
+         "--engine", "dask", "--scheduler", scheduler],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    records = lines_of(parts(tmp_path / "out"))
+    assert any(r["events"] for r in records) and all(r["provenance"]["model"] is None for r in records)
+    assert comparable(records) == comparable(lines_of([single]))
+
+
+# ---------------------------------------------------------------------------- a worker SIGKILLed
+N_ARTICLES = 16
+SIZE = 4
+
+
+def _run(out: Path, jsonl: Path, url: str, engine: list[str]) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_") and k != "OPENAI_API_KEY"}
+    env.update(
+        EXTRACTOR_BASE_URL=url, EXTRACTOR_MODEL="fake", EXTRACTOR_PROMPT="events.v1", EXTRACTOR_NO_CACHE="1"
+    )
+    command = [
+        sys.executable,
+        "-c",
+        "from extractor.cli import main; main()",
+        "corpus",
+        "extract",
+        str(jsonl),
+    ]
+    command += ["-o", str(out), "--partition-size", str(SIZE), "--concurrency", "1", *engine]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _kill_a_worker_mid_partition(client: Client, url: str, out: Path) -> str:
+    """SIGKILL a worker once one of its partition's articles is answered and the others are not."""
+    firsts = {aid: text(i).split(". ")[0] + "." for i, aid in enumerate(article_ids(N_ARTICLES))}
+    deadline = time.monotonic() + GUARD_S
+    while time.monotonic() < deadline:
+        answered = stats(url)["answered"]
+        for address, keys in client.processing().items():
+            for key in keys:
+                found = re.search(r"part-(\d+)\.jsonl", str(key))
+                assert found is not None, key
+                name, index = found.group(0), int(found.group(1))
+                ids = article_ids(N_ARTICLES)[index * SIZE : (index + 1) * SIZE]
+                done = sum(answered.get(firsts[aid], 0) for aid in ids)
+                if 1 <= done < SIZE and not (out / name).exists():
+                    pid = client.run(os.getpid, workers=[address])[address]
+                    os.kill(pid, signal.SIGKILL)
+                    return name
+        time.sleep(0.02)
+    pytest.fail("no worker was ever seen in the middle of a partition")
+
+
+def test_a_worker_killed_mid_partition_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    jsonl = write_jsonl(tmp_path / "a.jsonl", N_ARTICLES)
+    local, client = cluster()
+    try:
+        with fake_llm_server("--delay-ms", "250") as url:
+            run = _run(
+                tmp_path / "out", jsonl, url, ["--engine", "dask", "--scheduler", local.scheduler_address]
+            )
+            try:
+                killed = _kill_a_worker_mid_partition(client, url, tmp_path / "out")
+                output = run.communicate(timeout=GUARD_S)[0].decode()
+            finally:
+                run.kill()
+            answered = stats(url)["answered"]
+            clean = _run(tmp_path / "clean", jsonl, url, [])  # the local engine, undisturbed
+            assert clean.wait(timeout=GUARD_S) == 0
+    finally:
+        client.close()
+        local.close()
+    assert run.returncode == 0, output
+    index = int(killed.removeprefix("part-").removesuffix(".jsonl"))
+    again = [text(i).split(". ")[0] + "." for i in range(index * SIZE, (index + 1) * SIZE)]
+    assert max(answered[first] for first in again) == 2  # the killed partition was done again, by a retry
+    assert sum(answered.values()) > N_ARTICLES
+    records = lines_of(parts(tmp_path / "out"))
+    assert [r["article_id"] for r in records] == article_ids(N_ARTICLES)  # each exactly once
+    assert all("events" in r for r in records)
+    assert not list((tmp_path / "out").glob(".*.tmp"))  # the dead attempt left nothing behind
+    assert comparable(records) == comparable(lines_of(parts(tmp_path / "clean")))
