@@ -293,3 +293,24 @@ def test_the_gate_bounds_requests_in_flight_and_gives_every_lease_back() -> None
     asyncio.run(go())
     assert inner.most == 3  # reached, never passed
     assert all(gate.acquire(blocking=False) for _ in range(3))  # every lease came back, failures included
+
+
+# ---------------------------------------------------------------------------- the package's surface
+def test_the_package_all_is_sorted_and_resolves() -> None:
+    import extractor.distributed as package
+
+    assert package.__all__ == sorted(package.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+    assert [name for name in package.__all__ if not hasattr(package, name)] == []
+
+
+def test_the_command_line_and_the_local_engine_load_no_dask() -> None:
+    """Dask is an optional extra: only `--engine dask` imports it (extractor.distributed.dask_engine)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, extractor.cli, extractor.distributed; "
+        "print(sorted(m for m in ('dask', 'distributed') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -60,12 +61,16 @@ def _engine(name: str, scheduler: str | None, workers: int | None) -> Iterator[E
         raise click.UsageError(
             f"--engine dask needs the dask extra ({exc}): pip install 'extractor[dask]'"
         ) from None
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:  # -vv shows the cluster's own lines
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     with DaskEngine(scheduler, workers=workers) as engine:
         _say(f"Dask dashboard: {engine.dashboard_link} ({engine.worker_count} worker(s))")
         yield engine
 
 
-def _run(plan: RunPlan, engine: Engine, settings: Settings, options: RunOptions, tally: _Tally) -> None:
+def _run(plan: RunPlan, engine: Engine, settings: Settings, options: RunOptions, tally: _Tally) -> float:
+    """Run the plan's partitions; the seconds from the engine being ready to the last partition."""
+    started = time.perf_counter()
     columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=_err, disable=not plan.todo) as progress:
         task = progress.add_task("extracting", total=plan.todo_articles)
@@ -75,6 +80,7 @@ def _run(plan: RunPlan, engine: Engine, settings: Settings, options: RunOptions,
             progress.advance(task, outcome.articles)
 
         engine.run(plan.todo, plan.out_dir, settings, options, done)
+    return time.perf_counter() - started
 
 
 @click.group()
@@ -147,17 +153,16 @@ def extract_command(
     )
     options = RunOptions(concurrency=concurrency, llm_concurrency=llm_concurrency, published=pub)
     tally = _Tally()
-    started = time.perf_counter()
     try:
         with _engine(engine, scheduler, workers) as chosen:
-            _run(plan, chosen, settings, options, tally)
+            seconds = _run(plan, chosen, settings, options, tally)
     except KeyboardInterrupt:
         _say(f"stopped: {tally.partitions} partition(s) written; run the same command again to continue")
         sys.exit(130)
     except ExtractorError as exc:
         _say(f"error: {exc}")
         sys.exit(1)
-    _summary(plan, tally, time.perf_counter() - started)
+    _summary(plan, tally, seconds)
     sys.exit(1 if tally.errors or tally.failed else 0)
 
 
