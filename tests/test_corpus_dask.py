@@ -186,3 +186,15 @@ def test_a_worker_killed_mid_partition_loses_nothing_and_duplicates_nothing(
     assert all("events" in r for r in records)
     assert not list((tmp_path / "out").glob(".*.tmp"))  # the dead attempt left nothing behind
     assert comparable(records) == comparable(lines_of(parts(tmp_path / "clean")))
+
+
+def test_the_api_key_is_not_sent_to_the_workers() -> None:
+    import cloudpickle
+
+    from extractor.distributed import RunOptions
+    from extractor.distributed.dask_engine import SessionPlugin
+    from extractor.settings import Settings
+
+    key = "sk-test-never-on-the-wire-0123456789"
+    plugin = SessionPlugin("p", Settings(api_key=key, base_url="http://llm.test/v1"), RunOptions(), "s")
+    assert key.encode() not in cloudpickle.dumps(plugin)

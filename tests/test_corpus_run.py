@@ -314,3 +314,25 @@ def test_the_command_line_and_the_local_engine_load_no_dask() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_partition_whose_file_exists_is_not_done_again(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    """A retried task (its first attempt wrote the file, then its worker died) finds the file and stops."""
+    from extractor.distributed import PartitionRunner
+
+    with fake_llm_server() as url:
+        settings = Settings.from_env(base_url=url, model="fake", prompt="events.v1")
+        plan = plan_run([write_jsonl(tmp_path / "a.jsonl", 3)], tmp_path / "out", settings, partition_size=3)
+        runner = PartitionRunner(settings)
+        try:
+            first = runner.run(plan.todo[0], plan.out_dir)
+            before = (plan.out_dir / first.name).read_bytes()
+            again = runner.run(plan.todo[0], plan.out_dir)
+        finally:
+            runner.close()
+        assert stats(url)["requests"] == 3
+    assert (first.already_done, again.already_done) == (False, True)
+    assert (again.results, again.errors) == (3, 0)
+    assert (plan.out_dir / first.name).read_bytes() == before

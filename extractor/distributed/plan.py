@@ -127,7 +127,7 @@ def _plan_sha256(partitions: Sequence[Partition]) -> str:
     digest = hashlib.sha256()
     for partition in partitions:
         for entry in partition.entries:
-            line = [partition.name, entry.source, entry.article_id, entry.refused is not None]
+            line = [partition.name, entry.path, entry.offset, entry.article_id, entry.refused is not None]
             digest.update(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
     return digest.hexdigest()
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,10 @@ __all__ = ["Entry", "load_entry", "scan"]
 
 @dataclasses.dataclass(frozen=True)
 class Entry:
-    """One article of a run: where it is, its id (None when it could not be read), or why it is refused."""
+    """One article of a run: where it is, its id (None when it could not be read), or why it is refused.
+
+    ``source`` names it in messages and error lines (the path as given, ``:line`` for a JSONL
+    line); ``path`` is absolute."""
 
     source: str
     path: str
@@ -105,6 +109,11 @@ def _expand(inputs: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def _absolute(entry: Entry) -> Entry:
+    """Workers read ``path`` from another working directory (another machine, even): made absolute."""
+    return dataclasses.replace(entry, path=os.path.abspath(entry.path))
+
+
 def scan(inputs: Iterable[Path], *, max_chars: int, published: dt.date | None = None) -> list[Entry]:
     """Every article of ``inputs``, in order; an id used before is refused (the first keeps it)."""
     entries: list[Entry] = []
@@ -122,9 +131,9 @@ def scan(inputs: Iterable[Path], *, max_chars: int, published: dt.date | None = 
                     f"{entry.source}: article id {entry.article_id!r} is already used by {first}; "
                     "give one of them another article_id"
                 )
-                entries.append(dataclasses.replace(entry, article_id=None, refused=reason))
+                entries.append(_absolute(dataclasses.replace(entry, article_id=None, refused=reason)))
             else:
-                entries.append(entry)
+                entries.append(_absolute(entry))
     return entries
 
 
