@@ -34,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 from ..errors import ExtractorError
 from ..llm import LLMClient, LocalModelServer, open_disk_cache
