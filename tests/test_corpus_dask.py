@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +19,9 @@ from click.testing import CliRunner
 from distributed import Client, LocalCluster
 
 from extractor.cli import main
+from extractor.distributed import LocalEngine, RunOptions, plan_run
+from extractor.distributed.dask_engine import DaskEngine
+from extractor.settings import Settings
 from tests.fakes import fake_llm_server
 from tests.partition_fakes import (
     article_ids,
@@ -117,21 +119,13 @@ N_ARTICLES = 16
 SIZE = 4
 
 
-def _run(out: Path, jsonl: Path, url: str, engine: list[str]) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_") and k != "OPENAI_API_KEY"}
-    env.update(
-        EXTRACTOR_BASE_URL=url, EXTRACTOR_MODEL="fake", EXTRACTOR_PROMPT="events.v1", EXTRACTOR_NO_CACHE="1"
-    )
-    command = [
-        sys.executable,
-        "-c",
-        "from extractor.cli import main; main()",
-        "corpus",
-        "extract",
-        str(jsonl),
-    ]
-    command += ["-o", str(out), "--partition-size", str(SIZE), "--concurrency", "1", *engine]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def _run(out: Path, jsonl: Path, url: str, engine: Any) -> list[Any]:
+    """The corpus run through the library (the command line is tested above): its partition reports."""
+    settings = Settings(base_url=url, model="fake", prompt="events.v1", use_cache=False)
+    plan = plan_run([jsonl], out, settings, partition_size=SIZE)
+    reports: list[Any] = []
+    engine.run(plan.todo, plan.out_dir, settings, RunOptions(concurrency=1), reports.append)
+    return reports
 
 
 def _kill_a_worker_mid_partition(client: Client, url: str, out: Path) -> str:
@@ -155,28 +149,29 @@ def _kill_a_worker_mid_partition(client: Client, url: str, out: Path) -> str:
     pytest.fail("no worker was ever seen in the middle of a partition")
 
 
-def test_a_worker_killed_mid_partition_loses_nothing_and_duplicates_nothing(
-    tmp_path: Path, clean_env: pytest.MonkeyPatch
-) -> None:
+def test_a_worker_killed_mid_partition_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
     jsonl = write_jsonl(tmp_path / "a.jsonl", N_ARTICLES)
     local, client = cluster()
+    reports: list[Any] = []
     try:
         with fake_llm_server("--delay-ms", "250") as url:
-            run = _run(
-                tmp_path / "out", jsonl, url, ["--engine", "dask", "--scheduler", local.scheduler_address]
-            )
-            try:
-                killed = _kill_a_worker_mid_partition(client, url, tmp_path / "out")
-                output = run.communicate(timeout=GUARD_S)[0].decode()
-            finally:
-                run.kill()
+            with DaskEngine(local.scheduler_address) as engine:
+                run = threading.Thread(
+                    target=lambda: reports.extend(_run(tmp_path / "out", jsonl, url, engine))
+                )
+                run.start()
+                try:
+                    killed = _kill_a_worker_mid_partition(client, url, tmp_path / "out")
+                finally:
+                    run.join(timeout=GUARD_S)
             answered = stats(url)["answered"]
-            clean = _run(tmp_path / "clean", jsonl, url, [])  # the local engine, undisturbed
-            assert clean.wait(timeout=GUARD_S) == 0
+            _run(tmp_path / "clean", jsonl, url, LocalEngine())  # undisturbed, in this process
     finally:
         client.close()
         local.close()
-    assert run.returncode == 0, output
+    assert not run.is_alive()
+    assert sorted(r.name for r in reports) == [f"part-{i:05d}.jsonl" for i in range(N_ARTICLES // SIZE)]
+    assert all(r.results == SIZE for r in reports)  # no partition failed
     index = int(killed.removeprefix("part-").removesuffix(".jsonl"))
     again = [text(i).split(". ")[0] + "." for i in range(index * SIZE, (index + 1) * SIZE)]
     assert max(answered[first] for first in again) == 2  # the killed partition was done again, by a retry
