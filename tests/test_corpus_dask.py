@@ -193,3 +193,19 @@ def test_the_api_key_is_not_sent_to_the_workers() -> None:
     key = "sk-test-never-on-the-wire-0123456789"
     plugin = SessionPlugin("p", Settings(api_key=key, base_url="http://llm.test/v1"), RunOptions(), "s")
     assert key.encode() not in cloudpickle.dumps(plugin)
+
+
+def test_a_scheduler_that_cannot_be_reached_is_a_usage_error(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch
+) -> None:
+    import dask
+
+    jsonl = write_jsonl(tmp_path / "a.jsonl", 1)
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = CliRunner().invoke(
+            main,
+            ["corpus", "extract", str(jsonl), "-o", str(tmp_path / "out"), "--engine", "dask",
+             "--scheduler", "tcp://127.0.0.1:9"],
+        )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--scheduler tcp://127.0.0.1:9: cannot connect" in result.output

@@ -63,7 +63,11 @@ def _engine(name: str, scheduler: str | None, workers: int | None) -> Iterator[E
         ) from None
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:  # -vv shows the cluster's own lines
         logging.getLogger("distributed").setLevel(logging.WARNING)
-    with DaskEngine(scheduler, workers=workers) as engine:
+    with contextlib.ExitStack() as stack:
+        try:
+            engine = stack.enter_context(DaskEngine(scheduler, workers=workers))
+        except OSError as exc:  # distributed's connection timeouts are OSErrors
+            raise click.UsageError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
         _say(f"Dask dashboard: {engine.dashboard_link} ({engine.worker_count} worker(s))")
         yield engine
 
