@@ -17,7 +17,8 @@ reads the same JSONL file, with the default prompt (events.v5) and no LLM
   processes (``EXTRACTOR_WORKERS=2`` each) sharing a throwaway PostgreSQL database; timed from
   the POST to the job's last result (``finished_at - created_at``), the processes already up.
 
-For the corpus runs two figures: *wall*, the whole command (interpreter start, cluster start,
+For the corpus runs, *cpu_s* is the CPU time the command and its processes used, and *cores_used*
+that over the wall time. And two rates: *wall*, the whole command (interpreter start, cluster start,
 the NLP pipeline loaded in each process, extraction, cluster stop), and *extract*, the command's
 own figure (from the engine being ready to the last part file). Each row carries the 1-minute
 load average before and after it (``os.getloadavg``): on a shared machine a figure measured under
@@ -33,6 +34,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -81,6 +83,12 @@ def make_articles(path: Path, n: int, chars: int, seed: int, devdata: Path) -> d
     return {"articles": n, "sentences_in_pool": len(pool), "mean_chars": round(sum(lengths) / n)}
 
 
+def _children_cpu_s() -> float:
+    """CPU seconds (user + system) of the finished child processes and their reaped descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def load() -> float:
     return round(os.getloadavg()[0], 2)
 
@@ -97,11 +105,11 @@ def corpus_run(
     out = work / f"out-{name}"
     command = [*EXTRACTOR, "corpus", "extract", str(inputs), "-o", str(out)]
     command += ["--partition-size", str(size), *engine]
-    before = load()
+    before, cpu_before = load(), _children_cpu_s()
     started = time.perf_counter()
     done = subprocess.run(command, env=environment(), capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
-    after = load()
+    after, cpu = load(), _children_cpu_s() - cpu_before
     if done.returncode != 0:
         raise SystemExit(f"{name}: exit {done.returncode}\n{done.stderr[-3000:]}")
     found = re.search(r"in ([0-9.]+) s \(([0-9.]+) articles/s\)", done.stderr)
@@ -114,6 +122,8 @@ def corpus_run(
         "wall_articles_per_s": round(n / wall, 3),
         "extract_s": extract_s,
         "extract_articles_per_s": round(n / extract_s, 3),
+        "cpu_s": round(cpu, 1),
+        "cores_used": round(cpu / wall, 2),
         "load_before": before,
         "load_after": after,
     }
