@@ -7,7 +7,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``OPENAI_API_KEY``                 the key (required for api.openai.com; optional elsewhere)
 ``EXTRACTOR_MODEL``                model name sent to the endpoint
 ``EXTRACTOR_ENDPOINT_KIND``        ``openai`` | ``openai-compatible`` | ``llama-cpp-python``
-                                   (profiles: ``extractor.endpoints``)
+                                   or a kind a plug-in registers (``extractor.endpoints``)
 ``EXTRACTOR_PROMPT``               default prompt (``events.v5``)
 ``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
 ``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
@@ -47,16 +47,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .endpoints import PROFILES, EndpointProfile, kind_for_url, profile_for
+from .endpoints import OPENAI, EndpointProfile, kind_for_url, profile_for
 from .errors import ConfigurationError
 from .redact import remember_secret
 
-#: A kind of endpoint: a name in ``extractor.endpoints.PROFILES``.
+#: A kind of endpoint: a name in ``extractor.endpoints.PROFILES`` (the ``extractor.endpoints`` entry points).
 EndpointKind = str
 
 #: Name under which the embedded server serves its model.
 LOCAL_MODEL_ALIAS = "smollm2-135m-instruct"
-DEFAULT_OPENAI_MODEL = PROFILES["openai"].default_model
+DEFAULT_OPENAI_MODEL = OPENAI.default_model
 
 
 def _default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
