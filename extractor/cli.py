@@ -317,3 +317,7 @@ main.add_command(batch)
 from .review.cli import review  # noqa: E402
 
 main.add_command(review)
+
+from .distributed.cli import corpus  # noqa: E402
+
+main.add_command(corpus)

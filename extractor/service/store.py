@@ -32,6 +32,9 @@ from .tables import Item, Job, Result
 __all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: A PostgreSQL advisory lock (any constant key): service processes started together on one empty
+#: database migrate one after the other (two at once both create ``alembic_version``; one fails).
+MIGRATION_LOCK = 0x6578_7472
 
 
 def utcnow() -> dt.datetime:
@@ -83,6 +86,8 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(_MIGRATIONS))
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # held until this transaction ends
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
