@@ -43,6 +43,7 @@ from typing import Any
 import yaml
 
 from .errors import ExtractorError, InputError
+from .settings import Settings
 
 __all__ = [
     "ARTICLE_ID_PATTERN",
@@ -98,7 +99,10 @@ class Article:
 
 
 def parse_date(value: object, *, where: str = "published") -> dt.date | None:
-    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError."""
+    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError.
+
+    The error message starts with ``where`` (left out when it is empty) and the value.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -106,14 +110,17 @@ def parse_date(value: object, *, where: str = "published") -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = value.strip() if isinstance(value, str) else ""
+    reason = ""
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
         if len(text) > 10 and text[10] in "T ":
             return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)")
+    except ValueError as exc:
+        # the shape is right but there is no such day (2024-02-30): say why
+        reason = f": {exc}" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]) else ""
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}{value!r} is not an ISO date (YYYY-MM-DD){reason}")
 
 
 def _text_field(value: object, field: str, limit: int, where: str) -> str | None:
@@ -275,8 +282,18 @@ def _id_from_name(path: Path, text: str) -> str:
     return safe or _text_id(text)
 
 
-def load_article(path: Path, *, max_chars: int, published: dt.date | None = None) -> Article:
-    """Read and check one article file with its metadata (an InputError naming the file otherwise)."""
+def load_article(
+    path: str | os.PathLike[str], *, max_chars: int | None = None, published: dt.date | None = None
+) -> Article:
+    """Read and check one article file with its metadata (an InputError naming the file otherwise).
+
+    ``extractor.load_article("story.txt")`` is enough: ``max_chars`` defaults to
+    ``Settings.from_env().max_article_chars`` (``EXTRACTOR_MAX_ARTICLE_CHARS``, 200,000), the
+    limit ``extractor.extract`` applies; ``published`` overrides the file's own date.
+    """
+    path = Path(path)
+    if max_chars is None:
+        max_chars = Settings.from_env().max_article_chars
     where = str(path)
     limit = max_article_bytes(max_chars)
     data = read_regular_file(path, limit=limit, where=where, hint=_size_hint(max_chars))
