@@ -1,4 +1,5 @@
-"""Which article files a list of paths names (``extractor extract FILE|DIR...``).
+"""Article files: which files a list of paths names (``extractor extract FILE|DIR...``), and
+reading one regular file with a bounded read (``read_regular_file``).
 
 * A folder stands for its ``*.txt`` files (not those of its subfolders, not hidden ones), in
   sorted order; each is read with its own metadata (front matter, ``NAME.meta.json``) as if it had
@@ -10,13 +11,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["SIDECAR_SUFFIX", "ArticleFiles", "article_files"]
+__all__ = ["SIDECAR_SUFFIX", "ArticleFiles", "article_files", "over_size_limit", "read_regular_file"]
 
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -69,3 +72,49 @@ def article_files(paths: Iterable[Path]) -> ArticleFiles:
         else:
             out.entries.append(entry)
     return out
+
+
+def over_size_limit(where: str, size: int, limit: int) -> str:
+    """The message for ``size`` bytes over a limit of ``limit``."""
+    return f"{where}: {size} bytes is over the size limit of {limit} bytes"
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: Path, *, limit: int, where: str, hint: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is an InputError.
+
+    The type and size come from ``stat`` before opening (a FIFO is never opened); the file is
+    opened non-blocking, checked again, and read for at most ``limit + 1`` bytes.
+    """
+    try:
+        status = os.stat(path)
+        kind = _not_regular(status.st_mode)
+        if kind is not None:
+            raise InputError(f"{where}: is {kind}, not a regular file")
+        if status.st_size > limit:
+            raise InputError(f"{over_size_limit(where, status.st_size, limit)}{hint}")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            kind = _not_regular(os.fstat(file.fileno()).st_mode)  # replaced since the stat
+            if kind is not None:
+                raise InputError(f"{where}: is {kind}, not a regular file")
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        # it grew since the stat, or it is a file whose stat size means nothing (/proc, /sys)
+        stopped = f"stopped reading at {len(data)}"
+        raise InputError(f"{where}: is over the size limit of {limit} bytes ({stopped}){hint}")
+    return data
