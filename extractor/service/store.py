@@ -22,8 +22,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
+from .bodies import error_body, job_summary, refused_row
 from .tables import Item, Job, Result
 
 __all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
@@ -33,11 +34,6 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 class IdempotencyConflictError(Exception):
@@ -139,18 +135,7 @@ class Store:
             session.add_all(items)
             session.flush()
             session.add_all(
-                Result(
-                    item_id=item.id,
-                    job_id=job_id,
-                    position=item.position,
-                    article_id=a.article_id,
-                    created_at=utcnow(),
-                    kind="error",
-                    error_type="InputError",
-                    published=None,
-                    events=0,
-                    body=error_body(a.article_id, "InputError", a.error),
-                )
+                refused_row(item, a.error)
                 for item, a in zip(items, articles, strict=True)
                 if a.error is not None
             )
@@ -162,7 +147,7 @@ class Store:
             job = session.get(Job, job_id)
             if job is None or job.key_hash != key_hash:
                 return None
-            return _summary(session, job)
+            return job_summary(session, job)
 
     def jobs(
         self, *, key_hash: str = "", offset: int = 0, limit: int = 50
@@ -177,13 +162,12 @@ class Store:
                 .offset(offset)
                 .limit(limit)
             ).all()
-            return int(total or 0), [_summary(session, job) for job in page]
+            return int(total or 0), [job_summary(session, job) for job in page]
 
     def cancel(self, job_id: str) -> bool:
         """Cancel the job's unfinished items; finished ones keep their results. A job with nothing
         left to do (finished, or cancelled before) is left as it is: False."""
         with self._sessions.begin() as session:
-            now = utcnow()
             # items first, as `finish` does, so that the two never wait on each other's locks
             moved = session.execute(
                 update(Item)
@@ -192,12 +176,9 @@ class Store:
             )
             if getattr(moved, "rowcount", 0) == 0:
                 return False
-            session.execute(
-                update(Job).where(Job.id == job_id, Job.cancelled_at.is_(None)).values(cancelled_at=now)
-            )
-            session.execute(
-                update(Job).where(Job.id == job_id, Job.finished_at.is_(None)).values(finished_at=now)
-            )
+            # it had unfinished items: neither cancelled nor finished until now
+            now = utcnow()
+            session.execute(update(Job).where(Job.id == job_id).values(cancelled_at=now, finished_at=now))
         return True
 
     def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
@@ -355,37 +336,6 @@ class Store:
 def _of_job(job_id: str | None) -> list[ColumnElement[bool]]:
     """The condition limiting results to one job (none when ``job_id`` is None)."""
     return [] if job_id is None else [Result.job_id == job_id]
-
-
-def _summary(session: Session, job: Job) -> dict[str, Any]:
-    """Status, counts and timings of ``job``."""
-    rows = session.execute(
-        select(Item.status, func.count()).where(Item.job_id == job.id).group_by(Item.status)
-    ).all()
-    counts: dict[str, int] = {str(status): int(n) for status, n in rows}
-    started = session.scalar(select(func.min(Result.created_at)).where(Result.job_id == job.id))
-    pending = counts.get("pending", 0) + counts.get("running", 0)
-    status = "cancelled" if job.cancelled_at else "done" if pending == 0 else "running"
-    created, finished = _aware(job.created_at), _aware(job.finished_at)
-    return {
-        "id": job.id,
-        "status": status,
-        "prompt": job.prompt,
-        "total": job.total,
-        "done": counts.get("done", 0),
-        "failed": counts.get("failed", 0),
-        "pending": pending,
-        "cancelled": counts.get("cancelled", 0),
-        "created_at": created,
-        "first_result_at": _aware(started),
-        "finished_at": finished,
-        "duration_s": round((finished - created).total_seconds(), 3) if finished and created else None,
-    }
-
-
-def error_body(article_id: str | None, kind: str, message: str) -> dict[str, Any]:
-    """The stored form of one article's typed error."""
-    return {"article_id": article_id, "error": {"type": kind, "message": message}}
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
