@@ -100,12 +100,12 @@ def eval_(
 )
 @click.option(
     "--rerender-hint",
-    default="make baseline",
-    show_default=True,
-    help="The command printed, with --exact, to re-render the baseline after a deliberate change.",
+    metavar="COMMAND",
+    help="With --exact: the command to print for re-rendering the baseline after a deliberate change "
+    "(default: none; the message names the baseline's file).",
 )
 def eval_compare(
-    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str
+    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str | None
 ) -> None:
     """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE (or, with --exact,
     when any figure or count differs)."""
@@ -120,7 +120,8 @@ def eval_compare(
             err.print(
                 f"replay gate failed: {len(differences)} figure(s) or count(s) differ from {base}:\n  "
                 + "\n  ".join(differences)
-                + f"\nIf the change is deliberate, re-render the baseline with: {rerender_hint}",
+                + "\nIf the change is deliberate, re-render the baseline "
+                + (f"with: {rerender_hint}" if rerender_hint else f"({base}) from the same run"),
                 markup=False,
                 highlight=False,
             )
