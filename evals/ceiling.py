@@ -27,8 +27,7 @@ from pydantic import BaseModel, Field
 
 from extractor.derive import resolve_country, resolve_date
 from extractor.inputs import Article
-from extractor.strategies.candidates import Mention, find_mentions
-from extractor.strategies.candidates.merge import merge_mentions
+from extractor.strategies.candidates import UNDATED, Mention, propose
 
 from .gold import GoldArticle, GoldEvent
 from .scoring import Ratio, country_key, date_agrees, names_match
@@ -53,7 +52,9 @@ class CandidateDiagnostics(BaseModel):
 
     articles: int = 0
     mentions_found: int = Field(default=0, description="Mentions before merging.")
-    mentions_merged: int = Field(default=0, description="Mentions merged into an earlier one.")
+    mentions_merged: int = Field(
+        default=0, description="Mentions merged into another mention of the same event."
+    )
     mentions_proposed: int = Field(default=0, description="Mentions after merging: code's events.")
     excluded: dict[str, int] = Field(
         default_factory=dict, description="Sentences with a trigger that code excluded, by reason."
@@ -134,9 +135,11 @@ def candidate_diagnostics(articles: Sequence[Article], golds: Sequence[GoldArtic
     gold_excluded: dict[str, Ratio] = {}
     ceiling = {name: Ratio() for name in CEILING_FIELDS}
     for article, gold in zip(articles, golds, strict=True):
-        found = find_mentions(article.text, article.published)
-        merged = merge_mentions(found.mentions, article.published)
-        out.mentions_found += len(found.mentions)
+        found = propose(article)
+        merged = found.mentions
+        undated = sum(r.reason == UNDATED for r in found.rejected)
+        out.mentions_found += len(merged) + found.merged + undated
+        out.mentions_merged += found.merged
         out.mentions_proposed += len(merged)
         excluded.update(r.reason for r in found.rejected)
         spans = [_spans(m.evidence, article.text) for m in merged]
@@ -151,7 +154,6 @@ def candidate_diagnostics(articles: Sequence[Article], golds: Sequence[GoldArtic
             for name, hit in _field_hits(event, offered, article.published).items():
                 ceiling[name] += Ratio(hits=int(hit), total=1)
             ceiling["claims"] += Ratio(hits=_claim_hits(event, offered), total=len(event.casualties))
-    out.mentions_merged = out.mentions_found - out.mentions_proposed
     out.excluded = dict(excluded.most_common())
     out.gold_excluded_proposed = dict(sorted(gold_excluded.items()))
     out.ceiling = ceiling

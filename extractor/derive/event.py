@@ -9,8 +9,8 @@ from schemas.events_v1 import EventDraft
 from schemas.events_v2 import CasualtyClaim, Event, EventDate, Location, Span
 
 from .acled import acled_categories
-from .casualties import fatalities
 from .dates import resolve_date
+from .fatalities import fatalities
 
 __all__ = ["derive_event"]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["non_factual"]
+__all__ = ["PRESUPPOSING", "non_factual"]
 
 _MODAL: Final = frozenset({"may", "might", "could", "would", "should", "must", "can", "ought"})
 _FUTURE: Final = frozenset({"will", "shall", "'ll", "wo"})
@@ -30,8 +30,27 @@ _INTENT: Final = frozenset(
         "thwart", "deny", "consider", "propose", "ask", "order", "try", "attempt", "plot", "vote",
         "decide", "expect", "possibility", "prospect", "chance", "allow", "permit", "refrain", "avoid",
         "cease", "stop", "halt", "deter", "retaliate", "if", "responsibility", "blame", "accuse",
+        "oppose", "wary", "against", "condemn", "allege", "allegation", "accusation", "suspect", "rumour",
+        "rumor", "report", "reports", "evidence", "sign", "claim",
     }
 )  # fmt: skip
+#: Of those, the heads that report an allegation rather than the event.
+_ALLEGED: Final = frozenset(
+    {"accuse", "allege", "allegation", "accusation", "suspect", "rumour", "rumor", "report", "reports",
+     "evidence", "sign", "deny"}
+)  # fmt: skip
+#: Of those, the ones that count only as nouns ("reports of atrocities", not "were reported killed").
+_NOUNS_ONLY: Final = frozenset(
+    {"report", "reports", "evidence", "sign", "allegation", "accusation", "rumour", "rumor"}
+)
+#: Of those, the heads that presuppose the event (a claim of responsibility for it, blame for it):
+#: the event is reported when it has a date of its own ("claimed the Dec. 10 bombings").
+PRESUPPOSING: Final = frozenset({"responsibility", "blame", "claim", "condemn"})
+#: Prepositions that make an event noun the backdrop of another statement ("during the fighting",
+#: "amid protests", "since the attack"): a time reference, not a report of the event.
+_BACKDROP: Final = frozenset({"during", "amid", "amidst", "since", "throughout", "despite"})
+#: Heads that make a plural event noun habitual ("accustomed to attacks", "used to raids").
+_HABIT: Final = frozenset({"accustom", "accustomed", "habituate", "used", "familiar", "prone", "vulnerable"})
 #: Words that make a plural trigger a count of many events, not one ("repeated attacks", "scores of raids").
 _AGGREGATE: Final = frozenset(
     {"repeated", "recent", "frequent", "numerous", "several", "multiple", "previous", "past", "earlier",
@@ -76,6 +95,8 @@ def _clause_marks(verb: Token) -> str | None:
 def _aggregate(noun: Token) -> bool:
     if noun.tag_ not in {"NNS", "NNPS"}:
         return False
+    if noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in _HABIT:
+        return True
     if any(c.lemma_.lower() in _AGGREGATE for c in noun.children if c.dep_ in {"amod", "det", "nummod"}):
         return True
     if any(c.dep_ == "nummod" for c in noun.children) and _SPELL.search(noun.sent.text):
@@ -83,7 +104,7 @@ def _aggregate(noun: Token) -> bool:
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ == "of":
         head = head.head
-    return head is not noun and head.lemma_.lower() in _AGGREGATE
+    return head.i != noun.i and head.lemma_.lower() in _AGGREGATE
 
 
 def _negated_above(verb: Token) -> bool:
@@ -92,7 +113,7 @@ def _negated_above(verb: Token) -> bool:
     for _ in range(3):
         if any(c.dep_ == "neg" for c in node.children):
             return True
-        if node.dep_ not in {"xcomp", "acomp"} or node.head is node:
+        if node.dep_ not in {"xcomp", "acomp"} or node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -108,7 +129,7 @@ def _present_simple(verb: Token) -> bool:
 def non_factual(trigger: Token) -> str | None:
     """Why ``trigger`` is not a reported event ("negated", "future", ...), or ``None`` if it is one."""
     is_verb = trigger.pos_ in {"VERB", "AUX"}
-    while not is_verb and trigger.dep_ == "compound" and trigger.head is not trigger:
+    while not is_verb and trigger.dep_ == "compound" and trigger.head.i != trigger.i:
         trigger = trigger.head  # "rocket attacks": the event noun is "attacks"
     if is_verb:
         reason = _clause_marks(trigger)
@@ -122,12 +143,18 @@ def non_factual(trigger: Token) -> str | None:
         return "negated"
     elif _aggregate(trigger):
         return "many events counted together"
+    if not is_verb and trigger.dep_ == "pobj" and trigger.head.lower_ in _BACKDROP:
+        return "background (a time reference)"
     node = trigger
     for _ in range(6):
-        if node.dep_ not in _INSIDE or node.head is node:
+        if node.dep_ not in _INSIDE or node.head.i == node.i:
             break
         node = node.head
-        if node.lemma_.lower() in _INTENT:
+        if node.lemma_.lower() in _INTENT and (node.pos_ == "NOUN" or node.lemma_.lower() not in _NOUNS_ONLY):
+            if node.lemma_.lower() in PRESUPPOSING:
+                return "statement about it (claim of responsibility, blame, condemnation)"
+            if node.lemma_.lower() in _ALLEGED:
+                return "allegation, accusation or report of it"
             return "threat, plan or demand"
         if not is_verb and node.lemma_.lower() in _POSSESSION:
             return "weapons held or traded, not used"

@@ -1,14 +1,22 @@
 """Event mentions of one article: sentences with a factual conflict trigger, and their field candidates.
 
-Article structure: paragraphs are separated by line breaks; a sentence is a spaCy sentence that ends
-like one or is long enough to be prose (a short headline, list item or caption with no closing
-punctuation is not read, so a list of headlines yields nothing). Text that does not read as English
-yields nothing and says so.
+The article is read as ``layout.prepare`` lays it out (wrapped lines joined, a headline line and a
+dateline kept apart from the lead). A sentence is a spaCy sentence that ends like one or is long
+enough to be prose (a short headline, list item or caption is not read). In each sentence:
+
+* a trigger (``lexicon``) that is part of a name or a date ("the Government of National Accord",
+  "March 29") or that only modifies another noun ("riot police") is not a trigger;
+* an instrument alone (a drone, rockets, a car bomb) is an event only when the sentence says it
+  was used; otherwise it only decides the type of the sentence's event;
+* a trigger the parse shows is not a reported event (``factuality``) is excluded with its reason,
+  and so is a mention whose only date is a year ("date unresolvable"), as the gold guidelines do.
+
+Every field comes from the event predicate's parse (``roles``, ``when``, ``where``, ``claims``), in
+the article's own words. Text that does not read as English yields nothing and says so.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import itertools
@@ -18,15 +26,30 @@ from typing import TYPE_CHECKING, Final
 from schemas.events_v1 import SubEventType
 from schemas.events_v2 import CasualtyDraft
 
+from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
-from .fields import actor_candidates, claims_in, date_candidates, location_candidates
-from .lexicon import EXPLOSIVE, MODE, NOT_CONFLICT, Trigger, find_triggers
+from .layout import prepare
+from .lexicon import (
+    CIVILIAN_TARGET,
+    EXPLOSIVE,
+    FORCES,
+    GENERIC,
+    MODE,
+    NOT_CONFLICT,
+    STRATEGIC,
+    Trigger,
+    find_triggers,
+)
 from .nlp import parse
 from .ranking import rank_types
+from .roles import actor_roles, sources
+from .spans import PREPARED, entity_of, offsets, words
+from .when import WEAK_SOURCES, clause_head, date_candidates
+from .where import location_candidates
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
 __all__ = ["Candidates", "Mention", "Rejected", "find_mentions", "looks_english"]
 
@@ -34,56 +57,51 @@ _SENTENCE_END: Final = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
 _WORD: Final = re.compile(r"[^\W\d_]+")
 #: Common English function words; prose in English has far more than this share of them.
 _FUNCTION_WORDS: Final = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "was",
-        "were",
-        "is",
-        "are",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "that",
-        "which",
-        "who",
-        "it",
-        "its",
-        "their",
-        "they",
-        "he",
-        "she",
-        "said",
-        "after",
-        "as",
-        "not",
-        "this",
-    ]
-)
+    {"the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "but", "was",
+     "were", "is", "are", "be", "been", "has", "have", "had", "that", "which", "who", "it", "its", "their",
+     "they", "he", "she", "said", "after", "as", "not", "this"}
+)  # fmt: skip
 _MIN_ENGLISH_SHARE: Final = 0.12
 _MIN_WORDS: Final = 3
 #: A line this long is prose even without closing punctuation (a snippet, a cut-off lede).
 _MIN_PROSE_WORDS: Final = 12
+#: Entities a trigger inside of is part of a name or a date, not an event word.
+_NAME_LABELS: Final = frozenset(
+    {"DATE", "TIME", "ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
+)
+#: Verbs that say an instrument was used: with one of these, "rockets" or "a drone" is an event.
+_USE: Final = frozenset(
+    {"fire", "launch", "drop", "throw", "hurl", "lob", "plant", "detonate", "explode", "land", "hit",
+     "strike", "kill", "wound", "injure", "target", "rain", "pound", "bomb", "shell", "blow", "crash",
+     "slam", "shoot", "go", "destroy", "damage"}
+)  # fmt: skip
+#: Reasons that do not hold for a mention whose own date is given ("since the March 2016 attack").
+_DATED_OK: Final = ("statement about it", "many events", "background")
+_RAID: Final = re.compile(r"raid(?:s|ed|ing)?|search(?:es|ed)?|storm(?:ed)?")
+#: Words that tie an undated clause to the event told before it ("was later killed", "hours after").
+_ANCHOR: Final = frozenset(
+    {
+        "later",
+        "afterwards",
+        "afterward",
+        "after",
+        "then",
+        "following",
+        "subsequently",
+        "thereafter",
+        "shortly",
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class Mention:
-    """One event as code proposes it: evidence sentences and ranked candidates for every field."""
+    """One event as code proposes it: evidence sentences and ranked candidates for every field.
+
+    ``actors1`` / ``actors2`` start with the predicate's own arguments (``roles`` of them: code's
+    choice when no LLM adjudicates) and go on with other parties the sentence names (options for
+    an adjudicator). ``date_source`` says where the first date hangs (``when.DATE_SOURCES``).
+    """
 
     evidence: tuple[str, ...]
     start: int
@@ -96,6 +114,13 @@ class Mention:
     actors2: tuple[str, ...]
     claims: tuple[CasualtyDraft, ...]
     paragraph: int
+    roles: tuple[int, int] = (0, 0)
+    date_source: str | None = None
+    date_precision: str | None = None
+    detentions: tuple[Detention, ...] = ()
+    anchored: bool = False
+    end: int = 0
+    positions: tuple[int, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,25 +140,15 @@ class Candidates:
     mentions: tuple[Mention, ...] = ()
     rejected: tuple[Rejected, ...] = ()
     notes: tuple[str, ...] = ()
+    merged: int = 0
 
 
 def looks_english(text: str) -> bool:
     """Whether ``text`` reads as English prose (share of English function words among its words)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < _MIN_WORDS:
+    found = [w.lower() for w in _WORD.findall(text)]
+    if len(found) < _MIN_WORDS:
         return False
-    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= _MIN_ENGLISH_SHARE
-
-
-def _paragraph_of(doc: Doc) -> tuple[list[int], list[SpacySpan]]:
-    """Paragraph index of every character offset boundary, and each paragraph as a span."""
-    bounds = [0, *(m.end() for m in re.finditer(r"\n\s*", doc.text)), len(doc.text) + 1]
-    spans: list[SpacySpan] = []
-    for a, b in itertools.pairwise(bounds):
-        span = doc.char_span(a, max(a, b - 1), alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    return bounds, spans
+    return sum(w in _FUNCTION_WORDS for w in found) / len(found) >= _MIN_ENGLISH_SHARE
 
 
 def _headline(line: str) -> bool:
@@ -152,69 +167,171 @@ def _trimmed(sent: SpacySpan) -> SpacySpan | None:
     return doc[start:end] if end > start else None
 
 
-def _paragraph_index(bounds: list[int], offset: int) -> int:
-    return min(max(0, bisect.bisect_right(bounds, offset) - 1), max(0, len(bounds) - 2))
+_Hit = tuple["SpacySpan", Trigger]
 
 
-def _mentions(
-    sent: SpacySpan,
-    hits: list[tuple[int, int, Trigger]],
-    published: dt.date | None,
-    paragraph: SpacySpan,
-    index: int,
-) -> list[Mention] | Rejected:
-    factual: list[tuple[int, int, Trigger]] = []
-    reason = ""
-    for start, end, trigger in hits:
+def _triggers(sent: SpacySpan) -> list[_Hit]:
+    """The sentence's trigger words, without those inside names and dates or modifying another noun."""
+    hits: list[_Hit] = []
+    for start, end, trigger in find_triggers(sent.text):
         span = sent.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
+        entity = entity_of(span.root)
+        if entity is not None and entity.label_ in _NAME_LABELS:
+            continue
+        root = span.root
+        if (
+            root.dep_ == "compound"
+            and not find_triggers(root.head.text)
+            and root.head.pos_ in {"NOUN", "PROPN"}
+        ):
+            continue  # "riot police", "protest leaders": the head noun is not an event
+        hits.append((span, trigger))
+    return hits
+
+
+def _used(instrument: Token) -> Token | None:
+    """The verb that says the instrument was used ("fired rockets", "a drone struck"), if any."""
+    node = instrument
+    while node.dep_ in {"compound", "conj", "appos"} and node.head.i != node.i:
+        node = node.head
+    head = node.head
+    if node.dep_ == "pobj" and head.head.i != head.i:
+        head = head.head  # "killed by a roadside bomb", "attacked with rockets"
+    if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in _USE:
+        return head
+    return None
+
+
+def _predicate(span: SpacySpan, trigger: Trigger) -> Token:
+    """The token whose arguments are the event's: the trigger's head word, or the verb using an instrument."""
+    root = span.root
+    while root.dep_ == "compound" and root.head.i != root.i and root.head.pos_ in {"NOUN", "PROPN"}:
+        root = root.head  # "rocket attack": the event noun is "attack"
+    if trigger.instrument:
+        return _used(root) or root
+    return root
+
+
+def _by_target(types: tuple[SubEventType, ...], target: str) -> tuple[SubEventType, ...]:
+    """Generic violence: "Armed clash" when the side acted on is armed, "Attack" when it is not."""
+    armed = bool(FORCES.search(target)) and not CIVILIAN_TARGET.search(target)
+    first: SubEventType = "Armed clash" if armed else "Attack"
+    if first not in types:
+        return types
+    return (first, *(t for t in types if t != first))
+
+
+def _anchored(predicate: Token) -> bool:
+    """Whether the predicate's clause is told relative to another event ("later", "after ...")."""
+    clause = clause_head(predicate)
+    for head in {predicate.i: predicate, clause.i: clause}.values():
+        for child in head.children:
+            if child.dep_ in {"advmod", "prep", "mark", "npadvmod", "advcl"} and child.lower_ in _ANCHOR:
+                return True
+            if child.dep_ in {"advcl", "prep"} and any(
+                g.lower_ in _ANCHOR for g in child.children if g.dep_ in {"mark", "advmod"}
+            ):
+                return True
+    return False
+
+
+def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None) -> bool:
+    """Whether a day or month date hangs on the predicate itself."""
+    dated = date_candidates(predicate, sent, None, published)
+    return dated.source == "predicate" and dated.precision in {"day", "month"}
+
+
+def _paragraph(sent: SpacySpan, paragraphs: list[tuple[int, int]]) -> int:
+    for j, (a, b) in enumerate(paragraphs):
+        if a <= sent.start_char < b:
+            return j
+    return len(paragraphs) - 1
+
+
+def _mentions(
+    sent: SpacySpan, hits: list[_Hit], published: dt.date | None, paragraph: SpacySpan, index: int
+) -> list[Mention] | Rejected:
+    factual: list[tuple[SpacySpan, Trigger, Token]] = []
+    reason = ""
+    for span, trigger in hits:
+        predicate = _predicate(span, trigger)
         why = non_factual(span.root)
+        if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published):
+            why = (
+                None  # "claimed the Dec. 10 bombings", "a series of attacks on November 13": one dated event
+            )
+        if why is None and trigger.instrument and predicate.i == span.root.i:
+            why = "weapon or vehicle named, no use of it reported"
         if why is None:
-            factual.append((start, end, trigger))
+            factual.append((span, trigger, predicate))
         elif not reason:
             reason = why
-    if not factual:
-        first = hits[0]
-        return Rejected(sent.text, sent.start_char, sent.text[first[0] : first[1]], reason or "not an event")
-    best_tier = min(t.tier for _, _, t in factual)
-    if best_tier >= EXPLOSIVE and NOT_CONFLICT.search(sent.text):
-        first = factual[0]
-        return Rejected(
-            sent.text, sent.start_char, sent.text[first[0] : first[1]], "a disaster, accident or crime"
-        )
-    disrupted = [h for h in factual if h[2].event_type == "Disrupted weapons use"]
-    modes = {t.event_type: (a, b, t) for a, b, t in reversed(disrupted or factual) if t.tier == MODE}
-    chosen = sorted(modes.values()) if len(modes) > 1 else [min(factual, key=lambda h: h[2].tier)]
+    events = [f for f in factual if not f[1].instrument or f[2].i != f[0].root.i]
+    first = hits[0][0]
+    if not events:
+        return Rejected(words(sent), offsets(sent)[0], words(first), reason or "not an event")
+    best_tier = min(t.tier for _, t, _ in factual)
+    if best_tier in {EXPLOSIVE, GENERIC} and NOT_CONFLICT.search(sent.text):
+        return Rejected(words(sent), offsets(sent)[0], words(first), "a disaster, accident or crime")
+    arrests = [h for h in factual if h[1].event_type == "Arrests"]
+    if arrests and all(
+        t.tier == GENERIC and _RAID.fullmatch(s.text.lower()) for s, t, _ in factual if t.tier < STRATEGIC
+    ):
+        factual = arrests  # a raid in which people are detained is an arrest operation
+    disrupted = [h for h in factual if h[1].event_type == "Disrupted weapons use"]
+    modes = {t.event_type: (s, t, p) for s, t, p in reversed(disrupted or factual) if t.tier == MODE}
+    chosen = (
+        sorted(modes.values(), key=lambda h: h[0].start)
+        if len(modes) > 1
+        else [min(factual, key=lambda h: (h[1].tier, h[1].instrument))]
+    )
     claims = claims_in(sent)
+    cited = sources(sent)
     mentions: list[Mention] = []
-    for start, end, trigger in chosen:
-        span = sent.char_span(start, end, alignment_mode="expand")
-        assert span is not None
-        root = span.root
-        others = [t for _, _, t in factual if len(chosen) == 1 or t.tier > MODE]
-        actors1, actors2 = actor_candidates(sent, root)
-        mine = [c for pos, c in claims if _nearest(pos, chosen) == (start, end, trigger)]
+    for span, trigger, used in chosen:
+        predicate = used
+        if trigger.instrument and used.i == span.root.i:
+            predicate = next((p for s, t, p in events), used)
+        weaker = [t for _, t, _ in factual if len(chosen) == 1 or t.tier > MODE]
+        role1, role2 = actor_roles(predicate, cited, range(span.start, span.end))
+        types = rank_types([trigger, *weaker], sent.text)
+        if trigger.tier == GENERIC and role2:
+            types = _by_target(types, role2[0])
+        if types[0] == "Peaceful protest":
+            role2 = []  # a peaceful protest is directed at no one in ACLED's sense
+        mine = [c for pos, c in claims if _nearest(pos, chosen) is span]
+        elsewhere = frozenset(t.i for s, _t, p in chosen for t in (s.root, p) if p.i != predicate.i)
+        dated = date_candidates(predicate, sent, paragraph, published, elsewhere)
+        clause = clause_head(predicate)
         mentions.append(
             Mention(
-                evidence=(sent.text,),
-                start=sent.start_char,
-                trigger=span.text,
+                evidence=(words(sent),),
+                start=offsets(sent)[0],
+                end=offsets(sent)[1],
+                positions=(offsets(sent)[0],),
+                trigger=words(span),
                 tier=trigger.tier,
-                types=rank_types([trigger, *others], sent.text),
-                dates=date_candidates(sent, paragraph, root, published),
-                locations=location_candidates(sent, root),
-                actors1=actors1,
-                actors2=actors2,
+                types=types,
+                dates=dated.texts,
+                date_source=dated.source,
+                date_precision=dated.precision,
+                locations=location_candidates(sent, predicate, clause),
+                actors1=tuple(role1),
+                actors2=tuple(role2),
+                roles=(len(role1), len(role2)),
                 claims=tuple(mine),
+                detentions=detentions_in(sent),
                 paragraph=index,
+                anchored=_anchored(predicate),
             )
         )
     return mentions
 
 
-def _nearest(position: int, hits: list[tuple[int, int, Trigger]]) -> tuple[int, int, Trigger]:
-    return min(hits, key=lambda h: abs(h[0] - position))
+def _nearest(position: int, chosen: list[tuple[SpacySpan, Trigger, Token]]) -> SpacySpan:
+    return min(chosen, key=lambda h: abs(h[0].start_char - h[0].sent.start_char - position))[0]
 
 
 def find_mentions(text: str, published: dt.date | None) -> Candidates:
@@ -227,26 +344,38 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
         return Candidates(
             notes=("the text does not read as English prose; the candidates strategy reads English only",)
         )
-    doc = parse(text)
-    bounds, paragraphs = _paragraph_of(doc)
+    prepared = prepare(text)
+    doc = parse(prepared.text)
+    doc.user_data[PREPARED] = prepared
+    bounds = [0, *(m.end() for m in re.finditer(r"\n\n", prepared.text)), len(prepared.text) + 1]
+    paragraphs = list(itertools.pairwise(bounds))
     mentions: list[Mention] = []
     rejected: list[Rejected] = []
     read = 0
     for whole in doc.sents:
         sent = _trimmed(whole)
-        if sent is None or len(sent.text) < 12 or "\n" in sent.text or _headline(sent.text):
+        if sent is None or len(sent.text) < 12 or _headline(sent.text):
             continue
         read += 1
-        hits = find_triggers(sent.text)
+        hits = _triggers(sent)
         if not hits:
             continue
-        index = _paragraph_index(bounds, sent.start_char)
-        paragraph = paragraphs[index] if index < len(paragraphs) else sent
+        index = _paragraph(sent, paragraphs)
+        a, b = paragraphs[index]
+        paragraph = doc.char_span(a, max(a, b - 1), alignment_mode="expand") or sent
         found = _mentions(sent, hits, published, paragraph, index)
         if isinstance(found, Rejected):
             rejected.append(found)
-        else:
-            mentions.extend(found)
+            continue
+        for mention in found:
+            if mention.date_precision == "year" and mention.date_source not in WEAK_SOURCES:
+                rejected.append(
+                    Rejected(
+                        mention.evidence[0], mention.start, mention.trigger, "date unresolvable (a year only)"
+                    )
+                )
+            else:
+                mentions.append(mention)
     notes: list[str] = []
     if read == 0:
         notes.append("no sentence found (a list of headlines or captions?): nothing proposed")

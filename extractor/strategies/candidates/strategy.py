@@ -21,11 +21,14 @@ from ...inputs import Article
 from ...prompts import PromptSpec
 from ..base import LLMRequest, Plan, StrategyOptions
 from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listing
-from .mentions import Candidates, Mention, find_mentions
+from .mentions import Candidates, Mention, Rejected, find_mentions
 from .merge import merge_mentions
 from .nlp import load_pipeline
 
-__all__ = ["CandidatesStrategy", "State", "draft_of", "propose"]
+__all__ = ["UNDATED", "CandidatesStrategy", "State", "draft_of", "propose"]
+
+#: Why a mention that no event of the article dates is excluded (guideline 3.7).
+UNDATED = "date unresolvable (no date)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,20 +40,32 @@ class State:
 
 
 def propose(article: Article) -> Candidates:
-    """Code's candidates for ``article``: mentions found, then merged."""
+    """Code's candidates for ``article``: mentions found, then merged; undated leftovers excluded."""
     found = find_mentions(article.text, article.published)
-    return dataclasses.replace(found, mentions=merge_mentions(found.mentions, article.published))
+    dropped: list[Mention] = []
+    merged = merge_mentions(found.mentions, article.published, dropped)
+    undated = tuple(Rejected(m.evidence[0], m.start, m.trigger, UNDATED) for m in dropped)
+    return dataclasses.replace(
+        found,
+        mentions=merged,
+        rejected=tuple(sorted((*found.rejected, *undated), key=lambda r: r.start)),
+        merged=len(found.mentions) - len(merged) - len(dropped),
+    )
 
 
-def _pick(chosen: str | None, candidates: Sequence[str]) -> str | None:
-    """The candidate the LLM chose (its grammar-safe form mapped back), or code's first one."""
+def _pick(chosen: str | None, candidates: Sequence[str], own: int) -> str | None:
+    """The candidate the LLM chose (its grammar-safe form mapped back), or code's first own argument.
+
+    ``own``: how many of ``candidates`` are the predicate's own arguments; the others are options
+    for an adjudicator, never code's choice.
+    """
     if chosen is not None:
         if chosen == NONE:
             return None
         for candidate in candidates:
             if _safe(candidate) == chosen:
                 return candidate
-    return candidates[0] if candidates else None
+    return candidates[0] if candidates and own else None
 
 
 def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
@@ -58,13 +73,15 @@ def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
     event_type = mention.types[0]
     if choice is not None and choice.event_type in mention.types:
         event_type = choice.event_type
-    actor1 = _pick(choice.actor1 if choice else None, mention.actors1)
+    own1, own2 = mention.roles
+    actor1 = _pick(choice.actor1 if choice else None, mention.actors1, own1)
+    actors2 = [a for a in mention.actors2 if a != actor1]
     return EventDraft(
         event_type=event_type,
         date_text=mention.dates[0] if mention.dates else None,
         locations=[LocationDraft(country=country, place=place) for country, place in mention.locations[:1]],
         actor1=actor1,
-        actor2=_pick(choice.actor2 if choice else None, [a for a in mention.actors2 if a != actor1]),
+        actor2=_pick(choice.actor2 if choice else None, actors2, min(own2, len(actors2))),
         casualties=list(mention.claims),
         evidence=list(mention.evidence),
     )

@@ -1,0 +1,216 @@
+"""Who did what to whom: actor1 and actor2 from the event predicate's arguments in the dependency parse.
+
+For a verb: the active subject acts and the object (or "on"/"against"/"at" something) is acted on;
+in the passive the subject is acted on and the "by" phrase acts; a participle clause ("...,
+killing three soldiers") takes the subject of the verb it hangs on. For an event noun: "X's
+attack", "the attack by X", "X airstrikes" and an adjective of nationality ("Israeli airstrikes")
+act; "attack on Y", "against Y" are acted on; "clashes between X and Y" name both; an event
+noun that is the object of a verb of occurrence ("X launched an attack") takes that verb's subject.
+
+What is never an actor: whoever the sentence cites as its source or claimant ("X said", "according
+to X", "X told reporters"); a place that is not a country (a city, region, building named as where
+something happened); a pronoun; a date or a number. A nationality adjective alone ("Turkish") is an
+actor only as the agent of an event noun; otherwise the noun it modifies is taken ("Turkish jets").
+Civilians and named targets are acted on: they are actor2.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from .lexicon import is_instrument
+from .places import country_of_text
+from .spans import entity_of, phrase, phrase_span, words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+__all__ = ["REPORTING", "actor_roles", "is_place", "sources"]
+
+#: Verbs and nouns that attribute a statement to a source.
+REPORTING: Final = frozenset(
+    {"say", "tell", "report", "claim", "announce", "state", "confirm", "add", "estimate", "accuse", "allege",
+     "deny", "describe", "quote", "cite", "insist", "note", "write", "explain", "declare", "warn", "tweet",
+     "publish", "testify", "disclose", "reveal", "acknowledge", "admit", "indicate", "suggest"}
+)  # fmt: skip
+_OCCURRENCE: Final = frozenset(
+    {"launch", "carry", "conduct", "stage", "mount", "unleash", "execute", "perform", "begin", "start",
+     "make", "lead", "hold", "organize", "organise", "commit", "claim", "attend", "join", "fight", "wage"}
+)  # fmt: skip
+_TARGET_PREPS: Final = frozenset({"on", "against", "at", "targeting", "into", "upon", "toward", "towards"})
+_NOT_ACTOR_ENTS: Final = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LOC", "EVENT", "LAW",
+     "WORK_OF_ART", "LANGUAGE", "PRODUCT"}
+)  # fmt: skip
+#: Nouns that name a place or a part of one, never who acted ("the city", "the border").
+_PLACE_NOUNS: Final = frozenset(
+    {"city", "town", "village", "capital", "province", "region", "district", "area", "border", "country",
+     "state", "street", "square", "neighbourhood", "neighborhood", "site", "zone", "territory", "compound",
+     "building", "road", "highway", "camp", "valley", "coast", "north", "south", "east", "west", "outskirts",
+     "part", "side", "frontier", "county", "municipality", "suburb", "centre", "center"}
+)  # fmt: skip
+
+
+def sources(sentence: SpacySpan) -> set[int]:
+    """Token indices of whoever the sentence cites: subjects of reporting verbs, "according to X"."""
+    cited: set[int] = set()
+    for token in sentence:
+        heads: list[Token] = []
+        if token.lower_ == "according" and token.i + 1 < sentence.end:
+            heads = [g for g in token.doc[token.i + 1].children if g.dep_ == "pobj"]
+        elif token.lemma_.lower() in REPORTING and token.pos_ in {"VERB", "AUX"}:
+            heads = [
+                c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} and token.lemma_ != "claim"
+            ]
+            heads += [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        for head in heads:
+            cited.update(t.i for t in head.subtree)
+    return cited
+
+
+def is_place(token: Token) -> bool:
+    """Whether ``token`` names a place rather than a party: a non-country place name, or a place noun."""
+    entity = entity_of(token)
+    if entity is not None and entity.label_ in {"GPE", "LOC", "FAC"}:
+        return not (entity.label_ == "GPE" and country_of_text(entity.text))
+    return token.lemma_.lower() in _PLACE_NOUNS
+
+
+def _usable(token: Token | None, cited: set[int], *, agent_noun: bool = False) -> Token | None:
+    """``token`` when it can name an actor (see the module docstring), else ``None``."""
+    if token is None or token.i in cited or token.pos_ in {"PRON", "DET", "NUM"}:
+        return None
+    if not token.text[:1].isalnum() or token.ent_type_ in _NOT_ACTOR_ENTS:
+        return None
+    entity = entity_of(token)
+    if entity is not None and entity.label_ == "GPE" and not country_of_text(entity.text):
+        return None
+    if entity is not None and entity.label_ == "FAC":
+        return None
+    if token.lemma_.lower() in _PLACE_NOUNS or is_instrument(token.text):
+        return None
+    if token.pos_ == "ADJ" and token.ent_type_ == "NORP" and not agent_noun:
+        return None  # "Turkish" alone acts only as the agent of an event noun
+    return token
+
+
+def _named(token: Token) -> Token:
+    """A description with a name beside it ("the president, X, ..."): the name."""
+    if token.ent_type_ in {"PERSON", "ORG"}:
+        return token
+    for candidate in (token, *token.conjuncts):
+        for child in candidate.subtree:
+            if (
+                child.dep_ == "appos"
+                and child.ent_type_ in {"PERSON", "ORG"}
+                and child.head.i in {t.i for t in candidate.subtree}
+            ):
+                return child
+    return token
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *(t for t in token.conjuncts if t.dep_ == "conj")]
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, or of the verb a participle, infinitive or conjoined verb hangs on."""
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ == "nsubj":
+                return child
+            if child.dep_ == "agent":
+                return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if node.dep_ not in {"xcomp", "advcl", "conj", "acl", "pcomp"} or node.head.i == node.i:
+            return None
+        if node.dep_ == "acl" and node.head.pos_ in {"NOUN", "PROPN"}:
+            return None  # "the attack targeting X": the noun's own arguments decide
+        node = node.head
+    return None
+
+
+def _verb_roles(verb: Token, inside: range) -> tuple[Token | None, Token | None]:
+    agent = patient = None
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    for child in verb.children:
+        if child.i in inside:
+            continue  # "opened fire": "fire" is part of the trigger, not its object
+        if child.dep_ == "nsubj" and not passive:
+            agent = child
+        elif child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and patient is None):
+            patient = child
+        elif child.dep_ == "agent":
+            agent = next((g for g in child.children if g.dep_ == "pobj"), agent)
+        elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS | {"with"} and patient is None:
+            found = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if found is not None and not is_instrument(found.text):
+                patient = found  # "clashed with rebels"; "attacked with rockets" names no party
+    if agent is None and not passive:
+        agent = _subject(verb)
+    return agent, patient
+
+
+def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
+    """(agent, patient, agent_is_modifier) of an event noun."""
+    agent = patient = None
+    modifier = False
+    for child in noun.children:
+        if child.dep_ == "poss":
+            agent = child
+        elif child.dep_ in {"compound", "amod", "nmod"} and agent is None:
+            if is_place(child) or (child.ent_type_ == "GPE" and not country_of_text(child.text)):
+                continue  # "the Kabul attack": where, not who
+            if child.ent_type_ in {"NORP", "ORG", "GPE", "PERSON"} or child.pos_ == "PROPN":
+                agent, modifier = child, True
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            agent = next((g for g in child.children if g.dep_ == "pobj"), agent)
+        elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS | {"with"}:
+            patient = patient or next((g for g in child.children if g.dep_ == "pobj"), None)
+        elif child.dep_ == "prep" and child.lower_ == "between":
+            sides = [g for g in child.children if g.dep_ == "pobj"]
+            if sides:
+                agent = agent or sides[0]
+                patient = patient or next((c for c in sides[0].conjuncts), None)
+    if agent is None and noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in _OCCURRENCE:
+        agent = _subject(noun.head) if noun.dep_ == "dobj" else None
+    if noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and patient is None:
+        patient = next((c for c in noun.head.children if c.dep_ == "dobj"), None)  # "the strike hit X"
+    return agent, patient, modifier
+
+
+def actor_roles(predicate: Token, cited: set[int], inside: range = range(0)) -> tuple[list[str], list[str]]:
+    """(actor1 candidates, actor2 candidates) from the predicate's own arguments, best first.
+
+    ``inside``: token indices of the trigger itself, never its own argument.
+    """
+    if predicate.pos_ in {"VERB", "AUX"}:
+        agent, patient = _verb_roles(predicate, inside)
+        modifier = False
+    else:
+        agent, patient, modifier = _noun_roles(predicate)
+    if patient is not None and _named(patient).i != patient.i:
+        patient = _named(patient)
+    if agent is not None and _named(agent).i != agent.i:
+        agent = _named(agent)
+    first = [
+        phrase(t)
+        for a in (_conjuncts(agent) if agent is not None else [])
+        if (t := _usable(a, cited, agent_noun=modifier)) is not None
+    ]
+    second = [
+        phrase(t) for p in (_conjuncts(patient) if patient is not None else []) if (t := _usable(p, cited))
+    ]
+    if len(first) > 1:
+        first = [_joined(agent)] if agent is not None else first
+    if len(second) > 1:
+        second = [_joined(patient)] if patient is not None else second
+    return [a for a in first if a], [p for p in second if p and p not in first]
+
+
+def _joined(token: Token) -> str:
+    """Conjoined actors as one span ("French and Spanish police" / "soldiers and police")."""
+    last = max(_conjuncts(token), key=lambda t: t.i)
+    span = phrase_span(token)
+    return words(token.doc[span.start : phrase_span(last).end]).strip()
