@@ -14,7 +14,7 @@ from evals.scoring import (
     SLOTS,
 )
 from extractor.highlight import highlight_spans
-from schemas.events_v2 import Span
+from schemas.events_v3 import Span
 
 from .model import ArticleReport, Report
 from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows

@@ -23,7 +23,7 @@ from evals.scoring import (
     sum_tallies,
 )
 from evals.scoring.corpus import MergeScore, score_merge
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event, Provenance, Span
+from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, Event, Provenance, Span
 
 __all__ = ["REPORT_FORMAT", "ArticleReport", "DroppedCounts", "Miss", "Mode", "Report", "build_report"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from extractor.derive import date_interval
-from schemas.corpus_v1 import Claim, CorpusEvent
+from schemas.corpus_v2 import Claim, CorpusEvent
 
 from .geocode import GeoMatch, country_info, geocode
 

@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from schemas.events_v1 import SubEventType
-from schemas.events_v2 import CasualtyDraft
+from schemas.events_v3 import CasualtyDraft
 
 from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
