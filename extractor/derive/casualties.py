@@ -20,12 +20,13 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+from collections.abc import Iterable
 from typing import Final, Literal
 
 from .date_patterns import MONTH_NUMBERS
 from .numbers import NUMBER_WORDS
 
-__all__ = ["DetentionKind", "Figure", "casualty_figures", "detention_figures", "figure_in"]
+__all__ = ["DetentionKind", "Figure", "casualty_figures", "detention_figures", "figure_in", "nobody_killed"]
 
 Kind = Literal["killed", "injured"]
 
@@ -252,3 +253,21 @@ def _only_generic(text: str, figure: Figure) -> bool:
             clause = text[start:end]
             return all(m["both"] for m in _CASUALTY_WORD.finditer(clause))
     return False
+
+
+_NOBODY: Final = re.compile(
+    r"\b(?:no(?:body|\s+one)?|none|without)\b[^.;:!?]{0,40}?\b(?:kill\w*|dead|deaths?|died|casualt(?:y|ies)"
+    r"|fatalit(?:y|ies)|injur\w*|wound\w*|hurt|harm\w*|hitting\s+anyone)\b",
+    re.IGNORECASE,
+)
+
+
+_UNKNOWN: Final = re.compile(r"\b(?:reports?|word|information|details|immediate|confirm\w*)\b", re.IGNORECASE)
+
+
+def nobody_killed(passages: Iterable[str]) -> bool:
+    """Whether a passage says that nobody was killed or hurt ("no casualties", "without wounding anyone").
+
+    "No immediate reports of casualties" says that nothing is known yet: not that nobody was killed.
+    """
+    return any(not _UNKNOWN.search(m.group()) for text in passages for m in _NOBODY.finditer(text))

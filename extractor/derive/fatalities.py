@@ -1,13 +1,16 @@
 """ACLED's fatalities rule over an event's casualty claims, with victim groups.
 
 Conflicting figures for the **same victims** count once, at the lowest ("19 killed" by one source,
-"4 killed" by another: 4); figures for **distinct victim groups** add up ("4 police officers" and
-"1 civilian": 5). A claim's victim group is the head noun of its ``victims`` ("three police
-officers" and "an officer": officer), or the group named explicitly (gold's ``victim_group``). A
-claim whose victims are unspecified ("19 were killed", "44 people") is a total: when it comes from
-the same passage as figures for named groups it is their total ("5 people, including 4 police
-officers and 1 civilian": 5), otherwise it is one more conflicting figure for all of them (the
-lowest counts).
+"4 killed" by another: 4); figures for **distinct victim groups** add up ("4 police officers and
+1 civilian": 5). A claim's victim group is the head noun of its ``victims`` ("three police
+officers", "an officer": officer), or a group named explicitly (gold's ``victim_group``); a claim
+whose victims are unspecified ("19 were killed", "44 people") is the total of the groups named
+beside it ("5 people, including 4 police officers and 1 civilian": 5).
+
+Which figures describe the same victims is known for certain only to an annotator: gold names the
+groups of an event's claims and adds up distinct ones. Code reads the groups a passage (sentence)
+lists as distinct, and the figures of different passages, usually different sources reporting the
+same victims in other words ("19 fighters", "at least 19 of its members"), as conflicting.
 """
 
 from __future__ import annotations
@@ -74,32 +77,41 @@ def _default_group(claim: object) -> str | None:
     return victim_group(getattr(claim, "victims", None))
 
 
-def _passage(claim: object) -> str | None:
+def _default_passage(claim: object) -> str | None:
     return _text(getattr(claim, "quote", None))
 
 
-def fatalities(
-    claims: Iterable[HasKindAndCount], group: Callable[[HasKindAndCount], str | None] = _default_group
-) -> int | None:
-    """The event's fatalities (see the module docstring); ``None`` when nothing was reported killed."""
-    killed = [c for c in claims if c.kind == "killed"]
-    if not killed:
-        return None
+def _passage_total(claims: list[HasKindAndCount], group: Callable[[HasKindAndCount], str | None]) -> int:
+    """One passage's killed figure: distinct groups add up; an unspecified figure beside them is the total."""
     lowest: dict[str, int] = {}
-    passages: dict[str, set[str | None]] = {}
-    totals: list[HasKindAndCount] = []
-    for claim in killed:
+    totals: list[int] = []
+    for claim in claims:
         key = group(claim)
         if key is None:
-            totals.append(claim)
-            continue
-        lowest[key] = min(lowest.get(key, claim.count), claim.count)
-        passages.setdefault(key, set()).add(_passage(claim))
-    if not lowest:
-        return min(c.count for c in totals)
-    specific = sum(lowest.values())
-    named_in = set().union(*passages.values()) - {None}
-    breakdown = [c.count for c in totals if _passage(c) in named_in]
-    conflicting = [c.count for c in totals if _passage(c) not in named_in]
-    result = max([specific, *breakdown])
-    return min([result, *conflicting])
+            totals.append(claim.count)
+        else:
+            lowest[key] = min(lowest.get(key, claim.count), claim.count)
+    named = sum(lowest.values())
+    if not totals:
+        return named
+    return max(named, min(totals)) if lowest else min(totals)
+
+
+def fatalities(
+    claims: Iterable[HasKindAndCount],
+    group: Callable[[HasKindAndCount], str | None] = _default_group,
+    passage: Callable[[HasKindAndCount], str | None] = _default_passage,
+) -> int | None:
+    """The event's fatalities (see the module docstring); ``None`` when nothing was reported killed.
+
+    ``group`` names a claim's victim group (``None``: unspecified); ``passage`` the passage it comes
+    from. Within a passage distinct groups add up; figures from different passages (different
+    reports of the event) conflict, and the lowest counts.
+    """
+    by_passage: dict[str | None, list[HasKindAndCount]] = {}
+    for claim in claims:
+        if claim.kind == "killed":
+            by_passage.setdefault(passage(claim), []).append(claim)
+    if not by_passage:
+        return None
+    return min(_passage_total(found, group) for found in by_passage.values())

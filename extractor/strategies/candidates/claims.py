@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from schemas.events_v2 import CasualtyDraft
+from schemas.events_v3 import CasualtyDraft
 
 from ...derive.casualties import DetentionKind, casualty_figures, detention_figures
 from .roles import REPORTING

@@ -65,6 +65,8 @@ _MIN_ENGLISH_SHARE: Final = 0.12
 _MIN_WORDS: Final = 3
 #: A line this long is prose even without closing punctuation (a snippet, a cut-off lede).
 _MIN_PROSE_WORDS: Final = 12
+#: The lead: a story's first sentences, which tell its main event.
+_LEAD_SENTENCES: Final = 3
 #: Entities a trigger inside of is part of a name or a date, not an event word.
 _NAME_LABELS: Final = frozenset(
     {"DATE", "TIME", "ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
@@ -121,6 +123,8 @@ class Mention:
     anchored: bool = False
     end: int = 0
     positions: tuple[int, ...] = ()
+    lead: bool = False
+    past: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,6 +218,44 @@ def _predicate(span: SpacySpan, trigger: Trigger) -> Token:
     return root
 
 
+def _near(a: Token, b: Token, steps: int = 2) -> bool:
+    """Whether two words are at most ``steps`` dependency edges apart (one describes the other's event)."""
+    seen = {a.i: 0}
+    frontier = [a]
+    for depth in range(1, steps + 1):
+        nxt = []
+        for token in frontier:
+            for other in (token.head, *token.children):
+                if other.i not in seen:
+                    seen[other.i] = depth
+                    nxt.append(other)
+        frontier = nxt
+    return b.i in seen
+
+
+_Factual = tuple["SpacySpan", Trigger, "Token"]
+
+
+def _events_of(factual: list[_Factual]) -> list[_Factual]:
+    """The events a sentence reports: one per named mode, kind or explosion of its own.
+
+    Words of different types far apart in the parse ("strikes on sites of the militia that was
+    behind a rocket attack") are different events; words close together ("a drone strike killed")
+    describe one, whose type the strongest word decides.
+    """
+    disrupted = [h for h in factual if h[1].event_type == "Disrupted weapons use"]
+    pool = disrupted or [h for h in factual if h[1].tier <= EXPLOSIVE]
+    ranked = sorted(pool, key=lambda h: (h[1].tier, h[1].instrument, h[0].start))
+    chosen: list[_Factual] = []
+    for hit in ranked:
+        if any(hit[1].event_type == c[1].event_type or _near(hit[2], c[2]) for c in chosen):
+            continue
+        chosen.append(hit)
+    if not chosen:
+        chosen = [min(factual, key=lambda h: (h[1].tier, h[1].instrument))]
+    return sorted(chosen, key=lambda h: h[0].start)
+
+
 def _by_target(types: tuple[SubEventType, ...], target: str) -> tuple[SubEventType, ...]:
     """Generic violence: "Armed clash" when the side acted on is armed, "Attack" when it is not."""
     armed = bool(FORCES.search(target)) and not CIVILIAN_TARGET.search(target)
@@ -221,6 +263,14 @@ def _by_target(types: tuple[SubEventType, ...], target: str) -> tuple[SubEventTy
     if first not in types:
         return types
     return (first, *(t for t in types if t != first))
+
+
+def _past(verb: Token) -> bool:
+    """Whether the clause reports something done: a simple past ("carried out") or a present perfect."""
+    if verb.tag_ == "VBD":
+        return not any(c.dep_ == "aux" for c in verb.children)
+    aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    return verb.tag_ == "VBN" and bool(aux) and all(a.lemma_ in {"have", "be"} for a in aux)
 
 
 def _anchored(predicate: Token) -> bool:
@@ -251,7 +301,13 @@ def _paragraph(sent: SpacySpan, paragraphs: list[tuple[int, int]]) -> int:
 
 
 def _mentions(
-    sent: SpacySpan, hits: list[_Hit], published: dt.date | None, paragraph: SpacySpan, index: int
+    sent: SpacySpan,
+    hits: list[_Hit],
+    published: dt.date | None,
+    paragraph: SpacySpan,
+    *,
+    index: int,
+    lead: bool,
 ) -> list[Mention] | Rejected:
     factual: list[tuple[SpacySpan, Trigger, Token]] = []
     reason = ""
@@ -280,13 +336,7 @@ def _mentions(
         t.tier == GENERIC and _RAID.fullmatch(s.text.lower()) for s, t, _ in factual if t.tier < STRATEGIC
     ):
         factual = arrests  # a raid in which people are detained is an arrest operation
-    disrupted = [h for h in factual if h[1].event_type == "Disrupted weapons use"]
-    modes = {t.event_type: (s, t, p) for s, t, p in reversed(disrupted or factual) if t.tier == MODE}
-    chosen = (
-        sorted(modes.values(), key=lambda h: h[0].start)
-        if len(modes) > 1
-        else [min(factual, key=lambda h: (h[1].tier, h[1].instrument))]
-    )
+    chosen = _events_of(factual)
     claims = claims_in(sent)
     cited = sources(sent)
     mentions: list[Mention] = []
@@ -325,6 +375,8 @@ def _mentions(
                 detentions=detentions_in(sent),
                 paragraph=index,
                 anchored=_anchored(predicate),
+                lead=lead,
+                past=_past(clause),
             )
         )
     return mentions
@@ -363,7 +415,7 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
         index = _paragraph(sent, paragraphs)
         a, b = paragraphs[index]
         paragraph = doc.char_span(a, max(a, b - 1), alignment_mode="expand") or sent
-        found = _mentions(sent, hits, published, paragraph, index)
+        found = _mentions(sent, hits, published, paragraph, index=index, lead=read <= _LEAD_SENTENCES)
         if isinstance(found, Rejected):
             rejected.append(found)
             continue

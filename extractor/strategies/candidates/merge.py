@@ -148,7 +148,16 @@ def join(a: Mention, b: Mention) -> Mention:
         detentions=_union(first.detentions, second.detentions, _LIMITS["claims"]),
         anchored=first.anchored,
         positions=tuple(sorted({*a.positions, *b.positions})),
+        lead=a.lead or b.lead,
+        past=a.past or b.past,
     )
+
+
+def _may_join(mention: Mention, cluster: Mention) -> bool:
+    """An undated mention joins an event of its own sub-event type, or of its family when it names no mode."""
+    if mention.tier >= GENERIC or cluster.types[0] == mention.types[0]:
+        return True
+    return _family(mention) in _CROWDS and _family(cluster) in _CROWDS
 
 
 def _host(mention: Mention, clusters: list[Mention], published: dt.date | None) -> int | None:
@@ -157,11 +166,7 @@ def _host(mention: Mention, clusters: list[Mention], published: dt.date | None) 
     An undated mention that names its own mode or kind ("a shootout") joins only an event of that
     sub-event type: told after another event, it is a new event (``_anchored_to``).
     """
-    fits = [
-        j
-        for j, c in enumerate(clusters)
-        if same_event(c, mention, published) and (mention.tier >= GENERIC or c.types[0] == mention.types[0])
-    ]
+    fits = [j for j, c in enumerate(clusters) if same_event(c, mention, published) and _may_join(mention, c)]
     if not fits:
         return None
     typed = [j for j in fits if clusters[j].types[0] == mention.types[0]] or fits
@@ -195,8 +200,10 @@ def merge_mentions(
     """``mentions`` with mentions of the same event merged (see the module docstring), in text order.
 
     With a publication date, a mention left with no date (not joined to any event of the article)
-    is not an event the article dates (guideline 3.7): it is appended to ``dropped``. Without one,
-    relative dates cannot resolve, so undated mentions are kept.
+    is not an event the article dates (guideline 3.7): it is appended to ``dropped``, unless it is
+    in the story's lead and names its mode or kind ("US conducts strikes ...", with no day given):
+    a story leads with the news of its day, so it is dated on the publication day (``publication``).
+    Without a publication date relative dates cannot resolve, so undated mentions are kept.
     """
     dropped = [] if dropped is None else dropped
     clusters: list[Mention] = []
@@ -219,6 +226,8 @@ def merge_mentions(
             anchored.append(_anchored_to(mention, before))
         elif mention.date_source in WEAK_SOURCES or published is None:
             clusters.append(mention)
+        elif mention.lead and mention.past and mention.tier < GENERIC:
+            clusters.append(dataclasses.replace(mention, date_source="publication", dates=()))
         else:
             dropped.append(mention)
     for mention in anchored:

@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from schemas import events_v1
-from schemas.events_v3 import Diagnostics, EventDraft, LocationDraft
+from schemas.events_v3 import (
+    DateBasis,
+    DetentionDraft,
+    Diagnostics,
+    EventDraft,
+    ExcludedMention,
+    LocationDraft,
+    Span,
+)
 
 from ...inputs import Article
 from ...prompts import PromptSpec
@@ -53,6 +61,18 @@ def propose(article: Article) -> Candidates:
     )
 
 
+#: How each place a date hangs (``when.DATE_SOURCES``) reads in the record (``Event.date_basis``).
+_BASIS: dict[str, DateBasis] = {
+    "predicate": "event",
+    "clause": "event",
+    "sentence": "sentence",
+    "anchor": "anchor",
+    "report": "report",
+    "paragraph": "paragraph",
+    "publication": "publication",
+}
+
+
 def _pick(chosen: str | None, candidates: Sequence[str], own: int) -> str | None:
     """The candidate the LLM chose (its grammar-safe form mapped back), or code's first own argument.
 
@@ -79,6 +99,11 @@ def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
     return EventDraft(
         event_type=event_type,
         date_text=mention.dates[0] if mention.dates else None,
+        date_basis=_BASIS.get(mention.date_source or ""),
+        detentions=[
+            DetentionDraft(kind=kind, count=count, qualifier=qualifier, quote=quote)
+            for kind, count, qualifier, quote in mention.detentions
+        ],
         locations=[LocationDraft(country=country, place=place) for country, place in mention.locations[:1]],
         actor1=actor1,
         actor2=_pick(choice.actor2 if choice else None, actors2, min(own2, len(actors2))),
@@ -111,10 +136,30 @@ class CandidatesStrategy:
         state: State = plan.state
         cands = state.candidates
         diagnostics.warnings.extend(cands.notes)
+        diagnostics.mentions_merged = cands.merged
         for rejected in cands.rejected:
             diagnostics.warnings.append(
                 f"not an event ({rejected.reason}): {rejected.trigger!r} at offset {rejected.start}"
             )
+            diagnostics.excluded.append(
+                ExcludedMention(
+                    quote=Span(
+                        quote=rejected.sentence,
+                        start=rejected.start,
+                        end=rejected.start + len(rejected.sentence),
+                        alignment="exact",
+                    ),
+                    trigger=rejected.trigger,
+                    reason=rejected.reason,
+                )
+            )
+        for mention in cands.mentions:
+            if mention.date_source in {"report", "publication"}:
+                where = "the date of the report" if mention.date_source == "report" else "the publication day"
+                diagnostics.warnings.append(
+                    f"{mention.types[0]} at offset {mention.start}: no expression dates the event; "
+                    f"{where} was used"
+                )
         decided = choices(validated, len(cands.mentions)) if state.asked else None
         if state.asked and decided is None:
             diagnostics.warnings.append("the LLM's adjudication was unusable; code's ranking decided")

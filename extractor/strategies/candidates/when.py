@@ -25,9 +25,9 @@ __all__ = ["DATE_SOURCES", "WEAK_SOURCES", "DatedBy", "clause_head", "date_candi
 
 _DATE_LABELS: Final = frozenset({"DATE", "TIME"})
 #: Where a date expression hangs, most specific first.
-DATE_SOURCES: Final = ("predicate", "clause", "sentence", "anchor", "report", "paragraph")
+DATE_SOURCES: Final = ("predicate", "clause", "sentence", "anchor", "report", "paragraph", "publication")
 #: Dates that do not hang on the event: used when nothing better dates it, never to tell events apart.
-WEAK_SOURCES: Final = frozenset({"report", "paragraph"})
+WEAK_SOURCES: Final = frozenset({"report", "paragraph", "publication"})
 #: Auxiliaries of a clause about the future or a possibility: its date is not an event's.
 _UNREAL: Final = frozenset({"will", "shall", "'ll", "would", "may", "might", "could", "should", "must"})
 _CLAUSES: Final = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj"})
