@@ -28,7 +28,7 @@ from schemas.events_v3 import CasualtyDraft
 
 from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
-from .layout import prepare
+from .layout import Prepared, prepare
 from .lexicon import (
     CIVILIAN_TARGET,
     EXPLOSIVE,
@@ -41,6 +41,7 @@ from .lexicon import (
     find_triggers,
 )
 from .nlp import parse
+from .places import country_of_place, country_of_text
 from .ranking import rank_types
 from .roles import actor_roles, sources
 from .spans import PREPARED, entity_of, offsets, words
@@ -145,6 +146,7 @@ class Candidates:
     rejected: tuple[Rejected, ...] = ()
     notes: tuple[str, ...] = ()
     merged: int = 0
+    filed_in: str | None = None
 
 
 def looks_english(text: str) -> bool:
@@ -386,6 +388,19 @@ def _nearest(position: int, chosen: list[tuple[SpacySpan, Trigger, Token]]) -> S
     return min(chosen, key=lambda h: abs(h[0].start_char - h[0].sent.start_char - position))[0]
 
 
+def _filed_in(prepared: Prepared) -> str | None:
+    """The country a dateline names or implies ("SEOUL, South Korea (Agency) -"), as written or by ISO name."""
+    for dateline in prepared.datelines:
+        place = prepared.original[dateline.place[0] : dateline.place[1]]
+        for part in reversed([p.strip() for p in place.split(",")]):
+            if country_of_text(part):
+                return part
+            implied = country_of_place(part.title() if part.isupper() else part)
+            if implied:
+                return implied
+    return None
+
+
 def find_mentions(text: str, published: dt.date | None) -> Candidates:
     """Every sentence of ``text`` with a conflict trigger: a ``Mention``, or ``Rejected`` with the reason."""
     if all(_headline(line.strip()) for line in text.splitlines() if line.strip()):
@@ -429,8 +444,9 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
             else:
                 mentions.append(mention)
     notes: list[str] = []
+    filed_in = _filed_in(prepared)
     if read == 0:
         notes.append("no sentence found (a list of headlines or captions?): nothing proposed")
     elif not mentions:
         notes.append("no sentence reports a conflict event")
-    return Candidates(tuple(mentions), tuple(rejected), tuple(notes))
+    return Candidates(tuple(mentions), tuple(rejected), tuple(notes), filed_in=filed_in)

@@ -31,6 +31,7 @@ from ..base import LLMRequest, Plan, StrategyOptions
 from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listing
 from .mentions import Candidates, Mention, Rejected, find_mentions
 from .merge import merge_mentions
+from .story import with_countries
 from .nlp import load_pipeline
 
 __all__ = ["UNDATED", "CandidatesStrategy", "State", "draft_of", "propose"]
@@ -55,7 +56,7 @@ def propose(article: Article) -> Candidates:
     undated = tuple(Rejected(m.evidence[0], m.start, m.trigger, UNDATED) for m in dropped)
     return dataclasses.replace(
         found,
-        mentions=merged,
+        mentions=with_countries(merged, found.filed_in),
         rejected=tuple(sorted((*found.rejected, *undated), key=lambda r: r.start)),
         merged=len(found.mentions) - len(merged) - len(dropped),
     )

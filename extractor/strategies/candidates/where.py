@@ -91,3 +91,4 @@ def location_candidates(
     named = {country_of_text(c) or c for c, p in out if p}
     out = [c for c in out if c[1] is not None or (country_of_text(c[0]) or c[0]) not in named]
     return tuple(out[:_LIMIT])
+

@@ -1,0 +1,54 @@
+"""The story's country: where an article's events happened when a mention's own words do not say.
+
+A mention whose location names no country (a town the gazetteer cannot place, or no place at all)
+gets the story's country: the one its dateline names, else the one most of its events' locations
+name or imply (a tie gives none). Guideline 4 allows exactly this: a country the article does not
+name for the event but that the whole article unambiguously places it in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+
+from ...derive.countries import resolve_country
+from .mentions import Mention
+
+__all__ = ["with_countries"]
+
+
+def _code(country: str) -> str | None:
+    return resolve_country(country)[1] if country else None
+
+
+def with_countries(mentions: Sequence[Mention], filed_in: str | None) -> tuple[Mention, ...]:
+    """Mentions whose location names no country get the story's country, when the story has one.
+
+    The story's country is the one its dateline names, else the one most of its events' locations
+    name or imply (ties: none); an event with no location at all gets it as its only location.
+    """
+    counts: Counter[str] = Counter()
+    written: dict[str, str] = {}
+    for mention in mentions:
+        for country, _place in mention.locations:
+            if (code := _code(country)) is not None:
+                counts[code] += 1
+                written.setdefault(code, country)
+    story = filed_in
+    if story is None and counts:
+        ranked = counts.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            story = written[ranked[0][0]]
+    if story is None:
+        return tuple(mentions)
+    out = []
+    for mention in mentions:
+        if not mention.locations:
+            mention = dataclasses.replace(mention, locations=((story, None),))
+        elif all(_code(country) is None for country, _place in mention.locations):
+            mention = dataclasses.replace(
+                mention, locations=tuple((story, place) for _country, place in mention.locations)
+            )
+        out.append(mention)
+    return tuple(out)
