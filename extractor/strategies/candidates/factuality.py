@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from .lexicon import find_triggers
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -107,6 +109,22 @@ def _aggregate(noun: Token) -> bool:
     return head.i != noun.i and head.lemma_.lower() in _AGGREGATE
 
 
+def _told(word: Token) -> bool:
+    """Whether ``word`` is itself an event word ("killed during protests": the protests are its setting)."""
+    return bool(find_triggers(word.text))
+
+
+def _ongoing(noun: Token) -> bool:
+    """A plural event noun whose verb is a present progressive or perfect passive ("the protests have
+    been directed at", "attacks are continuing"): a run of events, not one."""
+    verb = noun.head
+    if noun.dep_ not in {"nsubj", "nsubjpass"} or verb.pos_ not in {"VERB", "AUX"}:
+        return False
+    aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    present = [a for a in aux if a.tag_ in _PRESENT]
+    return bool(present) and any(a.lemma_ == "be" for a in aux)
+
+
 def _negated_above(verb: Token) -> bool:
     """Whether ``verb`` or the verbs it complements ("not able to confirm") are negated."""
     node = verb
@@ -143,8 +161,13 @@ def non_factual(trigger: Token) -> str | None:
         return "negated"
     elif _aggregate(trigger):
         return "many events counted together"
-    if not is_verb and trigger.dep_ == "pobj" and trigger.head.lower_ in _BACKDROP:
+    first = trigger
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # "amid unrest and protests"
+    if not is_verb and first.dep_ == "pobj" and first.head.lower_ in _BACKDROP and not _told(first.head.head):
         return "background (a time reference)"
+    if not is_verb and trigger.tag_ in {"NNS", "NNPS"} and _ongoing(trigger):
+        return "many events counted together (ongoing)"
     node = trigger
     for _ in range(6):
         if node.dep_ not in _INSIDE or node.head.i == node.i:

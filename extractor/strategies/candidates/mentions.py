@@ -68,6 +68,10 @@ _MIN_WORDS: Final = 3
 _MIN_PROSE_WORDS: Final = 12
 #: The lead: a story's first sentences, which tell its main event.
 _LEAD_SENTENCES: Final = 3
+#: Nouns that tell another event as the cause of the sentence's own ("in retaliation for").
+_PROVOKING: Final = frozenset({"retaliation", "response", "revenge", "reprisal", "retribution", "answer"})
+#: Generic violence this many words from a named kind is told of that event ("shelled the town, killing three").
+_GENERIC_REACH: Final = 12
 #: Entities a trigger inside of is part of a name or a date, not an event word.
 _NAME_LABELS: Final = frozenset(
     {"DATE", "TIME", "ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
@@ -238,6 +242,26 @@ def _near(a: Token, b: Token, steps: int = 2) -> bool:
 _Factual = tuple["SpacySpan", Trigger, "Token"]
 
 
+def _another_event(word: Token) -> bool:
+    """Whether a word is told as an earlier or provoking event ("in retaliation for a rocket attack",
+    "after the bombing"): then the sentence's own verb of violence is an event of its own."""
+    node = word
+    for _ in range(6):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in _PROVOKING or (node.dep_ in {"prep", "mark"} and node.lower_ in _ANCHOR):
+            return True
+    return False
+
+
+def _same_kind(a: _Factual, b: _Factual) -> bool:
+    """Words of one type, or generic violence beside a named kind: one event unless far apart in text."""
+    if a[1].event_type == b[1].event_type:
+        return True
+    return GENERIC in (a[1].tier, b[1].tier) and abs(a[2].i - b[2].i) <= _GENERIC_REACH
+
+
 def _events_of(factual: list[_Factual]) -> list[_Factual]:
     """The events a sentence reports: one per named mode, kind or explosion of its own.
 
@@ -246,11 +270,17 @@ def _events_of(factual: list[_Factual]) -> list[_Factual]:
     describe one, whose type the strongest word decides.
     """
     disrupted = [h for h in factual if h[1].event_type == "Disrupted weapons use"]
-    pool = disrupted or [h for h in factual if h[1].tier <= EXPLOSIVE]
+    named = [h for h in factual if h[1].tier <= EXPLOSIVE]
+    told_apart = bool(named) and all(_another_event(h[2]) for h in named)
+    pool = disrupted or [
+        h
+        for h in factual
+        if h[1].tier <= EXPLOSIVE or (told_apart and h[1].tier == GENERIC and h[2].dep_ == "ROOT")
+    ]
     ranked = sorted(pool, key=lambda h: (h[1].tier, h[1].instrument, h[0].start))
     chosen: list[_Factual] = []
     for hit in ranked:
-        if any(hit[1].event_type == c[1].event_type or _near(hit[2], c[2]) for c in chosen):
+        if any(_same_kind(hit, c) or _near(hit[2], c[2]) for c in chosen):
             continue
         chosen.append(hit)
     if not chosen:
@@ -275,15 +305,29 @@ def _past(verb: Token) -> bool:
     return verb.tag_ == "VBN" and bool(aux) and all(a.lemma_ in {"have", "be"} for a in aux)
 
 
+def _anchors(word: Token) -> bool:
+    """Whether an "after"/"later" word ties its clause to another event: "later" alone, "after" a
+    clause or an event ("after shooting the ambassador", "hours after the strikes"), not "after
+    months of tensions"."""
+    if word.lower_ not in _ANCHOR:
+        return False
+    if word.dep_ in {"advmod", "npadvmod", "mark"}:
+        return True
+    objects = [g for g in word.children if g.dep_ in {"pobj", "pcomp"}]
+    return any(o.pos_ in {"VERB", "AUX"} or find_triggers(o.text) for o in objects) or any(
+        g.lower_ in {"hours", "minutes", "days", "shortly", "moments", "soon"} for g in word.children
+    )
+
+
 def _anchored(predicate: Token) -> bool:
     """Whether the predicate's clause is told relative to another event ("later", "after ...")."""
     clause = clause_head(predicate)
     for head in {predicate.i: predicate, clause.i: clause}.values():
         for child in head.children:
-            if child.dep_ in {"advmod", "prep", "mark", "npadvmod", "advcl"} and child.lower_ in _ANCHOR:
+            if child.dep_ in {"advmod", "prep", "mark", "npadvmod"} and _anchors(child):
                 return True
-            if child.dep_ in {"advcl", "prep"} and any(
-                g.lower_ in _ANCHOR for g in child.children if g.dep_ in {"mark", "advmod"}
+            if child.dep_ == "advcl" and any(
+                _anchors(g) for g in child.children if g.dep_ in {"mark", "advmod"}
             ):
                 return True
     return False

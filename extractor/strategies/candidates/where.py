@@ -24,7 +24,7 @@ __all__ = ["location_candidates"]
 _PLACE_LABELS: Final = frozenset({"GPE", "LOC"})
 _LOCATIVE: Final = frozenset(
     {"in", "near", "at", "outside", "inside", "around", "across", "into", "on", "throughout", "within",
-     "along", "between", "towards", "toward", "over", "north", "south", "east", "west", "from", "of"}
+     "along", "towards", "toward", "over", "north", "south", "east", "west", "from", "of"}
 )  # fmt: skip
 _OWNERS: Final = frozenset({"PERSON", "ORG", "NORP"})
 #: Verbs after which "on X" / "at X" names who is blamed or addressed, not where ("blamed on X").
@@ -91,4 +91,3 @@ def location_candidates(
     named = {country_of_text(c) or c for c, p in out if p}
     out = [c for c in out if c[1] is not None or (country_of_text(c[0]) or c[0]) not in named]
     return tuple(out[:_LIMIT])
-
