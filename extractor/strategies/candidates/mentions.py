@@ -70,7 +70,7 @@ _MIN_PROSE_WORDS: Final = 12
 _LEAD_SENTENCES: Final = 3
 #: Nouns that tell another event as the cause of the sentence's own ("in retaliation for").
 _PROVOKING: Final = frozenset({"retaliation", "response", "revenge", "reprisal", "retribution", "answer"})
-#: Generic violence this many words from a named kind is told of that event ("shelled the town, killing three").
+#: Generic violence this many words from a named kind is told of it ("shelled the town, killing three").
 _GENERIC_REACH: Final = 12
 #: Entities a trigger inside of is part of a name or a date, not an event word.
 _NAME_LABELS: Final = frozenset(
@@ -433,7 +433,7 @@ def _nearest(position: int, chosen: list[tuple[SpacySpan, Trigger, Token]]) -> S
 
 
 def _filed_in(prepared: Prepared) -> str | None:
-    """The country a dateline names or implies ("SEOUL, South Korea (Agency) -"), as written or by ISO name."""
+    """The country a dateline names or implies ("SEOUL, South Korea (Agency) -"), as written or ISO's."""
     for dateline in prepared.datelines:
         place = prepared.original[dateline.place[0] : dateline.place[1]]
         for part in reversed([p.strip() for p in place.split(",")]):

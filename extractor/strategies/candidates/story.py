@@ -44,11 +44,12 @@ def with_countries(mentions: Sequence[Mention], filed_in: str | None) -> tuple[M
         return tuple(mentions)
     out = []
     for mention in mentions:
+        located = mention
         if not mention.locations:
-            mention = dataclasses.replace(mention, locations=((story, None),))
+            located = dataclasses.replace(mention, locations=((story, None),))
         elif all(_code(country) is None for country, _place in mention.locations):
-            mention = dataclasses.replace(
+            located = dataclasses.replace(
                 mention, locations=tuple((story, place) for _country, place in mention.locations)
             )
-        out.append(mention)
+        out.append(located)
     return tuple(out)

@@ -31,8 +31,8 @@ from ..base import LLMRequest, Plan, StrategyOptions
 from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listing
 from .mentions import Candidates, Mention, Rejected, find_mentions
 from .merge import merge_mentions
-from .story import with_countries
 from .nlp import load_pipeline
+from .story import with_countries
 
 __all__ = ["UNDATED", "CandidatesStrategy", "State", "draft_of", "propose"]
 
