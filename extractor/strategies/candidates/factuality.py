@@ -33,7 +33,8 @@ _INTENT: Final = frozenset(
         "decide", "expect", "possibility", "prospect", "chance", "allow", "permit", "refrain", "avoid",
         "cease", "stop", "halt", "deter", "retaliate", "if", "responsibility", "blame", "accuse",
         "oppose", "wary", "against", "condemn", "allege", "allegation", "accusation", "suspect", "rumour",
-        "rumor", "report", "reports", "evidence", "sign", "claim",
+        "rumor", "report", "reports", "evidence", "sign", "claim", "role", "involvement", "participation",
+        "complicity",
     }
 )  # fmt: skip
 #: Of those, the heads that report an allegation rather than the event.
@@ -47,7 +48,9 @@ _NOUNS_ONLY: Final = frozenset(
 )
 #: Of those, the heads that presuppose the event (a claim of responsibility for it, blame for it):
 #: the event is reported when it has a date of its own ("claimed the Dec. 10 bombings").
-PRESUPPOSING: Final = frozenset({"responsibility", "blame", "claim", "condemn"})
+PRESUPPOSING: Final = frozenset(
+    {"responsibility", "blame", "claim", "condemn", "role", "involvement", "participation", "complicity"}
+)
 #: Prepositions that make an event noun the backdrop of another statement ("during the fighting",
 #: "amid protests", "since the attack"): a time reference, not a report of the event.
 _BACKDROP: Final = frozenset({"during", "amid", "amidst", "since", "throughout", "despite"})
@@ -162,8 +165,13 @@ def non_factual(trigger: Token) -> str | None:
     elif _aggregate(trigger):
         return "many events counted together"
     first = trigger
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head  # "amid unrest and protests"
+    for _ in range(4):  # "amid unrest and protests", "during the fiercest phase of the fighting"
+        if first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        elif first.dep_ == "pobj" and first.head.lower_ == "of" and first.head.head.pos_ == "NOUN":
+            first = first.head.head
+        else:
+            break
     if not is_verb and first.dep_ == "pobj" and first.head.lower_ in _BACKDROP and not _told(first.head.head):
         return "background (a time reference)"
     if not is_verb and trigger.tag_ in {"NNS", "NNPS"} and _ongoing(trigger):

@@ -322,7 +322,10 @@ def _anchors(word: Token) -> bool:
 def _anchored(predicate: Token) -> bool:
     """Whether the predicate's clause is told relative to another event ("later", "after ...")."""
     clause = clause_head(predicate)
-    for head in {predicate.i: predicate, clause.i: clause}.values():
+    heads = {predicate.i: predicate, clause.i: clause}
+    if clause.dep_ == "conj":
+        heads[clause.head.i] = clause.head  # "was later searched and ... were detained"
+    for head in heads.values():
         for child in head.children:
             if child.dep_ in {"advmod", "prep", "mark", "npadvmod"} and _anchors(child):
                 return True
@@ -356,6 +359,7 @@ def _mentions(
     lead: bool,
 ) -> list[Mention] | Rejected:
     factual: list[tuple[SpacySpan, Trigger, Token]] = []
+    unreal: list[Token] = []
     reason = ""
     for span, trigger in hits:
         predicate = _predicate(span, trigger)
@@ -368,8 +372,9 @@ def _mentions(
             why = "weapon or vehicle named, no use of it reported"
         if why is None:
             factual.append((span, trigger, predicate))
-        elif not reason:
-            reason = why
+            continue
+        unreal.append(span.root)
+        reason = reason or why
     events = [f for f in factual if not f[1].instrument or f[2].i != f[0].root.i]
     first = hits[0][0]
     if not events:
@@ -383,7 +388,7 @@ def _mentions(
     ):
         factual = arrests  # a raid in which people are detained is an arrest operation
     chosen = _events_of(factual)
-    claims = claims_in(sent)
+    claims = _owned(claims_in(sent), sent, chosen, unreal)
     cited = sources(sent)
     mentions: list[Mention] = []
     for span, trigger, used in chosen:
@@ -397,7 +402,7 @@ def _mentions(
             types = _by_target(types, role2[0])
         if types[0] == "Peaceful protest":
             role2 = []  # a peaceful protest is directed at no one in ACLED's sense
-        mine = [c for pos, c in claims if _nearest(pos, chosen) is span]
+        mine = [c for owner, c in claims if owner is span]
         elsewhere = frozenset(t.i for s, _t, p in chosen for t in (s.root, p) if p.i != predicate.i)
         dated = date_candidates(predicate, sent, paragraph, published, elsewhere)
         clause = clause_head(predicate)
@@ -428,8 +433,35 @@ def _mentions(
     return mentions
 
 
-def _nearest(position: int, chosen: list[tuple[SpacySpan, Trigger, Token]]) -> SpacySpan:
-    return min(chosen, key=lambda h: abs(h[0].start_char - h[0].sent.start_char - position))[0]
+def _owned(
+    claims: tuple[tuple[int, CasualtyDraft], ...],
+    sent: SpacySpan,
+    chosen: list[_Factual],
+    unreal: list[Token],
+) -> list[tuple[SpacySpan | None, CasualtyDraft]]:
+    """Each claim with the event it belongs to: the event word whose phrase holds its figure most
+    narrowly ("a rocket attack that killed a contractor": the attack's); a figure in the phrase of a
+    word that is not an event (a blamed or threatened attack) belongs to none; a figure outside every
+    phrase goes to the nearest event word."""
+    out: list[tuple[SpacySpan | None, CasualtyDraft]] = []
+    for position, claim in claims:
+        figure = sent.char_span(position, position + 1, alignment_mode="expand")
+        index = figure[0].i if figure is not None and len(figure) else None
+        holders: list[tuple[int, SpacySpan | None]] = []
+        if index is not None:
+            for span, _trigger, predicate in chosen:
+                for word in (predicate, span.root):
+                    if word.left_edge.i <= index <= word.right_edge.i:
+                        holders.append((word.right_edge.i - word.left_edge.i, span))
+            for word in unreal:
+                if word.left_edge.i <= index <= word.right_edge.i:
+                    holders.append((word.right_edge.i - word.left_edge.i, None))
+        if holders:
+            out.append((min(holders, key=lambda h: h[0])[1], claim))
+        else:
+            nearest = min(chosen, key=lambda h: abs(h[0].start_char - sent.start_char - position))
+            out.append((nearest[0], claim))
+    return out
 
 
 def _filed_in(prepared: Prepared) -> str | None:

@@ -160,6 +160,10 @@ def _may_join(mention: Mention, cluster: Mention) -> bool:
     return _family(mention) in _CROWDS and _family(cluster) in _CROWDS
 
 
+def _last_before(cluster: Mention, offset: int) -> int:
+    return max(p for p in (*cluster.positions, cluster.start) if p <= offset)
+
+
 def _host(mention: Mention, clusters: list[Mention], published: dt.date | None) -> int | None:
     """The cluster an undated mention joins: its own sub-event type first, then the nearest before it.
 
@@ -169,11 +173,13 @@ def _host(mention: Mention, clusters: list[Mention], published: dt.date | None) 
     fits = [j for j, c in enumerate(clusters) if same_event(c, mention, published) and _may_join(mention, c)]
     if not fits:
         return None
-    typed = [j for j in fits if clusters[j].types[0] == mention.types[0]] or fits
-    before = [j for j in typed if clusters[j].start <= mention.start]
-    if before:
-        return max(before, key=lambda j: clusters[j].start)
-    return min(typed, key=lambda j: clusters[j].start)
+    before = [j for j in fits if clusters[j].start <= mention.start]
+    if not before:
+        # an undated mention refers back to an event told before it; a lead sums up what follows
+        return min(fits, key=lambda j: clusters[j].start) if mention.lead else None
+    typed = [j for j in before if clusters[j].types[0] == mention.types[0]] or before
+    # the event told last before it (a toll after its attack, "the strikes" after the strikes)
+    return max(typed, key=lambda j: _last_before(clusters[j], mention.start))
 
 
 def _before(mention: Mention, clusters: list[Mention]) -> Mention | None:

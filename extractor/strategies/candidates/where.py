@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from .lexicon import find_triggers
 from .places import country_of_place, country_of_text
 from .roles import REPORTING
 from .spans import entities, words
@@ -61,7 +62,9 @@ def _rank(ent: SpacySpan, predicate: Token, clause: Token) -> int | None:
         if walk.head.i == walk.i or (walk.dep_ in _CLAUSES and walk.pos_ in {"VERB", "AUX"}):
             break
         walk = walk.head
-    return None if prep.lower_ == "of" else 2
+    if prep.lower_ == "of" or (attached.pos_ not in {"VERB", "AUX"} and not find_triggers(attached.text)):
+        return None  # elsewhere in the sentence, only where a verb or an event happened ("Russia's role in X": no)
+    return 2
 
 
 def location_candidates(
