@@ -42,6 +42,13 @@ _ALLEGED: Final = frozenset(
     {"accuse", "allege", "allegation", "accusation", "suspect", "rumour", "rumor", "report", "reports",
      "evidence", "sign", "deny"}
 )  # fmt: skip
+#: Verbs whose complement clause is wanted, ordered, feared or denied, not reported as done
+#: ("allowed the strikes to proceed", "ordered troops to attack", "denied that its planes struck").
+_WILLED: Final = frozenset(
+    {"threaten", "vow", "warn", "plan", "pledge", "promise", "demand", "call", "urge", "want", "seek",
+     "intend", "prepare", "aim", "fear", "consider", "propose", "ask", "order", "try", "attempt", "plot",
+     "decide", "expect", "allow", "permit", "refuse", "deny", "allege"}
+)  # fmt: skip
 #: Of those, the ones that count only as nouns ("reports of atrocities", not "were reported killed").
 _NOUNS_ONLY: Final = frozenset(
     {"report", "reports", "evidence", "sign", "allegation", "accusation", "rumour", "rumor"}
@@ -117,6 +124,22 @@ def _told(word: Token) -> bool:
     return bool(find_triggers(word.text))
 
 
+def _many_times(verb: Token) -> bool:
+    """A verb counted over several occasions ("attacked more than 150 times", "struck dozens of times")."""
+    for child in verb.children:
+        if child.lower_ == "times" and any(
+            g.lower_ not in {"one", "1"} for g in child.children if g.dep_ in {"nummod", "amod", "quantmod"}
+        ):
+            return True
+        if (
+            child.dep_ == "prep"
+            and child.lower_ == "since"
+            and not any(g.pos_ in {"VERB", "AUX"} for g in child.subtree)
+        ):
+            return True  # "attacked since October": a period, not an occasion
+    return False
+
+
 def _ongoing(noun: Token) -> bool:
     """A plural event noun whose verb is a present progressive or perfect passive ("the protests have
     been directed at", "attacks are continuing"): a run of events, not one."""
@@ -156,6 +179,8 @@ def non_factual(trigger: Token) -> str | None:
         reason = _clause_marks(trigger)
         if reason:
             return reason
+        if _many_times(trigger):
+            return "many events counted together"
         if _present_simple(trigger):
             return "generic or habitual (present tense)"
         if trigger.dep_ == "ccomp" and _negated_above(trigger.head):
@@ -190,6 +215,10 @@ def non_factual(trigger: Token) -> str | None:
         if not is_verb and node.lemma_.lower() in _POSSESSION:
             return "weapons held or traded, not used"
         if node.pos_ in {"VERB", "AUX"}:
+            if node.dep_ in {"xcomp", "ccomp"} and node.head.lemma_.lower() in _WILLED:
+                return (
+                    "threat, plan or demand"  # "allowed the strikes to proceed", "ordered troops to attack"
+                )
             if is_verb and trigger.dep_ == "xcomp":
                 return _clause_marks(node)
             if not is_verb and node.lemma_.lower() in _OCCURRENCE:

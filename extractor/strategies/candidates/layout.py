@@ -38,6 +38,10 @@ _DATELINE: Final = re.compile(
     r"(?:,?\s+(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?))?"
     r"\s*(?P<agency>\([^()\n]{1,40}\))?\s*(?:[-\u2013\u2014]{1,2}|:)\s+"
 )
+#: A publication stamp before the prose ("date 2019-12-30 The strikes ...", "Updated: 12/29/2019 -").
+_STAMP: Final = re.compile(
+    r"(?i:date[d]?|updated|published|posted)\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s*[-\u2013\u2014|:]?\s+"
+)
 #: A wrapped line is at least this share of the longest line of the text.
 _WRAP_SHARE: Final = 0.6
 _MIN_WRAP_WIDTH: Final = 50
@@ -140,6 +144,12 @@ def prepare(text: str) -> Prepared:
 
 def _dateline(text: str, start: int, end: int, found: list[Dateline]) -> int:
     """The start of the paragraph's prose: after its dateline (recorded in ``found``), if it has one."""
+    stamp = _STAMP.match(text, start, end)
+    if stamp is not None and stamp.end() < end:
+        found.append(
+            Dateline((stamp.start(), stamp.start()), (stamp.start("date"), stamp.end("date")), stamp.end())
+        )
+        return stamp.end()
     match = _DATELINE.match(text, start, end)
     if match is None or match.end() >= end:
         return start

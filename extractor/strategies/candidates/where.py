@@ -63,7 +63,7 @@ def _rank(ent: SpacySpan, predicate: Token, clause: Token) -> int | None:
             break
         walk = walk.head
     if prep.lower_ == "of" or (attached.pos_ not in {"VERB", "AUX"} and not find_triggers(attached.text)):
-        return None  # elsewhere in the sentence, only where a verb or an event happened ("Russia's role in X": no)
+        return None  # elsewhere in the sentence: only where a verb or an event happened ("a role in X": no)
     return 2
 
 
