@@ -41,7 +41,7 @@ _PATTERNS: Final[tuple[tuple[ActorCategory, str], ...]] = (
     ),
     (
         "Political militias",
-        r"militia\w*|gunm[ae]n|armed\s+(?:group|men|assailants?)|gangs?|fighters|assailants?",
+        r"militia\w*|militants?|gunm[ae]n|armed\s+(?:group|men|assailants?)|gangs?|fighters|assailants?",
     ),
     ("Rioters", r"rioters?|mobs?|looters?|hooligans?"),
     ("Protesters", r"protest\w*|demonstrators?|marchers?|strikers?"),

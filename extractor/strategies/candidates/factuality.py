@@ -124,6 +124,9 @@ def _told(word: Token) -> bool:
     return bool(find_triggers(word.text))
 
 
+_SPANS: Final = frozenset({"year", "decade", "month", "week", "century", "day", "hour"})
+
+
 def _many_times(verb: Token) -> bool:
     """A verb counted over several occasions ("attacked more than 150 times", "struck dozens of times")."""
     for child in verb.children:
@@ -137,6 +140,10 @@ def _many_times(verb: Token) -> bool:
             and not any(g.pos_ in {"VERB", "AUX"} for g in child.subtree)
         ):
             return True  # "attacked since October": a period, not an occasion
+        if child.dep_ == "prep" and child.lower_ in {"over", "during", "for", "in", "across"}:
+            spans = [g for g in child.children if g.dep_ == "pobj"]
+            if any(g.lemma_.lower() in _SPANS and g.tag_ == "NNS" for g in spans):
+                return True  # "killed 800 people over three decades"
     return False
 
 
@@ -181,6 +188,8 @@ def non_factual(trigger: Token) -> str | None:
             return reason
         if _many_times(trigger):
             return "many events counted together"
+        if trigger.dep_ in {"ccomp", "xcomp"} and trigger.head.lemma_.lower() in _WILLED:
+            return "denial" if trigger.head.lemma_.lower() == "deny" else "threat, plan or demand"
         if _present_simple(trigger):
             return "generic or habitual (present tense)"
         if trigger.dep_ == "ccomp" and _negated_above(trigger.head):

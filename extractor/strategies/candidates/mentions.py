@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Final
 from schemas.events_v1 import SubEventType
 from schemas.events_v3 import CasualtyDraft
 
+from ...derive.dates import resolve_date
 from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
 from .layout import Prepared, prepare
@@ -49,8 +50,8 @@ from .when import WEAK_SOURCES, clause_head, date_candidates
 from .where import location_candidates
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
 __all__ = ["Candidates", "Mention", "Rejected", "find_mentions", "looks_english"]
 
@@ -60,7 +61,9 @@ _WORD: Final = re.compile(r"[^\W\d_]+")
 _FUNCTION_WORDS: Final = frozenset(
     {"the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "but", "was",
      "were", "is", "are", "be", "been", "has", "have", "had", "that", "which", "who", "it", "its", "their",
-     "they", "he", "she", "said", "after", "as", "not", "this"}
+     "they", "he", "she", "said", "after", "as", "not", "this", "his", "her", "them", "we", "than", "there",
+     "when", "while", "into", "about", "against", "near", "outside", "during", "over", "under", "between",
+     "will", "would", "could", "also", "some", "other", "before", "since", "until", "where"}
 )  # fmt: skip
 _MIN_ENGLISH_SHARE: Final = 0.12
 _MIN_WORDS: Final = 3
@@ -336,10 +339,12 @@ def _anchored(predicate: Token) -> bool:
     return False
 
 
-def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None) -> bool:
-    """Whether a day or month date hangs on the predicate itself."""
+def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None, why: str) -> bool:
+    """Whether a date of its own hangs on the predicate: a day for events counted together ("a series of
+    attacks on November 13"), a day or a month otherwise."""
     dated = date_candidates(predicate, sent, None, published)
-    return dated.source == "predicate" and dated.precision in {"day", "month"}
+    precisions = {"day"} if why.startswith("many events") else {"day", "month"}
+    return dated.source == "predicate" and dated.precision in precisions
 
 
 def _paragraph(sent: SpacySpan, paragraphs: list[tuple[int, int]]) -> int:
@@ -364,7 +369,7 @@ def _mentions(
     for span, trigger in hits:
         predicate = _predicate(span, trigger)
         why = non_factual(span.root)
-        if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published):
+        if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published, why):
             why = (
                 None  # "claimed the Dec. 10 bombings", "a series of attacks on November 13": one dated event
             )
@@ -464,6 +469,18 @@ def _owned(
     return out
 
 
+def _relative_dates(doc: Doc) -> list[str]:
+    """Date expressions that resolve against a publication date and not without one ("Monday")."""
+    reference = dt.date(2000, 1, 1)
+    return [
+        ent.text
+        for ent in doc.ents
+        if ent.label_ in {"DATE", "TIME"}
+        and resolve_date(ent.text, None).value is None
+        and resolve_date(ent.text, reference).value is not None
+    ]
+
+
 def _filed_in(prepared: Prepared) -> str | None:
     """The country a dateline names or implies ("SEOUL, South Korea (Agency) -"), as written or ISO's."""
     for dateline in prepared.datelines:
@@ -521,6 +538,11 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
                 mentions.append(mention)
     notes: list[str] = []
     filed_in = _filed_in(prepared)
+    if published is None and mentions and (relative := _relative_dates(doc)):
+        notes.append(
+            f"no publication date: relative dates ({', '.join(repr(r) for r in relative[:3])}) could not be "
+            "resolved and the events they date are undated; give the article's published date"
+        )
     if read == 0:
         notes.append("no sentence found (a list of headlines or captions?): nothing proposed")
     elif not mentions:

@@ -38,6 +38,8 @@ _OCCURRENCE: Final = frozenset(
     {"launch", "carry", "conduct", "stage", "mount", "unleash", "execute", "perform", "begin", "start",
      "make", "lead", "hold", "organize", "organise", "commit", "claim", "attend", "join", "fight", "wage"}
 )  # fmt: skip
+#: Verbs whose subject undergoes the event ("soldiers died", "civilians perished").
+_UNDERGONE: Final = frozenset({"die", "perish", "drown", "starve", "disappear", "vanish", "suffer"})
 _TARGET_PREPS: Final = frozenset({"on", "against", "at", "targeting", "into", "upon", "toward", "towards"})
 _NOT_ACTOR_ENTS: Final = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LOC", "EVENT", "LAW",
@@ -134,12 +136,18 @@ def _subject(verb: Token) -> Token | None:
 def _verb_roles(verb: Token, inside: range) -> tuple[Token | None, Token | None]:
     agent = patient = None
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    if verb.lemma_.lower() in _UNDERGONE:
+        passive = True  # "20 soldiers died": the subject is who was hit
     for child in verb.children:
         if child.i in inside:
             continue  # "opened fire": "fire" is part of the trigger, not its object
         if child.dep_ == "nsubj" and not passive:
             agent = child
-        elif child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and patient is None):
+        elif (
+            child.dep_ == "nsubjpass"
+            or (child.dep_ == "nsubj" and passive)
+            or (child.dep_ == "dobj" and patient is None)
+        ):
             patient = child
         elif child.dep_ == "agent":
             agent = next((g for g in child.children if g.dep_ == "pobj"), agent)
@@ -167,7 +175,9 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
         elif child.dep_ == "prep" and child.lower_ == "by":
             agent = next((g for g in child.children if g.dep_ == "pobj"), agent)
         elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS | {"with"}:
-            patient = patient or next((g for g in child.children if g.dep_ == "pobj"), None)
+            found = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if patient is None and found is not None and _usable(found, set()) is not None:
+                patient = found  # "attack on the base", not "attack on Tuesday"
         elif child.dep_ == "prep" and child.lower_ == "between":
             sides = [g for g in child.children if g.dep_ == "pobj"]
             if sides:

@@ -32,6 +32,16 @@ WEAK_SOURCES: Final = frozenset({"report", "paragraph", "publication"})
 _UNREAL: Final = frozenset({"will", "shall", "'ll", "would", "may", "might", "could", "should", "must"})
 _CLAUSES: Final = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj"})
 _MAX_CANDIDATES: Final = 3
+_PERIOD: Final = frozenset({"since", "until", "till", "through", "throughout", "over", "from", "for"})
+_PERIOD_WORDS: Final = (
+    "since ",
+    "until ",
+    "over the ",
+    "for the past",
+    "in the past",
+    "in recent",
+    "the past ",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +61,14 @@ def clause_head(token: Token) -> Token:
             return node
         node = node.head
     return node
+
+
+def _period(date: SpacySpan) -> bool:
+    """A period opened or spanned, not a date ("since January", "until March", "over the past week")."""
+    head = date.root.head
+    return (date.root.dep_ == "pobj" and head.lower_ in _PERIOD) or date.text.lower().startswith(
+        _PERIOD_WORDS
+    )
 
 
 def _where(
@@ -94,7 +112,7 @@ def date_candidates(
     clause = clause_head(predicate)
     ranked: list[tuple[int, int, str, str | None]] = []
     for ent in entities(sentence):
-        if ent.label_ not in _DATE_LABELS:
+        if ent.label_ not in _DATE_LABELS or _period(ent):
             continue
         resolved = resolve_date(ent.text, published)
         if resolved.value is None:
