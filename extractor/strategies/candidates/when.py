@@ -54,12 +54,20 @@ class DatedBy:
 
 
 def clause_head(token: Token) -> Token:
-    """The verb of the clause ``token`` is in (``token`` itself for a verb)."""
+    """The verb of the clause ``token`` is in (``token`` itself for a verb); a participle with no
+    subject of its own (", killing four farmers") belongs to the clause of the verb it hangs on."""
     node = token
     for _ in range(12):
         if node.pos_ in {"VERB", "AUX"} or node.head.i == node.i:
-            return node
+            break
         node = node.head
+    if (
+        node.pos_ in {"VERB", "AUX"}
+        and node.dep_ in {"advcl", "xcomp", "conj"}
+        and node.tag_ == "VBG"
+        and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in node.children)
+    ):
+        return node.head
     return node
 
 
