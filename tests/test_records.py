@@ -294,3 +294,29 @@ def test_words_of_violence_used_in_another_sense_are_not_events(text: str) -> No
 def test_a_word_inside_a_name_or_a_date_is_not_a_trigger() -> None:
     result = extract("The Government of National Accord met on March 29, the ministry said.")
     assert result.events == []
+
+
+def test_a_verb_of_violence_answering_a_named_attack_is_its_own_event() -> None:
+    text = "The army attacked rebel camps on Tuesday in retaliation for a rocket attack on Sunday that killed two soldiers."
+    result = extract(text)
+    assert sorted(e.event_type for e in result.events) == ["Armed clash", "Shelling/artillery/missile attack"]
+    rockets = next(e for e in result.events if e.event_type.startswith("Shelling"))
+    assert rockets.date.value == "2023-03-12" and rockets.fatalities == 2
+    camps = next(e for e in result.events if e.event_type == "Armed clash")
+    assert camps.date.value == "2023-03-14" and camps.fatalities is None
+
+
+def test_a_chanted_slogan_makes_no_death_toll_of_the_crowd() -> None:
+    event = only(extract('More than 200 people attended the rally on Saturday, chanting "stop the killing".'))
+    assert event.event_type == "Peaceful protest"
+    assert event.casualties == []
+
+
+def test_a_figure_in_the_phrase_of_a_blamed_attack_is_not_the_strikes_toll() -> None:
+    text = (
+        "Government jets bombed rebel bases on Sunday, officials said, blaming the rebels for a rocket "
+        "attack that killed three soldiers."
+    )
+    result = extract(text)
+    strikes = next(e for e in result.events if e.event_type == "Air/drone strike")
+    assert strikes.casualties == []

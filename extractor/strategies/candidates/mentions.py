@@ -283,7 +283,8 @@ def _events_of(factual: list[_Factual]) -> list[_Factual]:
     ranked = sorted(pool, key=lambda h: (h[1].tier, h[1].instrument, h[0].start))
     chosen: list[_Factual] = []
     for hit in ranked:
-        if any(_same_kind(hit, c) or _near(hit[2], c[2]) for c in chosen):
+        answering = told_apart and hit[1].tier == GENERIC  # its own event, however close in the text
+        if any((_same_kind(hit, c) and not answering) or _near(hit[2], c[2]) for c in chosen):
             continue
         chosen.append(hit)
     if not chosen:
