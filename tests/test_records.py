@@ -320,3 +320,14 @@ def test_a_figure_in_the_phrase_of_a_blamed_attack_is_not_the_strikes_toll() -> 
     result = extract(text)
     strikes = next(e for e in result.events if e.event_type == "Air/drone strike")
     assert strikes.casualties == []
+
+
+def test_a_weapon_named_without_its_use_is_not_an_event() -> None:
+    result = extract("The new drones were shown to reporters at the air show on Monday.")
+    assert result.events == []
+    assert reasons(result) == ["weapon or vehicle named, no use of it reported"]
+
+
+def test_a_period_opened_by_since_dates_no_event() -> None:
+    result = extract("Troops attacked a camp that rebels had held since January, the army said.")
+    assert all(e.date.value != "2023-01" for e in result.events)
