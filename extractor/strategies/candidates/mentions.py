@@ -2,14 +2,9 @@
 
 The article is read as ``layout.prepare`` lays it out (wrapped lines joined, a headline line and a
 dateline kept apart from the lead). A sentence is a spaCy sentence that ends like one or is long
-enough to be prose (a short headline, list item or caption is not read). In each sentence:
-
-* a trigger (``lexicon``) that is part of a name or a date ("the Government of National Accord",
-  "March 29") or that only modifies another noun ("riot police") is not a trigger;
-* an instrument alone (a drone, rockets, a car bomb) is an event only when the sentence says it
-  was used; otherwise it only decides the type of the sentence's event;
-* a trigger the parse shows is not a reported event (``factuality``) is excluded with its reason,
-  and so is a mention whose only date is a year ("date unresolvable"), as the gold guidelines do.
+enough to be prose (a short headline, list item or caption is not read). ``sentence`` finds the
+events it reports; a trigger the parse shows is not a reported event (``factuality``) is excluded
+with its reason, and so is a mention whose only date is a year ("date unresolvable", guideline 3.7).
 
 Every field comes from the event predicate's parse (``roles``, ``when``, ``where``, ``claims``), in
 the article's own words. Text that does not read as English yields nothing and says so.
@@ -26,32 +21,29 @@ from typing import TYPE_CHECKING, Final
 from schemas.events_v1 import SubEventType
 from schemas.events_v3 import CasualtyDraft
 
-from ...derive.dates import resolve_date
 from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
-from .layout import Prepared, prepare
+from .layout import prepare
 from .lexicon import (
-    CIVILIAN_TARGET,
     EXPLOSIVE,
-    FORCES,
     GENERIC,
     MODE,
     NOT_CONFLICT,
     STRATEGIC,
     Trigger,
-    find_triggers,
 )
 from .nlp import parse
-from .places import country_of_place, country_of_text
 from .ranking import rank_types
 from .roles import actor_roles, sources
-from .spans import PREPARED, entity_of, offsets, words
-from .when import WEAK_SOURCES, clause_head, date_candidates
+from .sentence import RAID, Hit, by_target, events_of, owned, predicate_of, triggers
+from .spans import PREPARED, offsets, words
+from .story import filed_in, relative_dates
+from .when import WEAK_SOURCES, anchored, clause_head, date_candidates, past
 from .where import location_candidates
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
 __all__ = ["Candidates", "Mention", "Rejected", "find_mentions", "looks_english"]
 
@@ -71,37 +63,8 @@ _MIN_WORDS: Final = 3
 _MIN_PROSE_WORDS: Final = 12
 #: The lead: a story's first sentences, which tell its main event.
 _LEAD_SENTENCES: Final = 3
-#: Nouns that tell another event as the cause of the sentence's own ("in retaliation for").
-_PROVOKING: Final = frozenset({"retaliation", "response", "revenge", "reprisal", "retribution", "answer"})
-#: Generic violence this many words from a named kind is told of it ("shelled the town, killing three").
-_GENERIC_REACH: Final = 12
-#: Entities a trigger inside of is part of a name or a date, not an event word.
-_NAME_LABELS: Final = frozenset(
-    {"DATE", "TIME", "ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"}
-)
-#: Verbs that say an instrument was used: with one of these, "rockets" or "a drone" is an event.
-_USE: Final = frozenset(
-    {"fire", "launch", "drop", "throw", "hurl", "lob", "plant", "detonate", "explode", "land", "hit",
-     "strike", "kill", "wound", "injure", "target", "rain", "pound", "bomb", "shell", "blow", "crash",
-     "slam", "shoot", "go", "destroy", "damage"}
-)  # fmt: skip
 #: Reasons that do not hold for a mention whose own date is given ("since the March 2016 attack").
 _DATED_OK: Final = ("statement about it", "many events", "background")
-_RAID: Final = re.compile(r"raid(?:s|ed|ing)?|search(?:es|ed)?|storm(?:ed)?")
-#: Words that tie an undated clause to the event told before it ("was later killed", "hours after").
-_ANCHOR: Final = frozenset(
-    {
-        "later",
-        "afterwards",
-        "afterward",
-        "after",
-        "then",
-        "following",
-        "subsequently",
-        "thereafter",
-        "shortly",
-    }
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,166 +143,6 @@ def _trimmed(sent: SpacySpan) -> SpacySpan | None:
     return doc[start:end] if end > start else None
 
 
-_Hit = tuple["SpacySpan", Trigger]
-
-
-def _triggers(sent: SpacySpan) -> list[_Hit]:
-    """The sentence's trigger words, without those inside names and dates or modifying another noun."""
-    hits: list[_Hit] = []
-    for start, end, trigger in find_triggers(sent.text):
-        span = sent.char_span(start, end, alignment_mode="expand")
-        if span is None or not len(span):
-            continue
-        entity = entity_of(span.root)
-        if entity is not None and entity.label_ in _NAME_LABELS:
-            continue
-        root = span.root
-        if (
-            root.dep_ == "compound"
-            and not find_triggers(root.head.text)
-            and root.head.pos_ in {"NOUN", "PROPN"}
-        ):
-            continue  # "riot police", "protest leaders": the head noun is not an event
-        hits.append((span, trigger))
-    return hits
-
-
-def _used(instrument: Token) -> Token | None:
-    """The verb that says the instrument was used ("fired rockets", "a drone struck"), if any."""
-    node = instrument
-    while node.dep_ in {"compound", "conj", "appos"} and node.head.i != node.i:
-        node = node.head
-    head = node.head
-    if node.dep_ == "pobj" and head.head.i != head.i:
-        head = head.head  # "killed by a roadside bomb", "attacked with rockets"
-    if head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in _USE:
-        return head
-    return None
-
-
-def _predicate(span: SpacySpan, trigger: Trigger) -> Token:
-    """The token whose arguments are the event's: the trigger's head word, or the verb using an instrument."""
-    root = span.root
-    while root.dep_ == "compound" and root.head.i != root.i and root.head.pos_ in {"NOUN", "PROPN"}:
-        root = root.head  # "rocket attack": the event noun is "attack"
-    if trigger.instrument:
-        return _used(root) or root
-    return root
-
-
-def _near(a: Token, b: Token, steps: int = 2) -> bool:
-    """Whether two words are at most ``steps`` dependency edges apart (one describes the other's event)."""
-    seen = {a.i: 0}
-    frontier = [a]
-    for depth in range(1, steps + 1):
-        nxt = []
-        for token in frontier:
-            for other in (token.head, *token.children):
-                if other.i not in seen:
-                    seen[other.i] = depth
-                    nxt.append(other)
-        frontier = nxt
-    return b.i in seen
-
-
-_Factual = tuple["SpacySpan", Trigger, "Token"]
-
-
-def _another_event(word: Token) -> bool:
-    """Whether a word is told as an earlier or provoking event ("in retaliation for a rocket attack",
-    "after the bombing"): then the sentence's own verb of violence is an event of its own."""
-    node = word
-    for _ in range(6):
-        if node.head.i == node.i:
-            return False
-        node = node.head
-        if node.lemma_.lower() in _PROVOKING or (node.dep_ in {"prep", "mark"} and node.lower_ in _ANCHOR):
-            return True
-    return False
-
-
-def _same_kind(a: _Factual, b: _Factual) -> bool:
-    """Words of one type, or generic violence beside a named kind: one event unless far apart in text."""
-    if a[1].event_type == b[1].event_type:
-        return True
-    return GENERIC in (a[1].tier, b[1].tier) and abs(a[2].i - b[2].i) <= _GENERIC_REACH
-
-
-def _events_of(factual: list[_Factual]) -> list[_Factual]:
-    """The events a sentence reports: one per named mode, kind or explosion of its own.
-
-    Words of different types far apart in the parse ("strikes on sites of the militia that was
-    behind a rocket attack") are different events; words close together ("a drone strike killed")
-    describe one, whose type the strongest word decides.
-    """
-    disrupted = [h for h in factual if h[1].event_type == "Disrupted weapons use"]
-    named = [h for h in factual if h[1].tier <= EXPLOSIVE]
-    told_apart = bool(named) and all(_another_event(h[2]) for h in named)
-    pool = disrupted or [
-        h
-        for h in factual
-        if h[1].tier <= EXPLOSIVE or (told_apart and h[1].tier == GENERIC and h[2].dep_ == "ROOT")
-    ]
-    ranked = sorted(pool, key=lambda h: (h[1].tier, h[1].instrument, h[0].start))
-    chosen: list[_Factual] = []
-    for hit in ranked:
-        answering = told_apart and hit[1].tier == GENERIC  # its own event, however close in the text
-        if any((_same_kind(hit, c) and not answering) or _near(hit[2], c[2]) for c in chosen):
-            continue
-        chosen.append(hit)
-    if not chosen:
-        chosen = [min(factual, key=lambda h: (h[1].tier, h[1].instrument))]
-    return sorted(chosen, key=lambda h: h[0].start)
-
-
-def _by_target(types: tuple[SubEventType, ...], target: str) -> tuple[SubEventType, ...]:
-    """Generic violence: "Armed clash" when the side acted on is armed, "Attack" when it is not."""
-    armed = bool(FORCES.search(target)) and not CIVILIAN_TARGET.search(target)
-    first: SubEventType = "Armed clash" if armed else "Attack"
-    if first not in types:
-        return types
-    return (first, *(t for t in types if t != first))
-
-
-def _past(verb: Token) -> bool:
-    """Whether the clause reports something done: a simple past ("carried out") or a present perfect."""
-    if verb.tag_ == "VBD":
-        return not any(c.dep_ == "aux" for c in verb.children)
-    aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
-    return verb.tag_ == "VBN" and bool(aux) and all(a.lemma_ in {"have", "be"} for a in aux)
-
-
-def _anchors(word: Token) -> bool:
-    """Whether an "after"/"later" word ties its clause to another event: "later" alone, "after" a
-    clause or an event ("after shooting the ambassador", "hours after the strikes"), not "after
-    months of tensions"."""
-    if word.lower_ not in _ANCHOR:
-        return False
-    if word.dep_ in {"advmod", "npadvmod", "mark"}:
-        return True
-    objects = [g for g in word.children if g.dep_ in {"pobj", "pcomp"}]
-    return any(o.pos_ in {"VERB", "AUX"} or find_triggers(o.text) for o in objects) or any(
-        g.lower_ in {"hours", "minutes", "days", "shortly", "moments", "soon"} for g in word.children
-    )
-
-
-def _anchored(predicate: Token) -> bool:
-    """Whether the predicate's clause is told relative to another event ("later", "after ...")."""
-    clause = clause_head(predicate)
-    heads = {predicate.i: predicate, clause.i: clause}
-    if clause.dep_ == "conj":
-        heads[clause.head.i] = clause.head  # "was later searched and ... were detained"
-    for head in heads.values():
-        for child in head.children:
-            if child.dep_ in {"advmod", "prep", "mark", "npadvmod"} and _anchors(child):
-                return True
-            if child.dep_ == "advcl" and any(
-                _anchors(g) for g in child.children if g.dep_ in {"mark", "advmod"}
-            ):
-                return True
-    return False
-
-
 def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None, why: str) -> bool:
     """Whether a date of its own hangs on the predicate: a day for events counted together ("a series of
     attacks on November 13"), a day or a month otherwise."""
@@ -357,7 +160,7 @@ def _paragraph(sent: SpacySpan, paragraphs: list[tuple[int, int]]) -> int:
 
 def _mentions(
     sent: SpacySpan,
-    hits: list[_Hit],
+    hits: list[Hit],
     published: dt.date | None,
     paragraph: SpacySpan,
     *,
@@ -368,7 +171,7 @@ def _mentions(
     unreal: list[Token] = []
     reason = ""
     for span, trigger in hits:
-        predicate = _predicate(span, trigger)
+        predicate = predicate_of(span, trigger)
         why = non_factual(span.root)
         if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published, why):
             why = (
@@ -390,11 +193,11 @@ def _mentions(
         return Rejected(words(sent), offsets(sent)[0], words(first), "a disaster, accident or crime")
     arrests = [h for h in factual if h[1].event_type == "Arrests"]
     if arrests and all(
-        t.tier == GENERIC and _RAID.fullmatch(s.text.lower()) for s, t, _ in factual if t.tier < STRATEGIC
+        t.tier == GENERIC and RAID.fullmatch(s.text.lower()) for s, t, _ in factual if t.tier < STRATEGIC
     ):
         factual = arrests  # a raid in which people are detained is an arrest operation
-    chosen = _events_of(factual)
-    claims = _owned(claims_in(sent), sent, chosen, unreal)
+    chosen = events_of(factual)
+    claims = owned(claims_in(sent), sent, chosen, unreal)
     cited = sources(sent)
     mentions: list[Mention] = []
     for span, trigger, used in chosen:
@@ -405,7 +208,7 @@ def _mentions(
         role1, role2 = actor_roles(predicate, cited, range(span.start, span.end))
         types = rank_types([trigger, *weaker], sent.text)
         if trigger.tier == GENERIC and role2:
-            types = _by_target(types, role2[0])
+            types = by_target(types, role2[0])
         if types[0] == "Peaceful protest":
             role2 = []  # a peaceful protest is directed at no one in ACLED's sense
         mine = [c for owner, c in claims if owner is span]
@@ -431,68 +234,12 @@ def _mentions(
                 claims=tuple(mine),
                 detentions=detentions_in(sent),
                 paragraph=index,
-                anchored=_anchored(predicate),
+                anchored=anchored(predicate),
                 lead=lead,
-                past=_past(clause),
+                past=past(clause),
             )
         )
     return mentions
-
-
-def _owned(
-    claims: tuple[tuple[int, CasualtyDraft], ...],
-    sent: SpacySpan,
-    chosen: list[_Factual],
-    unreal: list[Token],
-) -> list[tuple[SpacySpan | None, CasualtyDraft]]:
-    """Each claim with the event it belongs to: the event word whose phrase holds its figure most
-    narrowly ("a rocket attack that killed a contractor": the attack's); a figure in the phrase of a
-    word that is not an event (a blamed or threatened attack) belongs to none; a figure outside every
-    phrase goes to the nearest event word."""
-    out: list[tuple[SpacySpan | None, CasualtyDraft]] = []
-    for position, claim in claims:
-        figure = sent.char_span(position, position + 1, alignment_mode="expand")
-        index = figure[0].i if figure is not None and len(figure) else None
-        holders: list[tuple[int, SpacySpan | None]] = []
-        if index is not None:
-            for span, _trigger, predicate in chosen:
-                for word in (predicate, span.root):
-                    if word.left_edge.i <= index <= word.right_edge.i:
-                        holders.append((word.right_edge.i - word.left_edge.i, span))
-            for word in unreal:
-                if word.left_edge.i <= index <= word.right_edge.i:
-                    holders.append((word.right_edge.i - word.left_edge.i, None))
-        if holders:
-            out.append((min(holders, key=lambda h: h[0])[1], claim))
-        else:
-            nearest = min(chosen, key=lambda h: abs(h[0].start_char - sent.start_char - position))
-            out.append((nearest[0], claim))
-    return out
-
-
-def _relative_dates(doc: Doc) -> list[str]:
-    """Date expressions that resolve against a publication date and not without one ("Monday")."""
-    reference = dt.date(2000, 1, 1)
-    return [
-        ent.text
-        for ent in doc.ents
-        if ent.label_ in {"DATE", "TIME"}
-        and resolve_date(ent.text, None).value is None
-        and resolve_date(ent.text, reference).value is not None
-    ]
-
-
-def _filed_in(prepared: Prepared) -> str | None:
-    """The country a dateline names or implies ("SEOUL, South Korea (Agency) -"), as written or ISO's."""
-    for dateline in prepared.datelines:
-        place = prepared.original[dateline.place[0] : dateline.place[1]]
-        for part in reversed([p.strip() for p in place.split(",")]):
-            if country_of_text(part):
-                return part
-            implied = country_of_place(part.title() if part.isupper() else part)
-            if implied:
-                return implied
-    return None
 
 
 def find_mentions(text: str, published: dt.date | None) -> Candidates:
@@ -518,7 +265,7 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
         if sent is None or len(sent.text) < 12 or _headline(sent.text):
             continue
         read += 1
-        hits = _triggers(sent)
+        hits = triggers(sent)
         if not hits:
             continue
         index = _paragraph(sent, paragraphs)
@@ -538,8 +285,8 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
             else:
                 mentions.append(mention)
     notes: list[str] = []
-    filed_in = _filed_in(prepared)
-    if published is None and mentions and (relative := _relative_dates(doc)):
+    country = filed_in(prepared)
+    if published is None and mentions and (relative := relative_dates(doc)):
         notes.append(
             f"no publication date: relative dates ({', '.join(repr(r) for r in relative[:3])}) could not be "
             "resolved and the events they date are undated; give the article's published date"
@@ -548,4 +295,4 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
         notes.append("no sentence found (a list of headlines or captions?): nothing proposed")
     elif not mentions:
         notes.append("no sentence reports a conflict event")
-    return Candidates(tuple(mentions), tuple(rejected), tuple(notes), filed_in=filed_in)
+    return Candidates(tuple(mentions), tuple(rejected), tuple(notes), filed_in=country)

@@ -1,4 +1,6 @@
-"""The story's country: where an article's events happened when a mention's own words do not say.
+"""The story around its events: the country they happen in, and dates it leaves unresolved.
+
+The story's country: where an article's events happened when a mention's own words do not say.
 
 A mention whose location names no country (a town the gazetteer cannot place, or no place at all)
 gets the story's country: the one its dateline names, else the one most of its events' locations
@@ -9,13 +11,22 @@ name for the event but that the whole article unambiguously places it in.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ...derive.countries import resolve_country
-from .mentions import Mention
+from ...derive.dates import resolve_date
+from .layout import Prepared
+from .places import country_of_place, country_of_text
 
-__all__ = ["with_countries"]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .mentions import Mention
+
+__all__ = ["filed_in", "relative_dates", "with_countries"]
 
 
 def _code(country: str) -> str | None:
@@ -53,3 +64,28 @@ def with_countries(mentions: Sequence[Mention], filed_in: str | None) -> tuple[M
             )
         out.append(located)
     return tuple(out)
+
+
+def relative_dates(doc: Doc) -> list[str]:
+    """Date expressions that resolve against a publication date and not without one ("Monday")."""
+    reference = dt.date(2000, 1, 1)
+    return [
+        ent.text
+        for ent in doc.ents
+        if ent.label_ in {"DATE", "TIME"}
+        and resolve_date(ent.text, None).value is None
+        and resolve_date(ent.text, reference).value is not None
+    ]
+
+
+def filed_in(prepared: Prepared) -> str | None:
+    """The country a dateline names or implies ("SEOUL, South Korea (Agency) -"), as written or ISO's."""
+    for dateline in prepared.datelines:
+        place = prepared.original[dateline.place[0] : dateline.place[1]]
+        for part in reversed([p.strip() for p in place.split(",")]):
+            if country_of_text(part):
+                return part
+            implied = country_of_place(part.title() if part.isupper() else part)
+            if implied:
+                return implied
+    return None

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Final
 
 from ...derive.dates import resolve_date
+from .lexicon import find_triggers
 from .roles import REPORTING
 from .spans import entities, words
 
@@ -21,7 +22,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["DATE_SOURCES", "WEAK_SOURCES", "DatedBy", "clause_head", "date_candidates"]
+__all__ = [
+    "ANCHOR",
+    "DATE_SOURCES",
+    "WEAK_SOURCES",
+    "DatedBy",
+    "anchored",
+    "clause_head",
+    "date_candidates",
+    "past",
+]
 
 _DATE_LABELS: Final = frozenset({"DATE", "TIME"})
 #: Where a date expression hangs, most specific first.
@@ -148,3 +158,58 @@ def date_candidates(
     if not ranked:
         return DatedBy()
     return DatedBy(tuple(texts[:_MAX_CANDIDATES]), DATE_SOURCES[ranked[0][0]], ranked[0][3])
+
+
+#: Words that tie an undated clause to the event told before it ("was later killed", "hours after").
+ANCHOR: Final = frozenset(
+    {
+        "later",
+        "afterwards",
+        "afterward",
+        "after",
+        "then",
+        "following",
+        "subsequently",
+        "thereafter",
+        "shortly",
+    }
+)
+
+
+def past(verb: Token) -> bool:
+    """Whether the clause reports something done: a simple past ("carried out") or a present perfect."""
+    if verb.tag_ == "VBD":
+        return not any(c.dep_ == "aux" for c in verb.children)
+    aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    return verb.tag_ == "VBN" and bool(aux) and all(a.lemma_ in {"have", "be"} for a in aux)
+
+
+def _anchors(word: Token) -> bool:
+    """Whether an "after"/"later" word ties its clause to another event: "later" alone, "after" a
+    clause or an event ("after shooting the ambassador", "hours after the strikes"), not "after
+    months of tensions"."""
+    if word.lower_ not in ANCHOR:
+        return False
+    if word.dep_ in {"advmod", "npadvmod", "mark"}:
+        return True
+    objects = [g for g in word.children if g.dep_ in {"pobj", "pcomp"}]
+    return any(o.pos_ in {"VERB", "AUX"} or find_triggers(o.text) for o in objects) or any(
+        g.lower_ in {"hours", "minutes", "days", "shortly", "moments", "soon"} for g in word.children
+    )
+
+
+def anchored(predicate: Token) -> bool:
+    """Whether the predicate's clause is told relative to another event ("later", "after ...")."""
+    clause = clause_head(predicate)
+    heads = {predicate.i: predicate, clause.i: clause}
+    if clause.dep_ == "conj":
+        heads[clause.head.i] = clause.head  # "was later searched and ... were detained"
+    for head in heads.values():
+        for child in head.children:
+            if child.dep_ in {"advmod", "prep", "mark", "npadvmod"} and _anchors(child):
+                return True
+            if child.dep_ == "advcl" and any(
+                _anchors(g) for g in child.children if g.dep_ in {"mark", "advmod"}
+            ):
+                return True
+    return False
