@@ -91,7 +91,6 @@ def gold_event_to_event(event: GoldEvent, text: str) -> Event:
                 qualifier=c.qualifier,
                 claimed_by=_name(c.claimed_by, text, quote.start),
                 victims=_name(c.victims, text, quote.start),
-                victim_group=c.group,
                 quote=quote,
             )
         )

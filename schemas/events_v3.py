@@ -10,8 +10,8 @@ What changed from ``events.v2`` (which stays loadable):
   ACLED's categories (``actor1_category``, ``actor2_category``, ``inter1``, ``inter2``,
   ``interaction``, ``civilian_targeting``), tell "nobody was killed" from "nothing said about
   deaths" (``deaths_reported``), and keep counts of people arrested or abducted (``detentions``,
-  each with its quote). Each casualty claim names its ``victim_group``: ``fatalities`` is the
-  lowest of conflicting figures for one group, summed over distinct groups.
+  each with its quote). ``fatalities`` is the lowest of conflicting figures for one victim group,
+  summed over distinct groups (the head noun of each claim's ``victims``).
 * **Diagnostics** list every mention code excluded as not an event, with its reason
   (``excluded``), and how many mentions of one event were merged (``mentions_merged``).
 * **Drafts** built by code (the candidates strategy) may carry ``date_basis`` and ``detentions``;
@@ -144,15 +144,6 @@ class Location(events_v2.Location):
 class CasualtyClaim(events_v2.CasualtyClaim):
     """A grounded casualty figure: the quote states ``count`` as a casualty figure of kind ``kind``."""
 
-    victim_group: str | None = Field(
-        default=None,
-        description=(
-            "Who was hit, as a group key derived from ``victims`` (its head noun, singular: 'soldier'); null "
-            "when the victims are unspecified or people in general. Claims with one group are conflicting "
-            "figures for the same victims; different groups are added up in ``fatalities``."
-        ),
-    )
-
 
 class Detention(_Model):
     """A grounded count of people arrested or abducted in the event (kept apart from casualties)."""
@@ -171,9 +162,10 @@ class Event(events_v2.Event):
     fatalities: int | None = Field(
         default=None,
         description=(
-            "ACLED's rule per victim group: the lowest of conflicting 'killed' figures for the same victims, "
-            "summed over distinct victim groups (``CasualtyClaim.victim_group``); null when no killed figure "
-            "is reported (``deaths_reported`` tells 'nobody killed' from 'not stated')."
+            "ACLED's rule per victim group: the lowest of conflicting 'killed' figures for the same "
+            "victims, summed over distinct victim groups (the head noun of each claim's ``victims``, within "
+            "one passage; extractor.derive.fatalities); null when no killed figure is reported "
+            "(``deaths_reported`` tells 'nobody killed' from 'not stated')."
         ),
     )
     deaths_reported: DeathsReported = Field(

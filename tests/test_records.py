@@ -251,7 +251,7 @@ def test_distinct_victim_groups_add_up_and_conflicting_figures_take_the_lowest()
         extract("The attack on Tuesday killed four police officers and one civilian, officials said.")
     )
     assert groups.fatalities == 5
-    assert sorted(c.victim_group or "" for c in groups.casualties) == ["civilian", "officer"]
+    assert sorted(quote(c.victims) or "" for c in groups.casualties) == ["civilian", "police officers"]
     text = "Six soldiers were killed in the ambush on Monday, the army said. Rebels said 20 soldiers died."
     conflicting = only(extract(text))
     assert sorted(c.count for c in conflicting.casualties) == [6, 20]
@@ -297,7 +297,10 @@ def test_a_word_inside_a_name_or_a_date_is_not_a_trigger() -> None:
 
 
 def test_a_verb_of_violence_answering_a_named_attack_is_its_own_event() -> None:
-    text = "The army attacked rebel camps on Tuesday in retaliation for a rocket attack on Sunday that killed two soldiers."
+    text = (
+        "The army attacked rebel camps on Tuesday in retaliation for a rocket attack on Sunday that killed "
+        "two soldiers."
+    )
     result = extract(text)
     assert sorted(e.event_type for e in result.events) == ["Armed clash", "Shelling/artillery/missile attack"]
     rockets = next(e for e in result.events if e.event_type.startswith("Shelling"))

@@ -21,7 +21,7 @@ from .acled import acled_categories
 from .actors import acled_actor_codes
 from .casualties import nobody_killed
 from .dates import resolve_date
-from .fatalities import fatalities, victim_group
+from .fatalities import fatalities
 
 __all__ = ["derive_event"]
 
@@ -42,7 +42,7 @@ def derive_event(
 
     The date expression (the article's words) is resolved against ``published``; ACLED's event
     and disorder types come from the sub-event type; ``fatalities`` follows ACLED's rule over
-    ``claims`` per victim group (each claim's ``victim_group`` from its victims); the actors'
+    ``claims`` per victim group (the head noun of each claim's victims); the actors'
     ACLED categories, inter and interaction codes and civilian targeting come from their words
     and the event type. A draft whose date basis is "publication" (code's candidates: no
     expression, a story that leads with the event) is dated on ``published``. Only grounded
@@ -53,8 +53,7 @@ def derive_event(
     resolved = resolve_date(date_text.quote if date_text is not None else None, published)
     if date_text is None and basis == "publication" and published is not None:
         resolved = resolve_date(published.isoformat(), published)
-    grouped = [c.model_copy(update={"victim_group": victim_group(c.victims)}) for c in claims]
-    killed = fatalities(grouped)
+    killed = fatalities(claims)
     category1, category2, inter1, inter2, interaction, targeting = acled_actor_codes(
         actor1.quote if actor1 else None, actor2.quote if actor2 else None, draft.event_type
     )
@@ -69,7 +68,7 @@ def derive_event(
         locations=list(locations),
         actor1=actor1,
         actor2=actor2,
-        casualties=grouped,
+        casualties=list(claims),
         fatalities=killed,
         evidence=list(evidence),
         deaths_reported=deaths,
