@@ -68,7 +68,8 @@ _AGGREGATE: Final = frozenset(
     {"repeated", "recent", "frequent", "numerous", "several", "multiple", "previous", "past", "earlier",
      "further", "additional", "similar", "such", "many", "countless", "regular", "daily", "nightly",
      "score", "dozen", "hundred", "series", "string", "spate", "wave", "number", "campaign", "pattern",
-     "increase", "rise", "escalate", "surge", "mount", "continue", "decline", "decrease"}
+     "increase", "rise", "escalate", "surge", "mount", "continue", "decline", "decrease", "day", "week",
+     "month", "year", "decade"}
 )  # fmt: skip
 _SPELL: Final = re.compile(r"\b(?:over|during|in)\s+the\s+(?:past|last)\b|\bsince\b|\bso\s+far\b", re.I)
 _PRESENT: Final = frozenset({"VBZ", "VBP"})

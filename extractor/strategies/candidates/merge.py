@@ -81,11 +81,9 @@ def _own(mention: Mention, which: int) -> str | None:
 def _reversed(a: Mention, b: Mention) -> bool:
     """The parties swap sides: one's actor1 is the other's actor2 (a retaliation, a response)."""
     a1, a2, b1, b2 = _own(a, 0), _own(a, 1), _own(b, 0), _own(b, 1)
-    crossed = (a1 is not None and b2 is not None and names_match(a1, b2)) or (
-        b1 is not None and a2 is not None and names_match(b1, a2)
-    )
-    same_side = a1 is not None and b1 is not None and names_match(a1, b1)
-    return crossed and not same_side
+    if a1 is None or a2 is None or b1 is None or b2 is None:
+        return False  # a side not named: nothing says they swap
+    return names_match(a1, b2) and names_match(b1, a2) and not names_match(a1, b1)
 
 
 def _strong_date(mention: Mention, published: dt.date | None) -> str | None:

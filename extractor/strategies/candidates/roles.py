@@ -40,6 +40,17 @@ _OCCURRENCE: Final = frozenset(
 )  # fmt: skip
 #: Verbs whose subject undergoes the event ("soldiers died", "civilians perished").
 _UNDERGONE: Final = frozenset({"die", "perish", "drown", "starve", "disappear", "vanish", "suffer"})
+#: Verbs whose subject took the responsibility or the blame for an event ("X claimed responsibility for").
+_CLAIMED: Final = frozenset({"responsibility", "credit"})
+#: Verbs of being hit, whose passive subject is the victim ("was killed in a shootout").
+_HIT: Final = frozenset({"kill", "wound", "injure", "shoot", "hurt", "arrest", "capture", "detain"})
+#: Places a party holds: acted on, they stand for that party.
+_HELD: Final = frozenset(
+    {"headquarters", "headquarter", "facility", "site", "base", "depot", "position", "camp", "compound",
+     "office", "stronghold", "hideout", "outpost"}
+)  # fmt: skip
+#: Participles that name who holds a place ("used by", "belonging to", "linked to").
+_HOLDING: Final = frozenset({"use", "belong", "link", "control", "run", "operate", "hold", "own", "occupy"})
 _TARGET_PREPS: Final = frozenset({"on", "against", "at", "targeting", "into", "upon", "toward", "towards"})
 _NOT_ACTOR_ENTS: Final = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LOC", "EVENT", "LAW",
@@ -133,13 +144,42 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def _owner(target: Token) -> Token:
+    """A place acted on that a party holds ("the headquarters of the militia", "sites used by X")."""
+    if target.lemma_.lower() not in _HELD:
+        return target
+    for child in target.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None and (obj.ent_type_ in {"ORG", "NORP", "PERSON"} or obj.pos_ == "PROPN"):
+                return obj
+        if child.dep_ == "acl" and child.lemma_.lower() in _HOLDING:
+            obj = next(
+                (
+                    g
+                    for p in child.children
+                    if p.lower_ in {"by", "to"}
+                    for g in p.children
+                    if g.dep_ == "pobj"
+                ),
+                None,
+            )
+            if obj is not None:
+                return obj
+    return target
+
+
 def _verb_roles(verb: Token, inside: range) -> tuple[Token | None, Token | None]:
     agent = patient = None
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     if verb.lemma_.lower() in _UNDERGONE:
         passive = True  # "20 soldiers died": the subject is who was hit
     for child in verb.children:
-        if child.i in inside:
+        if child.i in inside and child.dep_ in {"dobj", "prep"}:
             continue  # "opened fire": "fire" is part of the trigger, not its object
         if child.dep_ == "nsubj" and not passive:
             agent = child
@@ -170,6 +210,8 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
         elif child.dep_ in {"compound", "amod", "nmod"} and agent is None:
             if is_place(child) or (child.ent_type_ == "GPE" and not country_of_text(child.text)):
                 continue  # "the Kabul attack": where, not who
+            if child.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL"}:
+                continue  # "a Friday rocket barrage": when, not who
             if child.ent_type_ in {"NORP", "ORG", "GPE", "PERSON"} or child.pos_ == "PROPN":
                 agent, modifier = child, True
         elif child.dep_ == "prep" and child.lower_ == "by":
@@ -185,6 +227,17 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
                 patient = patient or next((c for c in sides[0].conjuncts), None)
     if agent is None and noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in _OCCURRENCE:
         agent = _subject(noun.head) if noun.dep_ == "dobj" else None
+    if agent is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in _CLAIMED:
+        agent = _subject(noun.head.head.head)  # "X claimed responsibility for the bombing": X bombed
+    outcome = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ in {"in", "during"} else None
+    if outcome is not None and outcome.lemma_.lower() in _HIT and _passive(outcome):
+        # "X was killed in a shootout with police": police acted, X was hit
+        patient = next((c for c in outcome.children if c.dep_ == "nsubjpass"), patient)
+        agent = next(
+            (g for c in noun.children if c.lower_ == "with" for g in c.children if g.dep_ == "pobj"), agent
+        )
+        if agent is not None and patient is not None:
+            return agent, patient, modifier
     if noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and patient is None:
         patient = next((c for c in noun.head.children if c.dep_ == "dobj"), None)  # "the strike hit X"
     return agent, patient, modifier
@@ -200,6 +253,8 @@ def actor_roles(predicate: Token, cited: set[int], inside: range = range(0)) -> 
         modifier = False
     else:
         agent, patient, modifier = _noun_roles(predicate)
+    if patient is not None:
+        patient = _owner(patient)
     if patient is not None and _named(patient).i != patient.i:
         patient = _named(patient)
     if agent is not None and _named(agent).i != agent.i:
