@@ -34,7 +34,7 @@ _INTENT: Final = frozenset(
         "cease", "stop", "halt", "deter", "retaliate", "if", "responsibility", "blame", "accuse",
         "oppose", "wary", "against", "condemn", "allege", "allegation", "accusation", "suspect", "rumour",
         "rumor", "report", "reports", "evidence", "sign", "claim", "role", "involvement", "participation",
-        "complicity",
+        "complicity", "credit", "responsible",
     }
 )  # fmt: skip
 #: Of those, the heads that report an allegation rather than the event.
@@ -56,8 +56,9 @@ _NOUNS_ONLY: Final = frozenset(
 #: Of those, the heads that presuppose the event (a claim of responsibility for it, blame for it):
 #: the event is reported when it has a date of its own ("claimed the Dec. 10 bombings").
 PRESUPPOSING: Final = frozenset(
-    {"responsibility", "blame", "claim", "condemn", "role", "involvement", "participation", "complicity"}
-)
+    {"responsibility", "blame", "claim", "condemn", "role", "involvement", "participation", "complicity",
+     "credit", "responsible"}
+)  # fmt: skip
 #: Prepositions that make an event noun the backdrop of another statement ("during the fighting",
 #: "amid protests", "since the attack"): a time reference, not a report of the event.
 _BACKDROP: Final = frozenset({"during", "amid", "amidst", "since", "throughout", "despite"})
@@ -125,7 +126,7 @@ def _told(word: Token) -> bool:
     return bool(find_triggers(word.text))
 
 
-_SPANS: Final = frozenset({"year", "decade", "month", "week", "century", "day", "hour"})
+_SPANS: Final = frozenset({"year", "decade", "month", "week", "century"})
 
 
 def _many_times(verb: Token) -> bool:

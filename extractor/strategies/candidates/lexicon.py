@@ -244,10 +244,14 @@ FORCES: Final = re.compile(
 NOT_CONFLICT: Final = re.compile(
     r"\b(?:floods?|flooding|earthquakes?|quake|storms?|cyclones?|hurricanes?|typhoons?|landslides?|tsunami"
     r"|drought|heat\s*waves?|lightning|wildfires?|covid(?:-19)?|coronavirus|virus|pandemic|epidemic|outbreak"
-    r"|infections?|cases|accidents?|accidental(?:ly)?|crash(?:ed|es)?|collisions?|derail\w*|collapsed?|drown\w*"
+    r"|infections?|(?:new|confirmed|covid|virus)\s+cases|accidents?|accidental(?:ly)?|crash(?:ed|es)?|collisions?"
+    r"|derail\w*|(?:building|house|roof|bridge|wall|mine)s?\s+collapsed?|drown\w*"
     r"|stampede|gas\s+(?:leak|cylinder)|cylinders?|boilers?|factory|fireworks?|short\s+circuit|fire\s+broke\s+out"
     r"|robbers?|robbery|thie(?:f|ves)|burglar\w*|drugs?|narcotics|smuggl\w*|traffick\w*|dowry|domestic"
-    r"|extortion|fraud|poach\w*|mining|miners?|suicide\s+(?:note|by)|took\s+(?:his|her)\s+own\s+life)\b",
+    r"|extortion|fraud|poach\w*|mining|miners?|suicide\s+(?:note|by)|took\s+(?:his|her)\s+own\s+life"
+    r"|volcan\w*|torrential|mudslides?|avalanches?|disasters?|spills?|leak(?:ed|s|ing)?|transformers?"
+    r"|furnaces?|propane|tankers?|capsiz\w*|sank|sinking|adulterated|poisoning|overdose|counterfeit|shoplift\w*"
+    r"|kidnappers?\s+demanded\s+ransom|industrial|plant\s+explosion|gas\s+explosion|chemical\s+spill)\b",
     re.IGNORECASE,
 )
 

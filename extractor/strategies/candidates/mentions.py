@@ -24,14 +24,7 @@ from schemas.events_v3 import CasualtyDraft
 from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
 from .layout import prepare
-from .lexicon import (
-    EXPLOSIVE,
-    GENERIC,
-    MODE,
-    NOT_CONFLICT,
-    STRATEGIC,
-    Trigger,
-)
+from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger
 from .nlp import parse
 from .ranking import rank_types
 from .roles import actor_roles, sources
@@ -189,7 +182,7 @@ def _mentions(
     if not events:
         return Rejected(words(sent), offsets(sent)[0], words(first), reason or "not an event")
     best_tier = min(t.tier for _, t, _ in factual)
-    if best_tier in {EXPLOSIVE, GENERIC} and NOT_CONFLICT.search(sent.text):
+    if best_tier != PROTEST and NOT_CONFLICT.search(sent.text):
         return Rejected(words(sent), offsets(sent)[0], words(first), "a disaster, accident or crime")
     arrests = [h for h in factual if h[1].event_type == "Arrests"]
     if arrests and all(

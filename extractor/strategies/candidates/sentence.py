@@ -44,7 +44,7 @@ _NAME_LABELS: Final = frozenset(
 #: Verbs that say an instrument was used: with one of these, "rockets" or "a drone" is an event.
 _USE: Final = frozenset(
     {"fire", "launch", "drop", "throw", "hurl", "lob", "plant", "detonate", "explode", "land", "hit",
-     "strike", "kill", "wound", "injure", "target", "rain", "pound", "bomb", "shell", "blow", "crash",
+     "strike", "kill", "wound", "injure", "target", "rain", "pound", "bomb", "shell", "blow",
      "slam", "shoot", "go", "destroy", "damage"}
 )  # fmt: skip
 
