@@ -57,8 +57,9 @@ def _t(pattern: str, event_type: SubEventType, tier: int, *, instrument: bool = 
 
 
 _WEAPON: Final = (
-    r"(?:weapons?|arms|ammunition|explosives?|ieds?|bombs?|mines?|grenades?|rifles?|guns?|rockets?|missiles?"
-    r"|drones?|devices?|munitions)"
+    r"(?:weapons?|arms|ammunition|ammunitions|explosives?|ieds?|bombs?|mines?|grenades?|rifles?|guns?|rockets?"
+    r"|missiles?|drones?|devices?|munitions|pistols?|kalashnikovs?|machine\s+guns?|magazines|cartridges"
+    r"|rounds\s+of\s+ammunition)"
 )
 _DISRUPTED: Final = (
     r"(?:found|discovered|recovered|seized|confiscated|unearthed|detected|intercepted|defused|dismantled"
@@ -69,7 +70,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     # ---- tier 0: a named weapon or mode decides the type (a weapon found or defused: disrupted use)
     _t(
         rf"defus(?:ed|ing|al)|(?:dismantl|deactivat|neutrali[sz])\w*\s+(?:\w+\s+){{0,3}}?{_WEAPON}"
-        rf"|{_DISRUPTED}\s+(?:\w+\s+){{0,4}}?{_WEAPON}"
+        rf"|{_DISRUPTED}\s+(?:\w+\s+){{0,6}}?{_WEAPON}"
         rf"|{_WEAPON}\s+(?:\w+\s+){{0,4}}?(?:were|was|had\s+been|have\s+been)\s+{_DISRUPTED}"
         r"|shot\s+down|bomb\s+(?:disposal|squad)|arms\s+(?:haul|cache)|weapons?\s+caches?|caches?\s+of\s+\w+",
         "Disrupted weapons use",
@@ -165,7 +166,9 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     _t(
         r"ceasefires?|cease-fires?|truces?|(?:peace|ceasefire|cease-fire|truce|power[\s-]sharing)\s+(?:deal|agreement|accord|pact"
         r"|treaty|plan)s?|armistice|prisoner\s+(?:exchange|swap)s?|released\s+(?:\w+\s+){0,3}?(?:hostages|prisoners)"
-        r"|(?:signed|agreed\s+(?:to|on)|reached|struck|brokered)\s+(?:\w+\s+){0,3}?(?:deal|agreement|accord|pact|treaty)",
+        r"|(?:signed|agreed\s+(?:to|on)|reached|struck|brokered)\s+(?:\w+\s+){0,3}?(?:deal|agreement|accord|pact|treaty)"
+        r"|peace\s+talks|(?:prisoner|hostage)s?\s+(?:exchange|swap)\s+process|exchange\s+(?:process\s+)?of\s+prisoners"
+        r"|surrender(?:ed|s)?(?!\s+(?:their|his|her|its)\s+(?:passports?|documents|licen[cs]es?))",
         "Agreement",
         STRATEGIC,
     ),
