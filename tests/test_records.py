@@ -334,3 +334,37 @@ def test_a_weapon_named_without_its_use_is_not_an_event() -> None:
 def test_a_period_opened_by_since_dates_no_event() -> None:
     result = extract("Troops attacked a camp that rebels had held since January, the army said.")
     assert all(e.date.value != "2023-01" for e in result.events)
+
+
+def test_the_party_holding_an_attacked_place_is_actor2() -> None:
+    event = only(extract("Jets bombed the headquarters of the Northern Front near the border on Sunday."))
+    assert quote(event.actor2) == "the Northern Front"
+
+
+def test_who_claimed_responsibility_for_a_dated_bombing_carried_it_out() -> None:
+    event = only(
+        extract("Separatist rebels claimed responsibility for the March 3 bombing of a bus in the capital.")
+    )
+    assert event.date.value == "2023-03-03"
+    assert quote(event.actor1) == "Separatist rebels" and event.actor1_category == "Rebel groups"
+
+
+def test_killed_in_a_shootout_with_police_means_the_police_acted() -> None:
+    event = only(extract("A gunman was killed in a shootout with police in Dakar on Monday."))
+    assert event.event_type == "Armed clash"
+    assert (quote(event.actor1), quote(event.actor2)) == ("police", "gunman")
+
+
+def test_surrenders_and_seized_weapons_are_typed_by_what_happened() -> None:
+    surrender = only(extract("Forty rebel fighters surrendered to the army in the hills on Monday."))
+    assert surrender.event_type == "Agreement"
+    seized = only(extract("Soldiers seized a total of 120 rifles and pistols in a raid on Monday."))
+    assert seized.event_type == "Disrupted weapons use"
+
+
+def test_a_volcano_or_a_furnace_is_not_political_violence() -> None:
+    assert (
+        extract("At least five people were killed on Monday when a volcano erupted off the coast.").events
+        == []
+    )
+    assert extract("Two workers were hurt on Tuesday when a furnace exploded at the plant.").events == []
