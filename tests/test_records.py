@@ -368,3 +368,14 @@ def test_a_volcano_or_a_furnace_is_not_political_violence() -> None:
         == []
     )
     assert extract("Two workers were hurt on Tuesday when a furnace exploded at the plant.").events == []
+
+
+def test_other_parties_are_offered_to_an_adjudicator_but_never_chosen_by_code() -> None:
+    from extractor.strategies.candidates import draft_of, find_mentions
+
+    text = "Gunmen attacked a convoy carrying aid workers near the camp on Monday, officials said."
+    (mention,) = find_mentions(text, PUBLISHED).mentions
+    assert mention.roles == (1, 1) and mention.actors2[0] == "convoy"
+    assert "aid workers" in mention.actors2[1:] and "officials" not in mention.actors2
+    draft = draft_of(mention, None)
+    assert (draft.actor1, draft.actor2) == ("Gunmen", "convoy")

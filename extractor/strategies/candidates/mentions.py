@@ -27,7 +27,7 @@ from .layout import prepare
 from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger
 from .nlp import parse
 from .ranking import rank_types
-from .roles import actor_roles, sources
+from .roles import actor_roles, other_parties, sources
 from .sentence import RAID, Hit, by_target, events_of, owned, predicate_of, triggers
 from .spans import PREPARED, offsets, words
 from .story import filed_in, relative_dates
@@ -56,6 +56,8 @@ _MIN_WORDS: Final = 3
 _MIN_PROSE_WORDS: Final = 12
 #: The lead: a story's first sentences, which tell its main event.
 _LEAD_SENTENCES: Final = 3
+#: Actor options offered to an adjudicator: the predicate's own arguments first (code's choice).
+_ACTOR_OPTIONS: Final = 4
 #: Reasons that do not hold for a mention whose own date is given ("since the March 2016 attack").
 _DATED_OK: Final = ("statement about it", "many events", "background")
 
@@ -199,6 +201,7 @@ def _mentions(
             predicate = next((p for s, t, p in events), used)
         weaker = [t for _, t, _ in factual if len(chosen) == 1 or t.tier > MODE]
         role1, role2 = actor_roles(predicate, cited, range(span.start, span.end))
+        parties = other_parties(sent, predicate, cited)
         types = rank_types([trigger, *weaker], sent.text)
         if trigger.tier == GENERIC and role2:
             types = by_target(types, role2[0])
@@ -221,8 +224,8 @@ def _mentions(
                 date_source=dated.source,
                 date_precision=dated.precision,
                 locations=location_candidates(sent, predicate, clause),
-                actors1=tuple(role1),
-                actors2=tuple(role2),
+                actors1=tuple([*role1, *(p for p in parties if p not in role1)][:_ACTOR_OPTIONS]),
+                actors2=tuple([*role2, *(p for p in parties if p not in role2)][:_ACTOR_OPTIONS]),
                 roles=(len(role1), len(role2)),
                 claims=tuple(mine),
                 detentions=detentions_in(sent),

@@ -16,6 +16,7 @@ Civilians and named targets are acted on: they are actor2.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
 from .lexicon import is_instrument
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["REPORTING", "actor_roles", "is_place", "sources"]
+__all__ = ["REPORTING", "actor_roles", "is_place", "other_parties", "sources"]
 
 #: Verbs and nouns that attribute a statement to a source.
 REPORTING: Final = frozenset(
@@ -51,6 +52,13 @@ _HELD: Final = frozenset(
 )  # fmt: skip
 #: Participles that name who holds a place ("used by", "belonging to", "linked to").
 _HOLDING: Final = frozenset({"use", "belong", "link", "control", "run", "operate", "hold", "own", "occupy"})
+#: Common nouns that name a party (an armed or civilian group), not a thing.
+_PARTY: Final = re.compile(
+    r"^(?:soldiers?|troops?|army|forces|police\w*|militants?|rebels?|insurgents?|fighters?|militias?|gunm[ae]n"
+    r"|civilians?|villagers?|residents?|protesters?|demonstrators?|students?|officers?|guards?|people|men|women"
+    r"|children|workers?|journalists?|activists?|supporters?|members?|government|authorities|regime)$",
+    re.IGNORECASE,
+)
 _TARGET_PREPS: Final = frozenset({"on", "against", "at", "targeting", "into", "upon", "toward", "towards"})
 _NOT_ACTOR_ENTS: Final = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LOC", "EVENT", "LAW",
@@ -272,6 +280,29 @@ def actor_roles(predicate: Token, cited: set[int], inside: range = range(0)) -> 
     if len(second) > 1:
         second = [_joined(patient)] if patient is not None else second
     return [a for a in first if a], [p for p in second if p and p not in first]
+
+
+def other_parties(sentence: SpacySpan, predicate: Token, cited: set[int]) -> list[str]:
+    """Other parties the sentence names (groups, people, forces, countries acting), nearest the predicate
+    first: options for an adjudicator, never code's own choice. Sources and places are left out."""
+    found: list[tuple[int, str]] = []
+    for token in sentence:
+        if token.dep_ not in {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "poss", "compound"}:
+            continue
+        if (
+            token.pos_ not in {"NOUN", "PROPN"}
+            or token.head.i == token.i
+            or (token.dep_ == "compound" and token.ent_type_ not in {"ORG", "NORP", "PERSON"})
+        ):
+            continue
+        if _usable(token, cited) is None or is_place(token):
+            continue
+        if token.ent_type_ not in {"ORG", "NORP", "PERSON", "GPE"} and not _PARTY.search(token.text):
+            continue
+        text = phrase(token)
+        if text and all(text != t for _d, t in found):
+            found.append((abs(token.i - predicate.i), text))
+    return [t for _d, t in sorted(found)]
 
 
 def _joined(token: Token) -> str:
