@@ -59,7 +59,9 @@ def _measure(session: Extractor, articles: list[Article], repeat: int) -> dict[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=Path, action="append", default=[], help="A folder of <id>.txt files.")
+    parser.add_argument(
+        "--articles", type=Path, action="append", default=[], help="A folder of <id>.txt files."
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("out/bench_code_only.json"))
     args = parser.parse_args()
