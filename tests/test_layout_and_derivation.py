@@ -38,8 +38,8 @@ def test_a_headline_line_without_a_full_stop_is_its_own_paragraph() -> None:
 def test_a_short_line_inside_a_wrapped_sentence_is_not_a_headline() -> None:
     text = (
         "She hung a banner on the front of the\n"
-        "town hall of the capital city and then\n"
-        "Town Hall staff watched.\n"
+        "council building of the capital and then\n"
+        "Council staff watched.\n"
     )
     assert "\n\n" not in prepare(text).text
 
@@ -109,7 +109,7 @@ def test_figures_of_different_passages_conflict_but_an_annotator_can_name_the_gr
 
 def test_the_victim_group_is_the_head_noun_singular() -> None:
     assert victim_group("three police officers") == "officer"
-    assert victim_group("Russia's ambassador to Turkey") == "ambassador"
+    assert victim_group("Poland's consul in Lagos") == "consul"
     assert victim_group("people, many of them police") is None
     assert victim_group("gunmen") == "gunman"
 
@@ -136,7 +136,7 @@ def test_arrest_and_abduction_counts_are_found_like_casualty_figures() -> None:
 # ------------------------------------------------------------------ ACLED actor categories
 def test_actor_categories_from_the_words_and_the_event_type() -> None:
     assert actor_category("the army", "Armed clash", target=False) == "State forces"
-    assert actor_category("Turkish", "Air/drone strike", target=False) == "State forces"
+    assert actor_category("Polish", "Air/drone strike", target=False) == "State forces"
     assert actor_category("the U.S.", "Air/drone strike", target=False) == "State forces"
     assert actor_category("rebels", "Armed clash", target=True) == "Rebel groups"
     assert actor_category("gunmen", "Attack", target=False) == "Political militias"

@@ -156,16 +156,16 @@ def test_civilians_fired_on_are_actor2_and_civilian_targeting() -> None:
 
 
 def test_a_place_is_never_an_actor() -> None:
-    event = only(extract("Rebels shelled Aleppo on Monday, killing three people, residents said."))
+    event = only(extract("Rebels shelled Homs on Monday, killing three people, residents said."))
     assert quote(event.actor1) == "Rebels"
-    assert event.actor2 is None or quote(event.actor2) != "Aleppo"
+    assert event.actor2 is None or quote(event.actor2) != "Homs"
 
 
 def test_a_nationality_alone_acts_only_as_the_agent_of_an_event_noun() -> None:
-    event = only(extract("Turkish airstrikes hit villages near the border on Tuesday."))
-    assert quote(event.actor1) == "Turkish" and event.actor1_category == "State forces"
-    described = only(extract("A Turkish journalist was shot dead in the capital on Tuesday."))
-    assert quote(described.actor2) == "Turkish journalist"
+    event = only(extract("Polish airstrikes hit villages near the border on Tuesday."))
+    assert quote(event.actor1) == "Polish" and event.actor1_category == "State forces"
+    described = only(extract("A Polish journalist was shot dead in the capital on Tuesday."))
+    assert quote(described.actor2) == "Polish journalist"
     assert described.actor1 is None
 
 
@@ -189,8 +189,8 @@ def test_the_date_of_the_report_is_used_only_when_nothing_else_dates_the_event_a
 
 def test_a_date_of_what_will_happen_does_not_date_what_happened() -> None:
     text = (
-        "Lawmakers will meet on Friday as protesting farmers continue to block the main road.\n"
-        "Farmers marched on the parliament on Tuesday."
+        "The council will vote on Friday while striking nurses keep picketing the clinic.\n"
+        "Nurses marched to the ministry on Tuesday."
     )
     event = only(extract(text))
     assert event.date.value == "2023-03-14"
@@ -206,7 +206,7 @@ def test_without_a_publication_date_relative_dates_are_named_in_a_warning() -> N
 def test_an_event_told_after_another_takes_its_date() -> None:
     text = (
         "A gunman shot dead a judge outside the court in Lagos on Monday. "
-        "The gunman was later killed in a shootout with police."
+        "The gunman was later killed in a gunfight with soldiers."
     )
     result = extract(text)
     assert sorted(e.event_type for e in result.events) == ["Armed clash", "Attack"]
@@ -280,9 +280,9 @@ def test_arrests_are_counted_apart_from_casualties() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "A member of the city's riot police unit was questioned on Monday.",
-        "The president signed legislation on Monday raising teachers' pay.",
-        "Fans let off flares and fireworks during the match on Saturday.",
+        "A riot squad officer was questioned by prosecutors on Monday.",
+        "The governor signed a budget bill on Monday.",
+        "Supporters set off fireworks after the cup final on Saturday.",
         "Drone flights over the border resumed on Monday, the ministry said.",
         "The minister has always been wary of the establishment of foreign bases in the region.",
     ],
@@ -292,13 +292,13 @@ def test_words_of_violence_used_in_another_sense_are_not_events(text: str) -> No
 
 
 def test_a_word_inside_a_name_or_a_date_is_not_a_trigger() -> None:
-    result = extract("The Government of National Accord met on March 29, the ministry said.")
+    result = extract("The Ceasefire Monitoring Committee met on March 5, the ministry said.")
     assert result.events == []
 
 
 def test_a_verb_of_violence_answering_a_named_attack_is_its_own_event() -> None:
     text = (
-        "The army attacked rebel camps on Tuesday in retaliation for a rocket attack on Sunday that killed "
+        "The army attacked rebel camps on Tuesday in revenge for a rocket attack on Sunday that killed "
         "two soldiers."
     )
     result = extract(text)
@@ -310,14 +310,14 @@ def test_a_verb_of_violence_answering_a_named_attack_is_its_own_event() -> None:
 
 
 def test_a_chanted_slogan_makes_no_death_toll_of_the_crowd() -> None:
-    event = only(extract('More than 200 people attended the rally on Saturday, chanting "stop the killing".'))
+    event = only(extract('More than 200 people attended the rally on Saturday, chanting "no more deaths".'))
     assert event.event_type == "Peaceful protest"
     assert event.casualties == []
 
 
 def test_a_figure_in_the_phrase_of_a_blamed_attack_is_not_the_strikes_toll() -> None:
     text = (
-        "Government jets bombed rebel bases on Sunday, officials said, blaming the rebels for a rocket "
+        "Government jets bombed rebel bases on Sunday, officials said, blaming the rebels for a mortar "
         "attack that killed three soldiers."
     )
     result = extract(text)
@@ -337,7 +337,7 @@ def test_a_period_opened_by_since_dates_no_event() -> None:
 
 
 def test_the_party_holding_an_attacked_place_is_actor2() -> None:
-    event = only(extract("Jets bombed the headquarters of the Northern Front near the border on Sunday."))
+    event = only(extract("Jets bombed the offices of the Northern Front near the border on Sunday."))
     assert quote(event.actor2) == "the Northern Front"
 
 
@@ -349,10 +349,10 @@ def test_who_claimed_responsibility_for_a_dated_bombing_carried_it_out() -> None
     assert quote(event.actor1) == "Separatist rebels" and event.actor1_category == "Rebel groups"
 
 
-def test_killed_in_a_shootout_with_police_means_the_police_acted() -> None:
-    event = only(extract("A gunman was killed in a shootout with police in Dakar on Monday."))
+def test_killed_in_a_gunfight_with_soldiers_means_the_soldiers_acted() -> None:
+    event = only(extract("A gunman was killed in a gunfight with soldiers in Dakar on Monday."))
     assert event.event_type == "Armed clash"
-    assert (quote(event.actor1), quote(event.actor2)) == ("police", "gunman")
+    assert (quote(event.actor1), quote(event.actor2)) == ("soldiers", "gunman")
 
 
 def test_surrenders_and_seized_weapons_are_typed_by_what_happened() -> None:

@@ -1,7 +1,7 @@
 """ACLED's actor categories, inter codes, interaction and civilian targeting, from an actor's words.
 
 An actor is classified by the head of its name and what stands before it (ACLED codebook 2023,
-"Actor types"): armed forces of a state ("police", "the army", "Turkish jets", a country acting)
+"Actor types"): armed forces of a state ("police", "the army", "Polish jets", a country acting)
 are *State forces*; "rebels", "insurgents", "jihadists" *Rebel groups*; "militia", "gunmen", an
 unnamed "armed group" *Political militias*; an ethnic, tribal, clan or communal militia and
 vigilantes *Identity militias*; "rioters", a "mob" *Rioters*; "protesters", "demonstrators" *Protesters*;
@@ -66,7 +66,7 @@ def _from_words(name: str) -> ActorCategory | None:
             return category
     _country, code = resolve_country(name)
     if code is not None or _NATION_ADJECTIVE.match(name.strip()):
-        return "State forces"  # a country acting, or its forces named by their nationality ("Turkish")
+        return "State forces"  # a country acting, or its forces named by their nationality ("Polish")
     return None
 
 

@@ -158,7 +158,7 @@ def _not_a_figure(text: str, match: re.Match[str], value: int) -> bool:
 
 
 def _abbreviation(text: str, cut: re.Match[str]) -> bool:
-    """Whether a clause break is only the full stop of an abbreviation ("Dec. 10", "U.S. troops", "Gen.")."""
+    """Whether a clause break is only the full stop of an abbreviation ("Jan. 4", "U.N. staff", "Gen.")."""
     if not cut.group().startswith("."):
         return False
     word = _LAST_WORD.search(text, 0, cut.start())

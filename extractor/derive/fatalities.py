@@ -1,7 +1,7 @@
 """ACLED's fatalities rule over an event's casualty claims, with victim groups.
 
-Conflicting figures for the **same victims** count once, at the lowest ("19 killed" by one source,
-"4 killed" by another: 4); figures for **distinct victim groups** add up ("4 police officers and
+Conflicting figures for the **same victims** count once, at the lowest ("15 killed" by one source,
+"6 killed" by another: 6); figures for **distinct victim groups** add up ("4 police officers and
 1 civilian": 5). A claim's victim group is the head noun of its ``victims`` ("three police
 officers", "an officer": officer), or a group named explicitly (gold's ``victim_group``); a claim
 whose victims are unspecified ("19 were killed", "44 people") is the total of the groups named
@@ -10,7 +10,7 @@ beside it ("5 people, including 4 police officers and 1 civilian": 5).
 Which figures describe the same victims is known for certain only to an annotator: gold names the
 groups of an event's claims and adds up distinct ones. Code reads the groups a passage (sentence)
 lists as distinct, and the figures of different passages, usually different sources reporting the
-same victims in other words ("19 fighters", "at least 19 of its members"), as conflicting.
+same victims in other words ("12 guards", "at least 12 of its men"), as conflicting.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ Figures are found by ``derive.casualties`` (a number in the same clause as a cas
 date, age, unit...). On top of that, from the parse:
 
 * a casualty word inside quotation marks counts only for figures inside the same quotation (a
-  chanted "stop the killing" makes no head count of the crowd a death toll);
+  chanted "no more deaths" makes no head count of the crowd a death toll);
 * the claimant is the source of the clause that holds the figure: the subject of the reporting
   verb it depends on ("..., police said"), or "according to X"; the reporter's own voice otherwise;
-* the victims are the noun the figure counts ("three soldiers", "19 of its members").
+* the victims are the noun the figure counts ("three soldiers", "seven of its guards").
 
 Counts of people arrested or abducted are kept apart (``detentions``): they are not casualties.
 """
@@ -92,7 +92,7 @@ def _claimant_of(token: Token, sentence: SpacySpan) -> str | None:
 
 
 def _victims(token: Token | None) -> str | None:
-    """The noun a figure counts: its head ("three soldiers"), or "N of X" ("19 of its members")."""
+    """The noun a figure counts: its head ("three soldiers"), or "N of X" ("seven of its guards")."""
     if token is None:
         return None
     if token.dep_ in {"nummod", "quantmod"} and token.head.pos_ in {"NOUN", "PROPN"}:

@@ -54,7 +54,7 @@ _NOUNS_ONLY: Final = frozenset(
     {"report", "reports", "evidence", "sign", "allegation", "accusation", "rumour", "rumor"}
 )
 #: Of those, the heads that presuppose the event (a claim of responsibility for it, blame for it):
-#: the event is reported when it has a date of its own ("claimed the Dec. 10 bombings").
+#: the event is reported when it has a date of its own ("claimed the June 2 raid").
 PRESUPPOSING: Final = frozenset(
     {"responsibility", "blame", "claim", "condemn", "role", "involvement", "participation", "complicity",
      "credit", "responsible"}
@@ -62,7 +62,7 @@ PRESUPPOSING: Final = frozenset(
 #: Prepositions that make an event noun the backdrop of another statement ("during the fighting",
 #: "amid protests", "since the attack"): a time reference, not a report of the event.
 _BACKDROP: Final = frozenset({"during", "amid", "amidst", "since", "throughout", "despite"})
-#: Heads that make a plural event noun habitual ("accustomed to attacks", "used to raids").
+#: Heads that make a plural event noun habitual ("inured to raids", "used to shelling").
 _HABIT: Final = frozenset({"accustom", "accustomed", "habituate", "used", "familiar", "prone", "vulnerable"})
 #: Words that make a plural trigger a count of many events, not one ("repeated attacks", "scores of raids").
 _AGGREGATE: Final = frozenset(
@@ -201,7 +201,7 @@ def non_factual(trigger: Token) -> str | None:
     elif _aggregate(trigger):
         return "many events counted together"
     first = trigger
-    for _ in range(4):  # "amid unrest and protests", "during the fiercest phase of the fighting"
+    for _ in range(4):  # "amid strikes and marches", "during the worst week of the siege"
         if first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
         elif first.dep_ == "pobj" and first.head.lower_ == "of" and first.head.head.pos_ == "NOUN":

@@ -42,7 +42,7 @@ class Trigger:
     """One lexicon entry: a pattern (word-bounded, case-insensitive), its type and its tier.
 
     An *instrument* (a drone, a jet, rockets, a car bomb) names how an event was carried out and
-    so decides its type, but does not by itself say that anything happened ("drone flights",
+    so decides its type, but does not by itself say that anything happened ("drone patrols",
     "rockets were stored"): a sentence needs an event word besides it.
     """
 

@@ -58,7 +58,7 @@ _MIN_PROSE_WORDS: Final = 12
 _LEAD_SENTENCES: Final = 3
 #: Actor options offered to an adjudicator: the predicate's own arguments first (code's choice).
 _ACTOR_OPTIONS: Final = 4
-#: Reasons that do not hold for a mention whose own date is given ("since the March 2016 attack").
+#: Reasons that do not hold for a mention whose own date is given ("since the May 2011 raid").
 _DATED_OK: Final = ("statement about it", "many events", "background")
 
 
@@ -140,7 +140,7 @@ def _trimmed(sent: SpacySpan) -> SpacySpan | None:
 
 def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None, why: str) -> bool:
     """Whether a date of its own hangs on the predicate: a day for events counted together ("a series of
-    attacks on November 13"), a day or a month otherwise."""
+    attacks on June 2"), a day or a month otherwise."""
     dated = date_candidates(predicate, sent, None, published)
     precisions = {"day"} if why.startswith("many events") else {"day", "month"}
     return dated.source == "predicate" and dated.precision in precisions
@@ -169,9 +169,7 @@ def _mentions(
         predicate = predicate_of(span, trigger)
         why = non_factual(span.root)
         if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published, why):
-            why = (
-                None  # "claimed the Dec. 10 bombings", "a series of attacks on November 13": one dated event
-            )
+            why = None  # "claimed the June 2 raid", "a series of attacks on June 2": one dated event
         if why is None and trigger.instrument and predicate.i == span.root.i:
             why = "weapon or vehicle named, no use of it reported"
         if why is None:

@@ -189,7 +189,7 @@ def _before(mention: Mention, clusters: list[Mention]) -> Mention | None:
 
 
 def _anchored_to(mention: Mention, host: Mention) -> Mention:
-    """A later event told relative to ``host`` ("was later killed in a shootout"): its own, on host's day."""
+    """A later event told relative to ``host`` ("was later shot dead at a checkpoint"): on host's day."""
     return dataclasses.replace(
         mention,
         dates=host.dates[:1],

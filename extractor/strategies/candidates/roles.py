@@ -9,8 +9,8 @@ noun that is the object of a verb of occurrence ("X launched an attack") takes t
 
 What is never an actor: whoever the sentence cites as its source or claimant ("X said", "according
 to X", "X told reporters"); a place that is not a country (a city, region, building named as where
-something happened); a pronoun; a date or a number. A nationality adjective alone ("Turkish") is an
-actor only as the agent of an event noun; otherwise the noun it modifies is taken ("Turkish jets").
+something happened); a pronoun; a date or a number. A nationality adjective alone ("Polish") is an
+actor only as the agent of an event noun; otherwise the noun it modifies is taken ("Polish jets").
 Civilians and named targets are acted on: they are actor2.
 """
 
@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from .lexicon import is_instrument
-from .places import country_of_text
+from .places import country_of_place, country_of_text
 from .spans import entity_of, phrase, phrase_span, words
 
 if TYPE_CHECKING:
@@ -95,6 +95,11 @@ def is_place(token: Token) -> bool:
     entity = entity_of(token)
     if entity is not None and entity.label_ in {"GPE", "LOC", "FAC"}:
         return not (entity.label_ == "GPE" and country_of_text(entity.text))
+    name = entity.text if entity is not None else token.text
+    capitalised = token.text[:1].isupper() and token.i > token.sent.start
+    if (entity is None or entity.label_ == "ORG") and capitalised and not country_of_text(name):
+        return country_of_place(name) is not None or token.lemma_.lower() in _PLACE_NOUNS
+    return token.lemma_.lower() in _PLACE_NOUNS
     return token.lemma_.lower() in _PLACE_NOUNS
 
 
@@ -109,10 +114,10 @@ def _usable(token: Token | None, cited: set[int], *, agent_noun: bool = False) -
         return None
     if entity is not None and entity.label_ == "FAC":
         return None
-    if token.lemma_.lower() in _PLACE_NOUNS or is_instrument(token.text):
+    if is_place(token) or is_instrument(token.text):
         return None
     if token.pos_ == "ADJ" and token.ent_type_ == "NORP" and not agent_noun:
-        return None  # "Turkish" alone acts only as the agent of an event noun
+        return None  # "Polish" alone acts only as the agent of an event noun
     return token
 
 
@@ -157,7 +162,7 @@ def _passive(verb: Token) -> bool:
 
 
 def _owner(target: Token) -> Token:
-    """A place acted on that a party holds ("the headquarters of the militia", "sites used by X")."""
+    """A place acted on that a party holds ("the offices of the movement", "sites used by X")."""
     if target.lemma_.lower() not in _HELD:
         return target
     for child in target.children:
@@ -219,7 +224,7 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
             if is_place(child) or (child.ent_type_ == "GPE" and not country_of_text(child.text)):
                 continue  # "the Kabul attack": where, not who
             if child.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL"}:
-                continue  # "a Friday rocket barrage": when, not who
+                continue  # "a Tuesday mortar barrage": when, not who
             if child.ent_type_ in {"NORP", "ORG", "GPE", "PERSON"} or child.pos_ == "PROPN":
                 agent, modifier = child, True
         elif child.dep_ == "prep" and child.lower_ == "by":
@@ -239,7 +244,7 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
         agent = _subject(noun.head.head.head)  # "X claimed responsibility for the bombing": X bombed
     outcome = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ in {"in", "during"} else None
     if outcome is not None and outcome.lemma_.lower() in _HIT and _passive(outcome):
-        # "X was killed in a shootout with police": police acted, X was hit
+        # "X was shot dead in a gunfight with soldiers": the soldiers acted, X was hit
         patient = next((c for c in outcome.children if c.dep_ == "nsubjpass"), patient)
         agent = next(
             (g for c in noun.children if c.lower_ == "with" for g in c.children if g.dep_ == "pobj"), agent

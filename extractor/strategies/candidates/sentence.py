@@ -1,12 +1,12 @@
 """What one sentence reports: its event words, the events they make, and whose each casualty figure is.
 
-* A trigger (``lexicon``) inside a name or a date ("the Government of National Accord", "March 29")
-  or only modifying another noun ("riot police") is not a trigger.
+* A trigger (``lexicon``) inside a name or a date ("the Ceasefire Monitoring Committee", "May 5")
+  or only modifying another noun ("protest leaders") is not a trigger.
 * An instrument (a drone, rockets, a car bomb) is an event only when the sentence says it was used
   ("fired rockets", "a drone struck"); otherwise it only decides the type of the sentence's event.
 * Event words of different types far apart in the parse are different events ("strikes on the sites
   of the militia behind a rocket attack"); close together they describe one, whose type the strongest
-  word decides. A verb of violence answering a named attack ("in retaliation for a rocket attack")
+  word decides. A verb of violence answering a named attack ("in revenge for a grenade attack")
   is its own event.
 * A casualty figure belongs to the event word whose phrase holds it most narrowly; a figure in the
   phrase of a word that is not reported as an event belongs to none.
@@ -67,11 +67,11 @@ def triggers(sent: SpacySpan) -> list[Hit]:
             continue
         root = span.root
         if (
-            root.dep_ == "compound"
+            root.dep_ in {"compound", "nmod"}
             and not find_triggers(root.head.text)
             and root.head.pos_ in {"NOUN", "PROPN"}
         ):
-            continue  # "riot police", "protest leaders": the head noun is not an event
+            continue  # "protest leaders", "attack dogs": the head noun is not an event
         hits.append((span, trigger))
     return hits
 
@@ -115,7 +115,7 @@ def _near(a: Token, b: Token, steps: int = 2) -> bool:
 
 
 def _another_event(word: Token) -> bool:
-    """Whether a word is told as an earlier or provoking event ("in retaliation for a rocket attack",
+    """Whether a word is told as an earlier or provoking event ("in revenge for a grenade attack",
     "after the bombing"): then the sentence's own verb of violence is an event of its own."""
     node = word
     for _ in range(6):
@@ -123,6 +123,10 @@ def _another_event(word: Token) -> bool:
             return False
         node = node.head
         if node.lemma_.lower() in _PROVOKING or (node.dep_ in {"prep", "mark"} and node.lower_ in ANCHOR):
+            return True
+        if node.dep_ == "prep" and any(  # "attacked X in revenge for Y": the cause hangs beside it
+            g.lemma_.lower() in _PROVOKING for c in node.head.children if c.dep_ == "prep" for g in c.children
+        ):
             return True
     return False
 
@@ -153,7 +157,7 @@ def events_of(factual: list[Factual]) -> list[Factual]:
     chosen: list[Factual] = []
     for hit in ranked:
         answering = told_apart and hit[1].tier == GENERIC  # its own event, however close in the text
-        if any((_same_kind(hit, c) and not answering) or _near(hit[2], c[2]) for c in chosen):
+        if not answering and any(_same_kind(hit, c) or _near(hit[2], c[2]) for c in chosen):
             continue
         chosen.append(hit)
     if not chosen:

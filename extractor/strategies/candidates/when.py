@@ -105,7 +105,7 @@ def _where(
         if node.pos_ in {"VERB", "AUX"} and any(
             c.dep_ == "aux" and c.lower_ in _UNREAL for c in node.children
         ):
-            return None  # "lawmakers will convene on Friday": not the date of anything that happened
+            return None  # "the council will vote on Friday": not the date of anything that happened
         if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in REPORTING:
             return "report"
         if node.head.i == node.i:
