@@ -18,6 +18,8 @@ help:
 	@echo "make test    - install dev tools; ruff, mypy, import contracts, pytest (replay), eval gate"
 	@echo "make record  - re-record test cassettes and eval recordings from the embedded model"
 	@echo "make bench   - benchmark replay (and live with BENCH_LIVE=1)"
+	@echo "make eval-dev DEVDATA=../shared/devdata - score the development news beside the five articles, code only"
+	@echo "make eval-dev-llm DEVDATA=...           - the same with the LLM adjudicating (embedded model or endpoint)"
 	@echo "make schemas - regenerate schemas/json after a schema change"
 
 $(PY):
