@@ -22,6 +22,7 @@ from schemas.events_v2 import ArticleResult, BatchSource
 
 from ..errors import BatchError, ExtractorError
 from ..llm import OfflineLLM
+from ..llm.tokens import answer_byte_limit
 from ..output import JsonlOutput
 from ..pipeline import Endpoint, article_result, cache_key_parts, plan_article
 from ..redact import redact_url
@@ -123,7 +124,8 @@ def collect(
     manifest = Manifest.read(manifest_file)
     manifest.check_current(manifest_file)
     articles = [article for _, article in manifest.articles()]
-    index = OutputIndex.build(outputs, {article.custom_id for article in articles})
+    limit = answer_byte_limit(settings.max_tokens)  # the ceiling: every request's budget is at most this
+    index = OutputIndex.build(outputs, {article.custom_id for article in articles}, max_line_bytes=limit)
     report = CollectReport(problems=list(index.problems))
     for problem in index.problems:
         if on_failure is not None:

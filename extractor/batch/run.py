@@ -26,7 +26,8 @@ from typing import Any
 
 import httpx
 
-from ..errors import BatchError
+from ..errors import BatchError, LLMOutputError
+from ..jsonbounds import loads_untrusted
 from ..llm.transport import AsyncRetryTransport
 from ..settings import Settings
 from .lines import CHAT_URL
@@ -67,7 +68,7 @@ def _line(number: int, custom_id: str, response: httpx.Response | None, error: E
         output["error"] = {"code": type(error).__name__, "message": str(error)}
     else:
         try:
-            body: Any = response.json()
+            body: Any = loads_untrusted(response.content)
         except ValueError:
             body = {"error": {"message": response.text[:1000]}}
         request_id = response.headers.get("x-request-id") or f"req_{uuid.uuid4().hex}"
@@ -97,7 +98,7 @@ async def _run(
         async with gate:
             try:
                 response = await client.post(url, json=request["body"])
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, LLMOutputError) as exc:  # no answer, or one over its size bound
                 error = exc
         if response is None or response.status_code != 200:
             failed += 1

@@ -10,6 +10,7 @@ from ..errors import (
     EndpointUnreachableError,
     ExtractorError,
     LLMError,
+    LLMOutputError,
     LLMTimeoutError,
     RateLimitedError,
     RequestRejectedError,
@@ -106,6 +107,13 @@ def map_api_error(
                 f"{where} rejected the request ({status}){detail}; check "
                 "EXTRACTOR_MODEL and EXTRACTOR_ENDPOINT_KIND",
                 status_code=status,
+                attempts=attempts,
+            )
+    for item in chain:  # the response itself could not be read: broken or hostile JSON around the answer
+        if isinstance(item, ValueError | RecursionError):
+            return LLMOutputError(
+                f"the response from {where} could not be read as a chat completion "
+                f"({type(item).__name__}: {' '.join(str(item).split())[:160]}); the endpoint is broken",
                 attempts=attempts,
             )
     return LLMError(f"the LLM call failed: {type(exc).__name__}: {exc}", attempts=attempts)
