@@ -8,7 +8,7 @@ found between triple quotes in the last user message (``{"events": []}`` when th
 ``GET /v1/models`` lists one model. Every answer is valid for the ``quotes`` strategy.
 
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
-servers do. ``--single-slot`` works on one request at a time like llama-cpp-python's server
+servers do: as it is, and escaped (JSON, URL encoding, Python's repr). ``--single-slot`` works on one request at a time like llama-cpp-python's server
 (``/v1/models`` included, and an answer whose client gave up is still computed to the end);
 ``GET /stats`` reports the requests seen and the most that were ever in the server at once.
 
@@ -29,6 +29,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 _ARTICLE = re.compile(r'"""\s*(.*?)\s*"""', re.S)
 
@@ -146,7 +147,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.reject_auth:
             key = self.headers.get("authorization", "").removeprefix("Bearer ")
             message = f"Incorrect API key provided: {key}. You can find your API key in your account."
-            self._send(401, {"error": {"message": message, "type": "invalid_request_error"}})
+            echoes = {"as_json": json.dumps(key), "as_url": quote(key, safe=""), "as_repr": repr(key)}
+            error = {"message": message, "type": "invalid_request_error", "param": echoes}
+            self._send(401, {"error": error})
             return
         kind = _hostile_kind(request) if self.hostile else None
         if kind is not None:

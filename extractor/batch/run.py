@@ -29,6 +29,7 @@ import httpx
 from ..errors import BatchError, LLMOutputError
 from ..jsonbounds import loads_untrusted
 from ..llm.transport import AsyncRetryTransport
+from ..redact import redact
 from ..settings import Settings
 from .lines import CHAT_URL
 
@@ -74,7 +75,7 @@ def _line(number: int, custom_id: str, response: httpx.Response | None, error: E
         request_id = response.headers.get("x-request-id") or f"req_{uuid.uuid4().hex}"
         output["response"] = {"status_code": response.status_code, "request_id": request_id, "body": body}
         output["error"] = None
-    return json.dumps(output, ensure_ascii=False)
+    return redact(json.dumps(output, ensure_ascii=False))  # a server's body may echo the key
 
 
 async def _run(

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.events_v1 import Usage
 
 from ..jsonbounds import loads_untrusted
-from ..redact import library_logger
+from ..redact import clipped, library_logger
 from .completion import Completion
 
 __all__ = [
@@ -115,7 +115,7 @@ def request_key(payload: Mapping[str, Any]) -> str:
 
 
 def _short(error: BaseException) -> str:
-    return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+    return f"{type(error).__name__}: {clipped(error, 200)}"
 
 
 def _warn_uncached(directory: object, error: BaseException) -> None:

@@ -17,7 +17,7 @@ from ..errors import (
     ServerError,
     TruncatedOutputError,
 )
-from ..redact import redact_url
+from ..redact import clipped, redact_url
 
 __all__ = ["cause_chain", "map_api_error"]
 
@@ -113,7 +113,7 @@ def map_api_error(
         if isinstance(item, ValueError | RecursionError):
             return LLMOutputError(
                 f"the response from {where} could not be read as a chat completion "
-                f"({type(item).__name__}: {' '.join(str(item).split())[:160]}); the endpoint is broken",
+                f"({type(item).__name__}: {clipped(item, 160)}); the endpoint is broken",
                 attempts=attempts,
             )
     return LLMError(f"the LLM call failed: {type(exc).__name__}: {exc}", attempts=attempts)
@@ -121,5 +121,5 @@ def map_api_error(
 
 def _short_detail(error: openai.APIStatusError) -> str:
     message = getattr(error, "message", "") or ""
-    message = " ".join(str(message).split())[:200]
+    message = clipped(message, 200)
     return f": {message}" if message else ""

@@ -22,6 +22,7 @@ from ..errors import LLMOutputError, PromptError
 from ..inputs import Article
 from ..jsonbounds import loads_untrusted
 from ..prompts import PromptSpec
+from ..redact import clipped
 
 __all__ = [
     "LLMRequest",
@@ -128,8 +129,7 @@ def salvage(content: str, diagnostics: Diagnostics) -> list[EventDraft]:
             diagnostics.dropped.append(
                 DroppedEvent(
                     event_type=str(event_type) if event_type is not None else None,
-                    reason=f"invalid record: {exc.error_count()} validation error(s): "
-                    f"{' '.join(str(exc).split())[:300]}",
+                    reason=f"invalid record: {exc.error_count()} validation error(s): {clipped(exc, 300)}",
                 )
             )
     return drafts
