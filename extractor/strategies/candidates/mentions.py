@@ -126,11 +126,20 @@ def looks_english(text: str) -> bool:
 
 
 def _paragraph_of(doc: Doc) -> tuple[list[int], list[SpacySpan]]:
-    """Paragraph index of every character offset boundary, and each paragraph as a span."""
+    """Paragraph index of every character offset boundary, and each paragraph as a span.
+
+    Token offsets are looked up by bisection (``Doc.char_span`` scans the tokens: quadratic).
+    """
     bounds = [0, *(m.end() for m in re.finditer(r"\n\s*", doc.text)), len(doc.text) + 1]
+    starts = [token.idx for token in doc]
+    ends = [token.idx + len(token) for token in doc]
     spans: list[SpacySpan] = []
     for a, b in itertools.pairwise(bounds):
-        span = doc.char_span(a, max(a, b - 1), alignment_mode="expand")
+        end = max(a, b - 1)
+        # the tokens overlapping [a, end), as char_span(a, end, alignment_mode="expand") has them;
+        # char_span itself only where no token overlaps (the empty range at the end of the text)
+        first, last = bisect.bisect_right(ends, a), bisect.bisect_left(starts, end)
+        span = doc[first:last] if first < last else doc.char_span(a, end, alignment_mode="expand")
         if span is not None:
             spans.append(span)
     return bounds, spans
@@ -227,7 +236,7 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
         return Candidates(
             notes=("the text does not read as English prose; the candidates strategy reads English only",)
         )
-    doc = parse(text)
+    doc = parse(text, needed=lambda paragraph: bool(find_triggers(paragraph)))
     bounds, paragraphs = _paragraph_of(doc)
     mentions: list[Mention] = []
     rejected: list[Rejected] = []
