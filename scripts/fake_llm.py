@@ -8,8 +8,9 @@ found between triple quotes in the last user message (``{"events": []}`` when th
 ``GET /v1/models`` lists one model. Every answer is valid for the ``quotes`` strategy.
 
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
-servers do: as it is, and escaped (JSON, URL encoding, Python's repr). ``--single-slot`` works on one request at a time like llama-cpp-python's server
-(``/v1/models`` included, and an answer whose client gave up is still computed to the end);
+servers do: as it is, and escaped (JSON, URL encoding, Python's repr). ``--single-slot`` works
+on one request at a time like llama-cpp-python's server (``/v1/models`` included, and an answer
+whose client gave up is still computed to the end);
 ``GET /stats`` reports the requests seen and the most that were ever in the server at once.
 
 ``--hostile`` answers an article holding one of these words as a broken or hostile server would:
