@@ -250,3 +250,27 @@ def test_an_entry_of_another_layout_is_a_miss_with_one_warning_and_is_replaced(
     assert endpoint.request_count == 1
     [warning] = _warnings(caplog)
     assert "cannot be read" in warning and results[0].provenance.request_sha256[:12] in warning
+
+
+def test_an_edited_prompt_is_not_answered_from_the_cache_even_when_the_request_is_the_same(
+    tmp_path: Path, cache: diskcache.Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extractor.pipeline as pipeline_module
+    from extractor.prompts import PromptSpec, load_prompt
+
+    class _Edited(PromptSpec):
+        """events.v1 with another content hash (as if something the request omits had changed)."""
+
+        @property
+        def sha256(self) -> str:
+            return "e" * 64
+
+    first = _extract(_at(tmp_path, cache, "http://llm.test/v1"))
+    edited = _Edited.model_validate(load_prompt("events.v1").model_dump())
+    monkeypatch.setattr(pipeline_module, "load_prompt", lambda name: edited)
+    endpoint = _at(tmp_path, cache, "http://llm.test/v1")
+    second = _extract(endpoint)
+    assert first.provenance.cache_hit is False
+    assert second.provenance.cache_hit is False and endpoint.request_count == 1
+    assert second.provenance.request_sha256 != first.provenance.request_sha256
+    assert second.provenance.prompt_sha256 == "e" * 64
