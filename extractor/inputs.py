@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from typing import Any
 import yaml
 
 from .errors import ExtractorError, InputError
+from .regular_files import read_regular_file
 
 __all__ = [
     "ARTICLE_ID_PATTERN",
@@ -215,47 +215,6 @@ def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> st
             "UTF-16 or UTF-32 with a byte-order mark: convert it to UTF-8 first"
         ) from None
     return check_text(text, max_chars=max_chars, where=where)
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    kinds = (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
-
-
-def read_regular_file(path: Path, *, limit: int, where: str, hint: str = "") -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; anything else is an InputError.
-
-    The type and size come from ``stat`` before opening (a FIFO is never opened); the file is
-    opened non-blocking, checked again, and read for at most ``limit + 1`` bytes.
-    """
-    try:
-        status = os.stat(path)
-        kind = _not_regular(status.st_mode)
-        if kind is not None:
-            raise InputError(f"{where}: is {kind}, not a regular file")
-        if status.st_size > limit:
-            raise InputError(f"{_size_error(where, status.st_size, limit)}{hint}")
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as file:
-            kind = _not_regular(os.fstat(file.fileno()).st_mode)  # replaced since the stat
-            if kind is not None:
-                raise InputError(f"{where}: is {kind}, not a regular file")
-            data = file.read(limit + 1)
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        # it grew since the stat, or it is a file whose stat size means nothing (/proc, /sys)
-        stopped = f"stopped reading at {len(data)}"
-        raise InputError(f"{where}: is over the size limit of {limit} bytes ({stopped}){hint}")
-    return data
 
 
 def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:

@@ -117,10 +117,13 @@ def _check_headers(response: httpx.Response, request: httpx.Request, limit: int)
         raise _too_large(request, limit, int(declared), declared=True)
 
 
-def bound_response(response: httpx.Response, request: httpx.Request, limit: int | None) -> httpx.Response:
+def bound_response(
+    response: httpx.Response, request: httpx.Request, limit: int | None, *, asynchronous: bool = False
+) -> httpx.Response:
     """``response`` whose body cannot be read past ``limit`` bytes (an ``LLMOutputError`` beyond).
 
     Raises at once for a body declared or already read over the limit; the caller closes it.
+    ``asynchronous``: the response is read by an ``httpx.AsyncClient``.
     """
     if limit is None:
         return response
@@ -133,9 +136,9 @@ def bound_response(response: httpx.Response, request: httpx.Request, limit: int 
         if size > limit:
             raise _too_large(request, limit, size)
         return response
-    stream = response.stream
-    if isinstance(stream, httpx.SyncByteStream):
-        response.stream = _Bounded(stream, request, limit)
-    elif isinstance(stream, httpx.AsyncByteStream):
+    stream = response.stream  # a stream may be both (httpx.ByteStream): the caller says which is read
+    if asynchronous and isinstance(stream, httpx.AsyncByteStream):
         response.stream = _AsyncBounded(stream, request, limit)
+    elif not asynchronous and isinstance(stream, httpx.SyncByteStream):
+        response.stream = _Bounded(stream, request, limit)
     return response

@@ -231,7 +231,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         wait.announce()
         probe = wait.request()
         try:
-            response = bound_response(await self.inner.handle_async_request(probe), probe, IDLE_PROBE_LIMIT)
+            answer = await self.inner.handle_async_request(probe)
+            response = bound_response(answer, probe, IDLE_PROBE_LIMIT, asynchronous=True)
             try:
                 await response.aread()
             finally:
@@ -249,7 +250,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             raise
         count_request(response)
         try:
-            response = bound_response(response, request, answer_limit(request))
+            response = bound_response(response, request, answer_limit(request), asynchronous=True)
             if _is_retryable(response):
                 await response.aread()
         except LLMOutputError:
