@@ -118,7 +118,7 @@ baseline: $(VENV)/.dev-installed
 record: record-tests record-evals
 
 record-tests: $(VENV)/.dev-installed $(VENV)/.local-installed
-	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q tests/test_replay_llm.py
+	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q --timeout 3600 tests/test_replay_llm.py
 
 # Re-records every eval prompt and refreshes the committed reports (the baseline included).
 # `make record-evals ONLY_MISSING=1` keeps each article's recording while it still answers every

@@ -43,6 +43,7 @@ def _readme_vllm_example() -> str:
     return block[: block.index("```")].strip()
 
 
+@pytest.mark.timeout(300)  # two CLI processes loading spaCy
 def test_the_readme_vllm_example_runs_as_written(tmp_path: Path) -> None:
     commands = _readme_vllm_example()
     assert "--base-url http://localhost:8000/v1" in commands and "vllm run-batch" in commands

@@ -218,6 +218,7 @@ def _targets(folder: Path, contents: dict[str, str]) -> list[tuple[Path, int, in
     return targets
 
 
+@pytest.mark.timeout(300)  # 300 rounds of copy, damage and open: about 30 s on a loaded machine
 def test_300_random_corruptions_of_real_entries_never_escape(tmp_path: Path) -> None:
     rng = random.Random(20161)
     template = tmp_path / "template"
