@@ -195,3 +195,45 @@ def eval_snippets(
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if failures:
         err.print(f"{len(failures)} snippet(s) failed; first: {failures[0]}", markup=False, highlight=False)
+
+
+@eval_.command("places")
+@click.argument("jsonl", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write report.json and report.md here.",
+)
+@click.option(
+    "--no-recognition", is_flag=True, help="Resolution given the gold spans only (no spaCy, no end to end)."
+)
+def eval_places(jsonl: Path, out_dir: Path | None, no_recognition: bool) -> None:
+    """Score the geoparser on a geoparsing file (one article per line with gold toponyms).
+
+    Prints, per corpus, resolution given the gold spans (exact GeoNames id, country, within 161 km,
+    median error) and end to end (recognition P/R/F1 with spaCy's entities, then within 161 km).
+    """
+    import shlex  # noqa: PLC0415
+
+    from .places_run import places_markdown, run_places, write_places_report  # noqa: PLC0415
+
+    recognise = None
+    recogniser = "none (gold spans only)"
+    if not no_recognition:
+        from extractor.strategies.candidates.nlp import MODEL_PACKAGE, nlp_available  # noqa: PLC0415
+        from extractor.strategies.candidates.toponyms import toponym_spans  # noqa: PLC0415
+
+        if not nlp_available():
+            raise click.UsageError(
+                "end-to-end scoring needs spaCy: pip install extractor[nlp] (or --no-recognition)"
+            )
+        recognise, recogniser = toponym_spans, f"spaCy {MODEL_PACKAGE} GPE/LOC/FAC + country demonyms"
+    try:
+        scores = run_places(jsonl, recognise, progress=lambda m: err.print(m, markup=False, highlight=False))
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    command = "extractor eval places " + " ".join(shlex.quote(a) for a in sys.argv[3:])
+    click.echo(places_markdown(scores, command, recogniser))
+    if out_dir is not None:
+        write_places_report(out_dir, scores, command, recogniser)

@@ -8,7 +8,7 @@ The public surface is exactly ``__all__`` (tested). Everything else is private.
 
 from __future__ import annotations
 
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event
+from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, Event
 
 from .api import aextract, extract, extract_many
 from .corpus import Corpus, merge
@@ -24,6 +24,7 @@ from .errors import (
     LLMStatusError,
     LLMTimeoutError,
     LocalModelError,
+    PluginError,
     PromptError,
     RateLimitedError,
     RecordingMissingError,
@@ -59,6 +60,7 @@ __all__ = [
     "LLMStatusError",
     "LLMTimeoutError",
     "LocalModelError",
+    "PluginError",
     "PromptError",
     "PromptSpec",
     "RateLimitedError",

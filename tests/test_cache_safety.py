@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from extractor.llm import Completion, ResponseCache, open_disk_cache
 from extractor.llm.cache import CACHE_VERSION, MAX_ENTRY_BYTES, CachedAnswer
-from schemas.events_v2 import Usage
+from schemas.events_v3 import Usage
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok
 

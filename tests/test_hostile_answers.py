@@ -24,7 +24,7 @@ from extractor.batch import collect, run_requests
 from extractor.errors import LLMOutputError
 from extractor.llm.tokens import answer_byte_limit
 from extractor.output import JsonlOutput
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.batch_fakes import batch_settings, output_line, prepared, write_jsonl
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, completion, fake_llm_server, grounded_answer, ok

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 
 from ..errors import BatchError, ExtractorError, InputError
 from ..inputs import Article, load_article, parse_date
@@ -146,7 +146,7 @@ class Manifest(_Model):
             prompt=self.prompt,
             model=model or self.model,
             base_url=endpoint,
-            endpoint_kind=self.endpoint_kind,  # type: ignore[arg-type]  # checked by Settings
+            endpoint_kind=self.endpoint_kind,
             temperature=self.temperature,
             adjudicate=settings.adjudicate if self.adjudicate is None else self.adjudicate,
         )

@@ -1,6 +1,6 @@
 """Corpus: merge the same real-world event across articles, every claim and source kept.
 
-``merge(results)`` clusters the events of many ``ArticleResult``s into ``schemas.corpus_v1``
+``merge(results)`` clusters the events of many ``ArticleResult``s into ``schemas.corpus_v2``
 corpus events (``merge``: the clustering; ``features``: the similarity, its blocks, weights and
 threshold); ``io`` reads results and corpus JSONL files line by line (a bad line is named and
 skipped) and writes corpus JSONL; ``cli`` holds ``extractor merge`` and ``extractor export``.
@@ -9,7 +9,7 @@ The corpus works on records only: it never calls an LLM.
 
 from __future__ import annotations
 
-from schemas.corpus_v1 import CorpusEvent
+from schemas.corpus_v2 import CorpusEvent
 
 from ..derive.periods import date_interval
 from .features import MERGE_THRESHOLD, WEIGHTS

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from extractor.derive import acled_categories, date_agrees, date_interval, names_match
-from schemas.events_v2 import Event
+from schemas.events_v3 import Event
 
 __all__ = [
     "DATE_CONTAINMENT_SCORE",

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from extractor.derive import acled_categories, date_interval, name_key
 from extractor.errors import InputError
-from schemas.corpus_v1 import (
+from schemas.corpus_v2 import (
     Claim,
     CorpusActor,
     CorpusDate,
@@ -34,7 +34,7 @@ from schemas.corpus_v1 import (
     MentionRef,
     Source,
 )
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 from .features import MERGE_THRESHOLD, MentionView, blocked, similarity
 
