@@ -75,6 +75,10 @@ def map_api_error(
                 "request(s); raise EXTRACTOR_TIMEOUT or check the server",
                 attempts=attempts,
             )
+        if isinstance(item, openai.APIConnectionError) and isinstance(
+            item.__cause__, ValueError | RecursionError
+        ):
+            return _unreadable(where, item.__cause__, attempts)  # an answer came, but not one to read
         if isinstance(item, openai.APIConnectionError):
             return EndpointUnreachableError(
                 f"cannot connect to the LLM endpoint {where} after {attempts} request(s): is the server "
@@ -111,12 +115,16 @@ def map_api_error(
             )
     for item in chain:  # the response itself could not be read: broken or hostile JSON around the answer
         if isinstance(item, ValueError | RecursionError):
-            return LLMOutputError(
-                f"the response from {where} could not be read as a chat completion "
-                f"({type(item).__name__}: {clipped(item, 160)}); the endpoint is broken",
-                attempts=attempts,
-            )
+            return _unreadable(where, item, attempts)
     return LLMError(f"the LLM call failed: {type(exc).__name__}: {exc}", attempts=attempts)
+
+
+def _unreadable(where: str, error: BaseException, attempts: int) -> LLMOutputError:
+    return LLMOutputError(
+        f"the response from {where} could not be read as a chat completion "
+        f"({type(error).__name__}: {clipped(error, 160)}); the endpoint is broken",
+        attempts=attempts,
+    )
 
 
 def _short_detail(error: openai.APIStatusError) -> str:
