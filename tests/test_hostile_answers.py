@@ -187,6 +187,7 @@ def _stats(url: str) -> dict[str, Any]:
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.timeout(300)  # a CLI process that loads spaCy and builds the gazetteer
 def test_the_cli_extracts_every_other_file_when_answers_are_hostile(
     tmp_path: Path, hostile_server: str
 ) -> None:
@@ -220,6 +221,7 @@ def test_the_cli_extracts_every_other_file_when_answers_are_hostile(
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.timeout(300)  # the first located event builds the gazetteer (about 10 s of CPU)
 def test_the_service_keeps_the_other_articles_of_a_job_when_one_answer_is_hostile(tmp_path: Path) -> None:
     from tests.service_fakes import article, ndjson, running, service_app
 
