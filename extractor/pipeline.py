@@ -30,14 +30,14 @@ from types import TracebackType
 from typing import Any
 
 from schemas import DRAFT_MODELS
-from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Diagnostics, Provenance, Usage
+from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
 
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
 from .inputs import Article, as_article, check_text, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
-from .redact import redact, redact_url
+from .redact import redact_url, redacted
 from .settings import Settings
 from .strategies import Plan, Strategy, strategy_for
 from .version import package_version
@@ -101,7 +101,7 @@ def article_result(
     ``None`` when the plan called no LLM.
     """
     answer = completion or _NO_CALL
-    events, found = build_events(
+    events, diagnostics = build_events(
         strategy,
         plan,
         validated=answer.validated,
@@ -112,15 +112,13 @@ def article_result(
         max_events=settings.max_events_per_article,
         title=article.title,
     )
-    said = found.model_dump_json()  # the diagnostics quote the endpoint's answers, which may echo a key
-    diagnostics = found if redact(said) == said else Diagnostics.model_validate_json(redact(said))
     return ArticleResult(
         article_id=article.article_id,
         published=article.published,
         title=article.title,
         url=article.url,
         events=events,
-        diagnostics=diagnostics,
+        diagnostics=redacted(diagnostics),  # they quote the endpoint's answers, which may echo a key
         provenance=Provenance(
             prompt_id=spec.id,
             prompt_version=spec.version,

@@ -20,7 +20,10 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+
+from pydantic import BaseModel
 
 __all__ = [
     "REDACTED",
@@ -31,10 +34,12 @@ __all__ = [
     "library_logger",
     "redact",
     "redact_url",
+    "redacted",
     "remember_secret",
 ]
 
 REDACTED = "[REDACTED]"
+_Model = TypeVar("_Model", bound=BaseModel)
 
 _PATTERNS = (
     # OpenAI-style keys: sk-..., sk-proj-..., and the like
@@ -107,6 +112,13 @@ def redact(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + REDACTED, text)
     return text
+
+
+def redacted(model: _Model) -> _Model:
+    """``model`` with every string in it redacted (a copy only when something was)."""
+    said = model.model_dump_json()
+    cleaned = redact(said)
+    return model if cleaned == said else type(model).model_validate_json(cleaned)
 
 
 def clipped(text: object, limit: int) -> str:
