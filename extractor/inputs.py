@@ -44,7 +44,8 @@ from typing import Any
 import yaml
 
 from .errors import ExtractorError, InputError
-from .regular_files import read_regular_file
+from .input_files import over_size_limit, read_regular_file
+from .settings import Settings
 
 __all__ = [
     "ARTICLE_ID_PATTERN",
@@ -102,7 +103,10 @@ class Article:
 
 
 def parse_date(value: object, *, where: str = "published") -> dt.date | None:
-    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError."""
+    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError.
+
+    The error message starts with ``where`` (left out when it is empty) and the value.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -110,14 +114,17 @@ def parse_date(value: object, *, where: str = "published") -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = value.strip() if isinstance(value, str) else ""
+    reason = ""
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
         if len(text) > 10 and text[10] in "T ":
             return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)")
+    except ValueError as exc:
+        # the shape is right but there is no such day (2024-02-30): say why
+        reason = f": {exc}" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]) else ""
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}{value!r} is not an ISO date (YYYY-MM-DD){reason}")
 
 
 def check_encodable(value: str, *, field: str, where: str) -> str:
@@ -188,10 +195,6 @@ def max_article_bytes(max_chars: int) -> int:
     return 4 * max_chars + 4
 
 
-def _size_error(where: str, size: int, limit: int) -> str:
-    return f"{where}: {size} bytes is over the size limit of {limit} bytes"
-
-
 def _size_hint(max_chars: int) -> str:
     return f" (4 per character of EXTRACTOR_MAX_ARTICLE_CHARS={max_chars}, plus a byte-order mark)"
 
@@ -200,7 +203,7 @@ def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> st
     """Decode UTF-8 (BOM optional) or BOM-marked UTF-16/UTF-32, and check the text."""
     limit = max_article_bytes(max_chars)
     if len(data) > limit:
-        raise InputError(_size_error(where, len(data), limit) + _size_hint(max_chars))
+        raise InputError(over_size_limit(where, len(data), limit) + _size_hint(max_chars))
     bom, encoding = next(((bom, name) for bom, name in _BOMS if data.startswith(bom)), (b"", "UTF-8"))
     if not bom and b"\x00" in data:
         raise InputError(
@@ -257,8 +260,18 @@ def _id_from_name(path: Path, text: str) -> str:
     return safe or _text_id(text)
 
 
-def load_article(path: Path, *, max_chars: int, published: dt.date | None = None) -> Article:
-    """Read and check one article file with its metadata (an InputError naming the file otherwise)."""
+def load_article(
+    path: str | os.PathLike[str], *, max_chars: int | None = None, published: dt.date | None = None
+) -> Article:
+    """Read and check one article file with its metadata (an InputError naming the file otherwise).
+
+    ``extractor.load_article("story.txt")`` is enough: ``max_chars`` defaults to
+    ``Settings.from_env().max_article_chars`` (``EXTRACTOR_MAX_ARTICLE_CHARS``, 200,000), the
+    limit ``extractor.extract`` applies; ``published`` overrides the file's own date.
+    """
+    path = Path(path)
+    if max_chars is None:
+        max_chars = Settings.from_env().max_article_chars
     where = str(path)
     limit = max_article_bytes(max_chars)
     data = read_regular_file(path, limit=limit, where=where, hint=_size_hint(max_chars))

@@ -23,8 +23,9 @@ arguments or the content), ``ok``. ``GET /v1/models`` lists one model.
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
 servers do: as it is, and escaped (JSON, URL encoding, Python's repr). ``--single-slot`` works
 on one request at a time like llama-cpp-python's server (``/v1/models`` included, and an answer
-whose client gave up is still computed to the end); ``GET /stats`` reports the requests seen and
-the most that were ever in the server at once.
+whose client gave up is still computed to the end); ``GET /stats`` reports the requests seen, the
+most that were ever in the server at once, and (``answered``) how many answers were sent per
+article, by the article's first sentence.
 
 ``--hostile`` answers an article holding one of these words as a broken or hostile server would:
 ``HOSTILE-BIGINT`` a casualty count of 5,000 digits in the answer, ``HOSTILE-DEEP`` a response
@@ -232,6 +233,7 @@ class FakeServer(ThreadingHTTPServer):
         self.slot = threading.Lock()
         self.lock = threading.Lock()
         self.counts = {"requests": 0, "in_flight": 0, "max_in_flight": 0, "hostile_bytes_sent": 0}
+        self.answered: dict[str, int] = {}
 
     @property
     def base_url(self) -> str:
@@ -303,7 +305,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.rstrip("/").endswith("/stats"):
             with self.server.lock:
-                self._send(200, dict(self.server.counts))
+                self._send(200, {**self.server.counts, "answered": dict(self.server.answered)})
         elif self.path.rstrip("/").endswith("/models"):
             with self._one_slot():
                 self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
@@ -347,8 +349,10 @@ class Handler(BaseHTTPRequestHandler):
         fault = options.script[number] if number < len(options.script) else "ok"
         answer = completion_for(request, fault, number=number)
         found = options.check_response(answer) if options.check_response else []
+        first = _first_sentence(request.get("messages") or [])
         with server.lock:
             server.seen.answers.append(answer)
+            server.answered[first] = server.answered.get(first, 0) + 1
             server.seen.problems.extend(f"answer {number}: {p}" for p in found)
         self._send(200, answer)
 
