@@ -218,3 +218,26 @@ def test_the_cli_extracts_every_other_file_when_answers_are_hostile(
     assert "refused unread" in lines["huge"]["error"]["message"]
     assert "out of range" in lines["bigint"]["error"]["message"]  # re-asked, refused each time
     assert _stats(hostile_server)["hostile_bytes_sent"] < 16 * 1024 * 1024  # of 100 MB offered
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest.mark.timeout(300)  # the first located event builds the gazetteer (about 10 s of CPU)
+def test_the_service_keeps_the_other_articles_of_a_job_when_one_answer_is_hostile(tmp_path: Path) -> None:
+    from tests.service_fakes import article, ndjson, running, service_app
+
+    hostile = HOSTILE_RESPONSES["an integer of 5,000 digits around the answer"]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return hostile() if HOSTILE in request.content.decode() else ok(grounded_answer())
+
+    app, _ = service_app(tmp_path, handler=answer, http_retries=0)
+    texts = [article(1), f"{article(2)}\n{HOSTILE}", article(3)]
+
+    async def go() -> list[dict[str, Any]]:
+        async with running(app) as client:
+            job = (await client.post("/v1/jobs", json=texts)).json()["id"]
+            return ndjson(await client.get(f"/v1/jobs/{job}/results"))
+
+    lines = asyncio.run(go())
+    assert ["events" in line for line in lines] == [True, False, True]
+    assert lines[1]["error"]["type"] == "LLMOutputError"
