@@ -37,7 +37,7 @@ from .errors import ConfigurationError, ExtractorError, PromptError
 from .inputs import Article, as_article, check_text, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
-from .redact import redact_url
+from .redact import redact_url, redacted
 from .settings import Settings
 from .strategies import Plan, Strategy, strategy_for
 from .version import package_version
@@ -118,7 +118,7 @@ def article_result(
         title=article.title,
         url=article.url,
         events=events,
-        diagnostics=diagnostics,
+        diagnostics=redacted(diagnostics),  # they quote the endpoint's answers, which may echo a key
         provenance=Provenance(
             prompt_id=spec.id,
             prompt_version=spec.version,
