@@ -41,7 +41,9 @@ def _written(tmp_path: Path) -> tuple[list[dict[str, object]], list[dict[str, st
 
 def test_no_text_cell_of_the_csv_starts_a_formula(tmp_path: Path) -> None:
     _, written = _written(tmp_path)
-    cells = [(column, cell) for row in written for column, cell in row.items() if column not in NUMERIC_COLUMNS]
+    cells = [
+        (column, cell) for row in written for column, cell in row.items() if column not in NUMERIC_COLUMNS
+    ]
     assert any(cell.startswith("'=HYPERLINK") for _, cell in cells)
     assert any(cell.startswith("'+cmd") for _, cell in cells)
     assert any(cell.startswith("'@SUM") for _, cell in cells)
@@ -60,7 +62,7 @@ def test_a_reader_recovers_every_cell_by_the_documented_rule(tmp_path: Path) -> 
 
 
 def test_negative_coordinates_are_written_as_numbers(tmp_path: Path) -> None:
-    rows, written = _written(tmp_path)
+    _, written = _written(tmp_path)
     [southern] = [r for r in written if r["country"] == "Brazil"]
     assert float(southern["latitude"]) < 0 and float(southern["longitude"]) < 0
     assert not southern["latitude"].startswith("'") and not southern["longitude"].startswith("'")

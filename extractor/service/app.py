@@ -122,10 +122,12 @@ def create_app(
 
     @app.get("/readyz", summary="The database is reachable and the LLM endpoint answers")
     async def readyz() -> dict[str, str]:
+        # reachable = still the file opened at startup (SQLite) and takes a write (database.probe)
         try:
             await asyncio.to_thread(store.ping)
-        except Exception:
-            raise ProblemError(503, "database-unavailable", "the database does not answer") from None
+        except Exception as exc:
+            log.warning("not ready: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            raise ProblemError(503, "database-unavailable", "the database cannot be used now") from None
         if session.asks_llm and not await llm_probe(session.client.base_url):
             raise ProblemError(503, "llm-unavailable", "the LLM endpoint does not answer")
         return {"status": "ready"}

@@ -16,14 +16,26 @@ import itertools
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, Table, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from .database import (
+    DatabaseUnavailableError,
+    FileIdentity,
+    new_engine,
+    open_failure,
+    probe,
+    sqlite_path,
+    watch_file,
+)
 from .tables import Item, Job, Result
 
 __all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
@@ -66,15 +78,29 @@ class Store:
     """One database. ``Store(url)`` runs the migrations up to the newest before anything else."""
 
     def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        self.identity: FileIdentity | None = None
+        try:
+            self.engine: Engine = new_engine(url)
+        except (OSError, SQLAlchemyError) as exc:
+            raise open_failure(url, exc) from None
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.migrate()
+        try:
+            self.migrate()
+            path = sqlite_path(url)
+            self.identity = FileIdentity.of(path) if path is not None else None
+            probe(self.engine, self.identity)
+        except (OSError, SQLAlchemyError, CommandError, DatabaseUnavailableError) as exc:
+            self.engine.dispose()
+            raise open_failure(url, exc) from None
+        if self.identity is not None:
+            watch_file(self.engine, self.identity)
+
+    @property
+    def _insert(self) -> Any:
+        """The dialect's INSERT (with ``on_conflict_do_nothing``): SQLite's or PostgreSQL's."""
+        return sqlite_insert if self.is_sqlite else postgresql_insert
 
     def migrate(self) -> None:
         config = Config()
@@ -87,8 +113,9 @@ class Store:
         self.engine.dispose()
 
     def ping(self) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        """Raise ``DatabaseUnavailableError`` unless the database is still the one opened and
+        takes a write (``database.probe``)."""
+        probe(self.engine, self.identity)
 
     # ------------------------------------------------------------------ jobs
     def create_job(
@@ -100,30 +127,47 @@ class Store:
         key_hash: str = "",
         idempotency_key: str | None = None,
     ) -> tuple[str, bool]:
-        """The job's id and whether it is new (False: the same key and body were sent before)."""
+        """The job's id and whether it is new (False: the same key and body were sent before).
+
+        Insert-or-return in one transaction: the job row is inserted with ``ON CONFLICT DO
+        NOTHING`` on (API key, Idempotency-Key), so of many concurrent requests with one key
+        exactly one inserts and the others read its job (or ``IdempotencyConflictError`` when
+        their body differs), never a unique-constraint error.
+        """
+        job_id = uuid.uuid4().hex
+        now = utcnow()
+        row = {
+            "id": job_id,
+            "created_at": now,
+            "key_hash": key_hash,
+            "idempotency_key": idempotency_key,
+            "body_sha256": body_sha256,
+            "prompt": prompt,
+            "total": len(articles),
+            "finished_at": None if articles else now,
+        }
+        jobs = cast(
+            Table, Job.__table__
+        )  # Core statements: ``RETURNING`` tells whether this request inserted
         with self._sessions.begin() as session:
-            if idempotency_key is not None:
-                earlier = session.scalars(
-                    select(Job).where(Job.key_hash == key_hash, Job.idempotency_key == idempotency_key)
-                ).first()
-                if earlier is not None:
+            if idempotency_key is None:
+                session.execute(insert(jobs).values(**row))
+            else:
+                new_row = (
+                    self._insert(jobs)
+                    .values(**row)
+                    .on_conflict_do_nothing(index_elements=[jobs.c.key_hash, jobs.c.idempotency_key])
+                    .returning(jobs.c.id)
+                )
+                if session.execute(new_row).scalar() is None:
+                    earlier = session.execute(
+                        select(Job.id, Job.body_sha256).where(
+                            Job.key_hash == key_hash, Job.idempotency_key == idempotency_key
+                        )
+                    ).one()
                     if earlier.body_sha256 != body_sha256:
                         raise IdempotencyConflictError(idempotency_key)
-                    return earlier.id, False
-            job_id = uuid.uuid4().hex
-            session.add(
-                Job(
-                    id=job_id,
-                    created_at=utcnow(),
-                    key_hash=key_hash,
-                    idempotency_key=idempotency_key,
-                    body_sha256=body_sha256,
-                    prompt=prompt,
-                    total=len(articles),
-                    finished_at=None if articles else utcnow(),
-                )
-            )
-            session.flush()
+                    return str(earlier.id), False
             session.add_all(
                 Item(job_id=job_id, position=i, status="pending", attempts=0, **dataclasses.asdict(a))
                 for i, a in enumerate(articles)
@@ -159,9 +203,13 @@ class Store:
             "duration_s": round((finished - created).total_seconds(), 3) if finished and created else None,
         }
 
-    def cancel(self, job_id: str) -> None:
-        """Cancel the job's unfinished items; finished ones keep their results."""
+    def cancel(self, job_id: str, *, key_hash: str = "") -> bool:
+        """Cancel the job's unfinished items (finished ones keep their results), if the job is
+        this key's; False (nothing changed) for an unknown job or another key's."""
         with self._sessions.begin() as session:
+            owner = session.scalar(select(Job.key_hash).where(Job.id == job_id))
+            if owner is None or owner != key_hash:
+                return False
             now = utcnow()
             session.execute(
                 update(Item)
@@ -174,6 +222,7 @@ class Store:
             session.execute(
                 update(Job).where(Job.id == job_id, Job.finished_at.is_(None)).values(finished_at=now)
             )
+        return True
 
     def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
         """From ``start`` on, in input order, up to ``limit`` articles that can be streamed now
@@ -329,12 +378,3 @@ class Store:
 def error_body(article_id: str | None, kind: str, message: str) -> dict[str, Any]:
     """The stored form of one article's typed error."""
     return {"article_id": article_id, "error": {"type": kind, "message": message}}
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no commit
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
