@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
-from extractor.derive import acled_categories, date_agrees, date_interval, names_match
+from extractor.derive import acled_categories, date_interval, keys_match, name_key
 from schemas.events_v2 import Event
 
 __all__ = [
@@ -39,8 +40,12 @@ __all__ = [
     "MERGE_THRESHOLD",
     "SAME_EVENT_TYPE_SCORE",
     "WEIGHTS",
+    "ClusterBlocks",
     "MentionView",
     "blocked",
+    "explain",
+    "nested",
+    "score",
     "similarity",
 ]
 
@@ -61,7 +66,7 @@ MERGE_THRESHOLD: Final = 0.7
 
 @dataclass(frozen=True)
 class MentionView:
-    """What the merge compares of one article event."""
+    """What the merge compares of one article event (derived forms computed once, on first use)."""
 
     article_id: str
     event_index: int
@@ -71,17 +76,56 @@ class MentionView:
     def key(self) -> tuple[str, int]:
         return self.article_id, self.event_index
 
-    @property
+    @cached_property
     def countries(self) -> frozenset[str]:
         return frozenset(loc.country_code for loc in self.event.locations if loc.country_code)
 
-    @property
+    @cached_property
     def places(self) -> tuple[str, ...]:
         return tuple(loc.place.quote for loc in self.event.locations if loc.place)
+
+    @cached_property
+    def place_keys(self) -> tuple[str, ...]:
+        return tuple(name_key(p) for p in self.places)
+
+    @cached_property
+    def acled_type(self) -> str:
+        return acled_categories(self.event.event_type)[0]
+
+    @cached_property
+    def interval(self) -> tuple[int, int] | None:
+        """The date's first and last day as ordinals; None when undated."""
+        found = date_interval(self.event.date.value)
+        return None if found is None else (found[0].toordinal(), found[1].toordinal())
 
     def actor(self, role: int) -> str | None:
         span = self.event.actor1 if role == 1 else self.event.actor2
         return None if span is None else span.quote
+
+    @cached_property
+    def _actor_keys(self) -> tuple[str | None, str | None]:
+        one, two = self.actor(1), self.actor(2)
+        return (None if one is None else name_key(one), None if two is None else name_key(two))
+
+    def actor_key(self, role: int) -> str | None:
+        return self._actor_keys[role - 1]
+
+    @cached_property
+    def signature(self) -> tuple[object, ...]:
+        """Everything ``score`` and the blocks other than "same article" read of this mention:
+        two mentions of one signature are blocked from, and score with, any third alike."""
+        return (
+            self.event.event_type,
+            self.event.date.value,
+            self.countries,
+            self.place_keys,
+            self._actor_keys,
+        )
+
+
+def nested(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether one of two day intervals contains the other (``date_agrees`` on intervals)."""
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
 
 
 def duplicates(a: MentionView, b: MentionView) -> bool:
@@ -99,12 +143,12 @@ def blocked(a: MentionView, b: MentionView) -> str | None:
     """Why ``a`` and ``b`` can never be one event (see the module doc), or None."""
     if a.article_id == b.article_id and not duplicates(a, b):
         return "same article"
-    if acled_categories(a.event.event_type)[0] != acled_categories(b.event.event_type)[0]:
+    if a.acled_type != b.acled_type:
         return "different ACLED event types"
-    va, vb = a.event.date.value, b.event.date.value
-    if date_interval(va) is None or date_interval(vb) is None:
+    ia, ib = a.interval, b.interval
+    if ia is None or ib is None:
         return "undated"
-    if not date_agrees(va, vb):
+    if not nested(ia, ib):
         return "dates disagree"
     ca, cb = a.countries, b.countries
     if ca and cb and not ca & cb:
@@ -112,58 +156,118 @@ def blocked(a: MentionView, b: MentionView) -> str | None:
     return None
 
 
-def _actors(a: MentionView, b: MentionView) -> tuple[float, str | None]:
+class ClusterBlocks:
+    """What ``blocked`` reads of a cluster's mentions, kept so that "does any pair across two
+    clusters block?" (complete linkage) costs the distinct values, not the pairs of mentions."""
+
+    def __init__(self, view: MentionView) -> None:
+        self.types = {view.acled_type}
+        self.intervals = {view.interval}
+        self.countries = {view.countries} if view.countries else set()
+        self.by_article: dict[str, list[MentionView]] = {view.article_id: [view]}
+
+    def blocks(self, other: ClusterBlocks) -> bool:
+        """Whether ``blocked`` holds for some mention of this cluster and some of ``other``."""
+        if len(self.types | other.types) > 1:
+            return True
+        for x in self.intervals:
+            for y in other.intervals:
+                if x is None or y is None or not nested(x, y):
+                    return True
+        if any(not x & y for x in self.countries for y in other.countries):
+            return True
+        for article in self.by_article.keys() & other.by_article.keys():
+            for p in self.by_article[article]:
+                if any(not duplicates(p, q) for q in other.by_article[article]):
+                    return True
+        return False
+
+    def absorb(self, other: ClusterBlocks) -> None:
+        self.types |= other.types
+        self.intervals |= other.intervals
+        self.countries |= other.countries
+        for article, views in other.by_article.items():
+            self.by_article.setdefault(article, []).extend(views)
+
+
+def _actor_credit(a: MentionView, b: MentionView) -> float:
     credit = 0.0
-    shown: list[str] = []
-    roles = sum(1 for role in (1, 2) if a.actor(role) is not None or b.actor(role) is not None)
     for role in (1, 2):
-        mine, same, other = a.actor(role), b.actor(role), b.actor(3 - role)
+        mine, same, other = a.actor_key(role), b.actor_key(role), b.actor_key(3 - role)
         if mine is None:
             continue
-        if same is not None and names_match(mine, same):
+        if same is not None and keys_match(mine, same):
             credit += 1.0
-            shown.append(f"actor{role} {mine} ~ {same}")
-        elif other is not None and names_match(mine, other):
+        elif other is not None and keys_match(mine, other):
             credit += 0.5
-            shown.append(f"actor{role} {mine} ~ actor{3 - role} {other}")
-    return (credit / roles if roles else 0.0), "; ".join(shown) or None
+    return credit
+
+
+def _actors_shown(a: MentionView, b: MentionView) -> str | None:
+    shown: list[str] = []
+    for role in (1, 2):
+        mine, same, other = a.actor_key(role), b.actor_key(role), b.actor_key(3 - role)
+        if mine is None:
+            continue
+        if same is not None and keys_match(mine, same):
+            shown.append(f"actor{role} {a.actor(role)} ~ {b.actor(role)}")
+        elif other is not None and keys_match(mine, other):
+            shown.append(f"actor{role} {a.actor(role)} ~ actor{3 - role} {b.actor(3 - role)}")
+    return "; ".join(shown) or None
+
+
+def _place_match(a: MentionView, b: MentionView) -> tuple[str, str] | None:
+    for i, j in itertools.product(range(len(a.places)), range(len(b.places))):
+        if keys_match(a.place_keys[i], b.place_keys[j]):
+            return a.places[i], b.places[j]
+    return None
+
+
+def score(a: MentionView, b: MentionView) -> float:
+    """The weighted agreement of two unblocked mentions (``similarity`` without the explanation).
+
+    It depends only on ``MentionView.signature`` of each side, so callers may reuse it for
+    mentions of equal signature.
+    """
+    ea, eb = a.event, b.event
+    total = WEIGHTS["event_type"] if ea.event_type == eb.event_type else SAME_EVENT_TYPE_SCORE
+    total += WEIGHTS["date"] if ea.date.value == eb.date.value else DATE_CONTAINMENT_SCORE
+    ca, cb = a.countries, b.countries
+    total += WEIGHTS["countries"] * len(ca & cb) / len(ca | cb) if ca and cb else WEIGHTS["countries"] / 2
+    if _place_match(a, b) is not None:
+        total += WEIGHTS["places"]
+    roles = sum(1 for role in (1, 2) if a.actor_key(role) is not None or b.actor_key(role) is not None)
+    if roles:
+        forward, backward = _actor_credit(a, b), _actor_credit(b, a)
+        if forward or backward:
+            total += WEIGHTS["actors"] * (forward / roles + backward / roles) / 2
+    return round(total, 6)
+
+
+def explain(a: MentionView, b: MentionView) -> dict[str, str]:
+    """What agreed between two unblocked mentions (feature -> description), for a link's record."""
+    ea, eb = a.event, b.event
+    features: dict[str, str] = {}
+    if ea.event_type == eb.event_type:
+        features["event_type"] = f"same sub-event type: {ea.event_type}"
+    else:
+        features["event_type"] = f"same ACLED event type: {ea.acled_event_type}"
+    va, vb = ea.date.value, eb.date.value
+    features["date"] = f"equal: {va}" if va == vb else f"contained: {va} / {vb}"
+    ca, cb = a.countries, b.countries
+    if ca and cb:
+        features["countries"] = f"shared: {', '.join(sorted(ca & cb))} of {', '.join(sorted(ca | cb))}"
+    else:
+        features["countries"] = "unknown on one side"
+    match = _place_match(a, b)
+    if match is not None:
+        features["places"] = f"{match[0]} ~ {match[1]}"
+    shown = _actors_shown(a, b) or _actors_shown(b, a)
+    if shown:
+        features["actors"] = shown
+    return features
 
 
 def similarity(a: MentionView, b: MentionView) -> tuple[float, dict[str, str]]:
     """The weighted agreement of two unblocked mentions, and what agreed (feature -> description)."""
-    ea, eb = a.event, b.event
-    features: dict[str, str] = {}
-    score = 0.0
-    if ea.event_type == eb.event_type:
-        score += WEIGHTS["event_type"]
-        features["event_type"] = f"same sub-event type: {ea.event_type}"
-    else:
-        score += SAME_EVENT_TYPE_SCORE
-        features["event_type"] = f"same ACLED event type: {ea.acled_event_type}"
-    va, vb = ea.date.value, eb.date.value
-    if va == vb:
-        score += WEIGHTS["date"]
-        features["date"] = f"equal: {va}"
-    else:
-        score += DATE_CONTAINMENT_SCORE
-        features["date"] = f"contained: {va} / {vb}"
-    ca, cb = a.countries, b.countries
-    if ca and cb:
-        score += WEIGHTS["countries"] * len(ca & cb) / len(ca | cb)
-        features["countries"] = f"shared: {', '.join(sorted(ca & cb))} of {', '.join(sorted(ca | cb))}"
-    else:
-        score += WEIGHTS["countries"] / 2
-        features["countries"] = "unknown on one side"
-    match = next(
-        ((p, q) for p, q in itertools.product(a.places, b.places) if names_match(p, q)),
-        None,
-    )
-    if match is not None:
-        score += WEIGHTS["places"]
-        features["places"] = f"{match[0]} ~ {match[1]}"
-    forward, shown = _actors(a, b)
-    backward, shown_back = _actors(b, a)
-    if shown or shown_back:
-        score += WEIGHTS["actors"] * (forward + backward) / 2
-        features["actors"] = shown or shown_back or ""
-    return round(score, 6), features
+    return score(a, b), explain(a, b)

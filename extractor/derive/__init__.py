@@ -15,7 +15,7 @@ from .casualties import Figure, HasKindAndCount, casualty_figures, fatalities, f
 from .countries import resolve_country
 from .dates import resolve_date
 from .event import derive_event
-from .names import country_key, name_key, names_match
+from .names import country_key, keys_match, name_key, names_match
 from .numbers import NUMBER_WORDS
 from .periods import date_agrees, date_contains, date_interval
 
@@ -33,6 +33,7 @@ __all__ = [
     "derive_event",
     "fatalities",
     "figure_in",
+    "keys_match",
     "name_key",
     "names_match",
     "resolve_country",

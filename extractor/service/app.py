@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor import Extractor, Settings, __version__
 
+from .corpora import Corpora
 from .events import router as events_router
 from .metrics import Metrics
 from .problems import ProblemError, install_problem_handlers
@@ -90,7 +91,7 @@ def create_app(
     # requests at it until they time out
     concurrency = 1 if settings.uses_local_model else settings.workers
     workers = Workers(store, session, metrics, concurrency=concurrency, lease_s=settings.lease_s)
-    state = Service(settings, store, session, metrics, Guard(settings), workers)
+    state = Service(settings, store, session, metrics, Guard(settings), workers, Corpora(store))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,12 +32,16 @@ __all__ = [
     "DatabaseUnavailableError",
     "FileIdentity",
     "describe",
+    "migrate",
     "new_engine",
+    "open_database",
     "open_failure",
     "probe",
     "sqlite_path",
     "watch_file",
 ]
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
 
 #: A statement that writes without changing anything: the migrations' own bookkeeping row.
 _WRITE_PROBE = text("UPDATE alembic_version SET version_num = version_num")
@@ -129,6 +136,35 @@ def open_failure(url: str, exc: BaseException) -> ConfigurationError:
         f"the service's database {describe(url)} cannot be used: {reason}. Check that its folder and "
         "file are writable by this user (EXTRACTOR_DATA_DIR) or set EXTRACTOR_DATABASE_URL."
     )
+
+
+def migrate(engine: Engine) -> None:
+    """Run the Alembic migrations up to the newest (nothing to do on an up-to-date database)."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str) -> tuple[Engine, FileIdentity | None]:
+    """The engine of a database migrated and written once, and (SQLite) its file's identity,
+    checked from then on at every transaction; ``ConfigurationError`` (one line) when it cannot be."""
+    try:
+        engine = new_engine(url)
+    except (OSError, SQLAlchemyError) as exc:
+        raise open_failure(url, exc) from None
+    try:
+        migrate(engine)
+        path = sqlite_path(url)
+        identity = FileIdentity.of(path) if path is not None else None
+        probe(engine, identity)
+    except (OSError, SQLAlchemyError, CommandError, DatabaseUnavailableError) as exc:
+        engine.dispose()
+        raise open_failure(url, exc) from None
+    if identity is not None:
+        watch_file(engine, identity)
+    return engine, identity
 
 
 def new_engine(url: str) -> Engine:

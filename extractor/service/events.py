@@ -1,21 +1,20 @@
 """``GET /v1/events``: the merged corpus (``extractor.merge``) of every result this key's jobs stored.
 
 The latest result per article id is merged (an article extracted again replaces its earlier
-result); the merge is cached until a new result arrives. Filters: country (ISO alpha-3 code or
+result); the merged corpus is kept and updated with the results stored since the last request
+(``corpora``), not merged again. Filters: country (ISO alpha-3 code or
 name), sub-event type, date range (a corpus event is kept when its date's interval overlaps the
 range); paginated with ``offset`` and ``limit``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from extractor import ArticleResult, merge
 from extractor.corpus import CorpusEvent, date_interval
 
 from .problems import PROBLEM_RESPONSES, ProblemError
@@ -34,16 +33,7 @@ class EventPage(BaseModel):
 
 
 async def _corpus(svc: Service, key: str) -> list[CorpusEvent]:
-    count = await asyncio.to_thread(svc.store.result_count, key_hash=key)
-    cached = svc.corpus_cache.get(key)
-    if cached is not None and cached[0] == count:
-        return cached[1]
-    bodies = await asyncio.to_thread(svc.store.result_bodies, key_hash=key)
-    latest = {body["article_id"]: body for body in bodies}  # oldest first: the last one wins
-    results = [ArticleResult.model_validate(body) for body in latest.values()]
-    events = (await asyncio.to_thread(merge, results)).events
-    svc.corpus_cache[key] = (count, events)
-    return events
+    return await svc.corpora.events(key)
 
 
 def _matches(

@@ -15,32 +15,18 @@ import datetime as dt
 import itertools
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, cast
 
-from alembic import command
-from alembic.config import Config
-from alembic.util.exc import CommandError
-from sqlalchemy import Engine, Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
-from .database import (
-    DatabaseUnavailableError,
-    FileIdentity,
-    new_engine,
-    open_failure,
-    probe,
-    sqlite_path,
-    watch_file,
-)
+from .database import open_database, probe
 from .tables import Item, Job, Result
 
 __all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
-
-_MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def utcnow() -> dt.datetime:
@@ -79,38 +65,21 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.identity: FileIdentity | None = None
-        try:
-            self.engine: Engine = new_engine(url)
-        except (OSError, SQLAlchemyError) as exc:
-            raise open_failure(url, exc) from None
+        self.engine, self.identity = open_database(url)  # migrated, written once, watched
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        try:
-            self.migrate()
-            path = sqlite_path(url)
-            self.identity = FileIdentity.of(path) if path is not None else None
-            probe(self.engine, self.identity)
-        except (OSError, SQLAlchemyError, CommandError, DatabaseUnavailableError) as exc:
-            self.engine.dispose()
-            raise open_failure(url, exc) from None
-        if self.identity is not None:
-            watch_file(self.engine, self.identity)
 
     @property
     def _insert(self) -> Any:
         """The dialect's INSERT (with ``on_conflict_do_nothing``): SQLite's or PostgreSQL's."""
         return sqlite_insert if self.is_sqlite else postgresql_insert
 
-    def migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-
     def close(self) -> None:
         self.engine.dispose()
+
+    def session(self) -> Session:
+        """A session for reads outside this class (``corpora``); use it as a context manager."""
+        return self._sessions()
 
     def ping(self) -> None:
         """Raise ``DatabaseUnavailableError`` unless the database is still the one opened and
@@ -349,29 +318,6 @@ class Store:
         with self._sessions() as session:
             return int(
                 session.scalar(select(func.count()).where(Item.status.in_(("pending", "running")))) or 0
-            )
-
-    def result_bodies(self, *, key_hash: str = "") -> list[dict[str, Any]]:
-        """Every stored ArticleResult of this key's jobs (not the errors), oldest first."""
-        with self._sessions() as session:
-            rows = session.scalars(
-                select(Result.body)
-                .join(Job, Job.id == Result.job_id)
-                .where(Result.kind == "result", Job.key_hash == key_hash)
-                .order_by(Result.created_at, Result.item_id)
-            ).all()
-        return [dict(body) for body in rows]
-
-    def result_count(self, *, key_hash: str = "") -> int:
-        with self._sessions() as session:
-            return int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(Result)
-                    .join(Job, Job.id == Result.job_id)
-                    .where(Result.kind == "result", Job.key_hash == key_hash)
-                )
-                or 0
             )
 
 
