@@ -95,10 +95,14 @@ eval-replay: $(VENV)/.dev-installed
 # The replay gate: every committed prompt is replayed, scored and compared with its committed
 # report EXACTLY (replay is deterministic): any figure or count that moves, up or down, fails.
 # After a deliberate change, `make baseline` re-renders the committed reports from the recordings.
+# `extractor eval` resolves adjudication as `extract` does (auto: off with the embedded model the
+# recordings were made with), so the gate says which path each report measures: the LLM path
+# (EXTRACTOR_ADJUDICATE=1, evals/reports/<prompt>) and code alone (=0, evals/reports/<prompt>-code).
 eval-gate: $(VENV)/.dev-installed
 	@mkdir -p out/eval
 	@for p in $(PROMPTS_EVAL); do rm -rf out/eval/$$p; \
-	  $(BIN)/extractor eval --mode replay --prompt $$p --out out/eval/$$p > out/eval/$$p.log 2>&1; \
+	  EXTRACTOR_ADJUDICATE=1 $(BIN)/extractor eval --mode replay --prompt $$p --out out/eval/$$p \
+	    > out/eval/$$p.log 2>&1; \
 	  $(BIN)/extractor eval compare evals/reports/$$p/report.json out/eval/$$p/report.json --exact \
 	    --rerender-hint "make baseline" || exit 1; done
 	@for p in $(PROMPTS_CODE_ONLY); do rm -rf out/eval/$$p-code; \
@@ -108,7 +112,7 @@ eval-gate: $(VENV)/.dev-installed
 	    --rerender-hint "make baseline" || exit 1; done
 
 baseline: $(VENV)/.dev-installed
-	@for p in $(PROMPTS_EVAL); do \
+	@for p in $(PROMPTS_EVAL); do EXTRACTOR_ADJUDICATE=1 \
 	  $(BIN)/extractor eval --mode replay --prompt $$p --out evals/reports/$$p > /dev/null || true; done
 	@for p in $(PROMPTS_CODE_ONLY); do EXTRACTOR_ADJUDICATE=0 \
 	  $(BIN)/extractor eval --mode replay --prompt $$p --out evals/reports/$$p-code > /dev/null || true; done
@@ -119,11 +123,12 @@ record: record-tests record-evals
 record-tests: $(VENV)/.dev-installed $(VENV)/.local-installed
 	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q tests/test_replay_llm.py
 
-# Re-records every eval prompt and refreshes the committed reports (the baseline included).
+# Re-records every eval prompt and refreshes the committed reports (the baseline included); the
+# LLM path is recorded (EXTRACTOR_ADJUDICATE=1: the embedded model's default is code only).
 # `make record-evals ONLY_MISSING=1` keeps each article's recording while it still answers every
 # request and records only the articles whose requests changed (a prompt, schema or parameter).
 record-evals: $(VENV)/.dev-installed $(VENV)/.local-installed
-	@for p in $(PROMPTS_EVAL); do \
+	@for p in $(PROMPTS_EVAL); do EXTRACTOR_ADJUDICATE=1 \
 	  $(BIN)/extractor eval --mode record $(if $(ONLY_MISSING),--only-missing,) --prompt $$p \
 	    --out evals/reports/$$p || exit 1; done
 

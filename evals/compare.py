@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from evals.report import REPORT_FORMAT, ArticleReport, Report, dropped_line, figure_label, headline_rows
 from evals.scoring import PairScore
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 
 __all__ = [
     "ArticleChange",

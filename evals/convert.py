@@ -13,7 +13,7 @@ from evals.gold import GoldArticle, GoldEvent
 from extractor.derive import acled_categories, fatalities, resolve_country
 from extractor.grounding import find_quote
 from extractor.grounding import locate as locate_name
-from schemas.events_v2 import (
+from schemas.events_v3 import (
     ArticleResult,
     CasualtyClaim,
     Diagnostics,
@@ -40,6 +40,7 @@ GOLD_PROVENANCE = Provenance(
     duration_s=0.0,
     llm_duration_s=0.0,
     package_version="0",
+    adjudicated=False,
 )
 
 

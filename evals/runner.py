@@ -9,6 +9,12 @@ Modes:
 * ``replay``: no network and no model. The recorded answers are played back through the same
   client, instructor and grounding code; a request that was not recorded (the prompt, schema,
   model or parameters changed) stops the run with ``EvalRunError``.
+
+Adjudication (the candidates strategy) is resolved exactly as ``extract`` resolves it
+(``EXTRACTOR_ADJUDICATE``: as set, else on with a configured endpoint and off with the embedded
+model); in replay the endpoint is the one the recordings were made against (``meta.json``). The
+report says what decided the records: "code only", or "LLM adjudication (or extraction) by MODEL
+at ENDPOINT".
 """
 
 from __future__ import annotations
@@ -22,14 +28,24 @@ from rich.console import Console
 from extractor.errors import ExtractorError, RecordingMissingError
 from extractor.inputs import Article, load_article
 from extractor.pipeline import Extractor
-from extractor.prompts import load_prompt
+from extractor.prompts import PromptSpec, load_prompt
+from extractor.redact import redact_url
 from extractor.settings import Settings
+from extractor.strategies import strategy_for
 
 from .gold import ARTICLES_DIR, GoldArticle, load_all_gold
 from .recording import REPLAY_BASE_URL, make_vcr, missing_recording
-from .report import Report, build_report, print_headline, write_report
+from .report import CODE_ONLY, Report, build_report, print_headline, write_report
 
-__all__ = ["RECORDINGS_DIR", "EvalRunError", "load_eval_articles", "recorded_settings", "run_eval"]
+__all__ = [
+    "RECORDINGS_DIR",
+    "EvalRunError",
+    "decided_by",
+    "load_eval_articles",
+    "recorded_settings",
+    "resolve_adjudication",
+    "run_eval",
+]
 
 RECORDINGS_DIR = Path(__file__).parent / "recordings"
 #: Settings that shape request bodies: replay must use the values the recording was made with.
@@ -44,21 +60,66 @@ def load_eval_articles(golds: list[GoldArticle], max_chars: int) -> list[Article
     return [load_article(ARTICLES_DIR / f"{g.article_id}.txt", max_chars=max_chars) for g in golds]
 
 
-def recorded_settings(settings: Settings, folder: Path) -> Settings:
+def recorded_meta(folder: Path) -> dict[str, Any]:
+    """``meta.json`` of a prompt's recordings: the settings and the endpoint they were made with."""
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         raise EvalRunError(
             f"no recordings for this prompt in {folder}: run 'extractor eval --mode record' "
             "(or 'make record') first"
         )
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    if not isinstance(meta.get("embedded"), bool):
+        raise EvalRunError(
+            f"{meta_path}: does not say whether it was recorded against the embedded model "
+            "('embedded': true|false); re-record with 'make record'"
+        )
+    return meta
+
+
+def recorded_settings(settings: Settings, folder: Path) -> Settings:
+    meta = recorded_meta(folder)
     values = {k: meta[k] for k in _RECORDED_SETTINGS if k in meta}
     return settings.replace(base_url=REPLAY_BASE_URL, use_cache=False, http_retries=0, **values)
 
 
+def resolve_adjudication(settings: Settings, mode: str, folder: Path) -> Settings:
+    """``settings`` with adjudication resolved as ``extract`` resolves it: as set, else on with a
+    configured endpoint and off with the embedded model; in replay, the recordings' endpoint."""
+    if settings.adjudicate is not None:
+        return settings
+    embedded = recorded_meta(folder)["embedded"] if mode == "replay" else settings.uses_local_model
+    return settings.replace(adjudicate=not embedded)
+
+
+def _endpoint(settings: Settings, mode: str, folder: Path) -> str:
+    """Where the answers came from, for the report header (never with credentials)."""
+    if mode == "replay":
+        meta = recorded_meta(folder)
+        where = "the embedded model server" if meta["embedded"] else str(meta.get("endpoint"))
+        return f"{where} ({meta.get('endpoint_kind')}), replayed from {folder.parent.name}/{folder.name}"
+    if settings.base_url is None:
+        return f"the embedded model server ({settings.resolved_endpoint_kind})"
+    return f"{redact_url(settings.base_url)} ({settings.resolved_endpoint_kind})"
+
+
+def decided_by(spec: PromptSpec, settings: Settings, endpoint: str) -> str:
+    """ "code only" when the prompt's strategy asks no LLM with these settings, else who answered."""
+    candidates = strategy_for(spec).name == "candidates"
+    if candidates and not settings.resolved_adjudicate:
+        return CODE_ONLY
+    role = "adjudication" if candidates else "extraction"
+    return f"LLM {role} by {settings.resolved_model} at {endpoint}"
+
+
 def _write_meta(settings: Settings, folder: Path, model: str, kind: str) -> None:
     meta: dict[str, Any] = {k: getattr(settings, k) for k in _RECORDED_SETTINGS}
-    meta.update(model=model, endpoint_kind=kind)
+    meta.update(
+        model=model,
+        endpoint_kind=kind,
+        embedded=settings.uses_local_model,
+        endpoint=None if settings.base_url is None else redact_url(settings.base_url),
+    )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
@@ -84,8 +145,8 @@ def run_eval(
     golds = load_all_gold()
     articles = load_eval_articles(golds, settings.max_article_chars)
     folder = recordings_dir / spec.name
-    if settings.adjudicate is None:  # an eval measures a prompt's LLM path unless told not to
-        settings = settings.replace(adjudicate=True)
+    settings = resolve_adjudication(settings, mode, folder)
+    endpoint = _endpoint(settings, mode, folder)
     if mode == "replay":
         settings = recorded_settings(settings, folder)
     elif mode == "record":
@@ -126,8 +187,7 @@ def run_eval(
             "prompt_id": spec.id,
             "prompt_version": spec.version,
             "prompt_sha256": spec.sha256,
-            "model": settings.resolved_model if settings.model or settings.base_url is None else None,
-            "endpoint_kind": settings.resolved_endpoint_kind,
+            "decided_by": decided_by(spec, settings, endpoint),
         },
     )
     write_report(report, out_dir, texts, golds)

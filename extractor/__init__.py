@@ -8,7 +8,7 @@ The public surface is exactly ``__all__`` (tested). Everything else is private.
 
 from __future__ import annotations
 
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event
+from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, Event
 
 from .api import aextract, extract, extract_many
 from .corpus import Corpus, merge

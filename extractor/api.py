@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Iterable
 
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 from .errors import ExtractorError
 from .inputs import Article, not_an_article

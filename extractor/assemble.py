@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from schemas.events_v1 import EventDraft
-from schemas.events_v2 import Diagnostics, Event
+from schemas.events_v3 import Diagnostics, Event
 
 from .derive import derive_event
 from .grounding import ground_event, instruction_like_lines, record_problems

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 from .errors import ExtractorError, InputError
 from .inputs import Article, load_articles

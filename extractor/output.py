@@ -29,7 +29,7 @@ from typing import TextIO
 
 from rich.table import Table
 
-from schemas.events_v2 import ArticleResult, Span
+from schemas.events_v3 import ArticleResult, Span
 
 from .errors import ExtractorError
 

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from schemas import DRAFT_MODELS
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
+from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
 
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
@@ -137,6 +137,7 @@ def article_result(
             cache_hit=answer.cache_hit,
             package_version=package_version(),
             batch=batch,
+            adjudicated=completion is not None,
         ),
     )
 

@@ -7,6 +7,7 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``OPENAI_API_KEY``                 the key (required for api.openai.com; optional elsewhere)
 ``EXTRACTOR_MODEL``                model name sent to the endpoint
 ``EXTRACTOR_ENDPOINT_KIND``        ``openai`` | ``openai-compatible`` | ``llama-cpp-python``
+                                   (profiles: ``extractor.endpoints``)
 ``EXTRACTOR_PROMPT``               default prompt (``events.v5``)
 ``EXTRACTOR_TEMPERATURE``          sampling temperature (default 0)
 ``EXTRACTOR_MAX_TOKENS``           completion token limit (default 2048)
@@ -21,7 +22,9 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
 ``EXTRACTOR_MAX_EVENTS``           events kept per article at most (default 50); the rest are counted
 ``EXTRACTOR_BATCH_MAX_LINES``      requests per batch file at most (default 50000, the OpenAI Batch limit)
 ``EXTRACTOR_BATCH_MAX_BYTES``      bytes per batch file at most (default 200 MB, the OpenAI Batch limit)
-``EXTRACTOR_ADJUDICATE``           candidates strategy: ``0`` = code decides alone, no LLM call (default 1)
+``EXTRACTOR_ADJUDICATE``           candidates strategy: ``1`` = the LLM adjudicates, ``0`` = code decides
+                                   alone (no LLM call); ``auto`` (default) = on with a configured
+                                   endpoint, off with the embedded model
 ``EXTRACTOR_DATA_DIR``             the service's data folder (default ~/.local/share/extractor)
 ``EXTRACTOR_DATABASE_URL``         the service's database (default: SQLite file in the data folder)
 ``EXTRACTOR_API_KEYS``             comma-separated service API keys; only their sha256 is kept
@@ -42,17 +45,18 @@ import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
+from .endpoints import PROFILES, EndpointProfile, kind_for_url, profile_for
 from .errors import ConfigurationError
 from .redact import remember_secret
 
-EndpointKind = Literal["openai", "openai-compatible", "llama-cpp-python"]
-ENDPOINT_KINDS: tuple[EndpointKind, ...] = ("openai", "openai-compatible", "llama-cpp-python")
+#: A kind of endpoint: a name in ``extractor.endpoints.PROFILES``.
+EndpointKind = str
 
 #: Name under which the embedded server serves its model.
 LOCAL_MODEL_ALIAS = "smollm2-135m-instruct"
-DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_OPENAI_MODEL = PROFILES["openai"].default_model
 
 
 def _default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -111,10 +115,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         remember_secret(self.api_key)  # redacted from every message and log line from now on
-        if self.endpoint_kind is not None and self.endpoint_kind not in ENDPOINT_KINDS:
-            raise ConfigurationError(
-                f"EXTRACTOR_ENDPOINT_KIND={self.endpoint_kind!r} is not one of {', '.join(ENDPOINT_KINDS)}"
-            )
+        if self.endpoint_kind is not None:
+            profile_for(self.endpoint_kind)  # an unknown kind: a ConfigurationError naming it
         if self.http_retries < 0 or self.reasks < 0:
             raise ConfigurationError("EXTRACTOR_HTTP_RETRIES and EXTRACTOR_REASKS must be 0 or more")
         if self.max_events_per_article <= 0:
@@ -152,13 +154,13 @@ class Settings:
 
     @property
     def resolved_endpoint_kind(self) -> EndpointKind:
-        if self.endpoint_kind is not None:
-            return self.endpoint_kind
-        if self.base_url is None:
-            return "llama-cpp-python"
-        if "api.openai.com" in self.base_url:
-            return "openai"
-        return "openai-compatible"
+        """``EXTRACTOR_ENDPOINT_KIND``, else the kind of the URL (``extractor.endpoints``)."""
+        return self.endpoint_kind if self.endpoint_kind is not None else kind_for_url(self.base_url)
+
+    @property
+    def profile(self) -> EndpointProfile:
+        """The resolved kind's profile: how requests are shaped for this endpoint."""
+        return profile_for(self.resolved_endpoint_kind)
 
     @property
     def resolved_model(self) -> str:
@@ -166,8 +168,8 @@ class Settings:
             return self.model
         if self.base_url is None:
             return LOCAL_MODEL_ALIAS
-        if self.resolved_endpoint_kind == "openai":
-            return DEFAULT_OPENAI_MODEL
+        if self.profile.default_model is not None:
+            return self.profile.default_model
         raise ConfigurationError(
             f"no model name for endpoint {self.base_url}: set EXTRACTOR_MODEL or pass --model"
         )
@@ -187,13 +189,13 @@ class Settings:
         return found
 
     def require_api_key(self) -> str:
-        """The key to send. api.openai.com needs a real one; other endpoints get a placeholder."""
+        """The key to send. Kinds that require one (``openai``) need a real one; others get a placeholder."""
         if self.api_key:
             return self.api_key
-        if self.resolved_endpoint_kind == "openai":
+        if self.profile.requires_api_key:
             raise ConfigurationError(
-                "no API key: set OPENAI_API_KEY to use api.openai.com "
-                "(or unset EXTRACTOR_BASE_URL to use the embedded local model)"
+                f"no API key: set OPENAI_API_KEY to use the {self.resolved_endpoint_kind} endpoint "
+                f"{self.base_url} (or unset EXTRACTOR_BASE_URL to use the embedded local model)"
             )
         return "not-needed"
 
@@ -224,8 +226,7 @@ class Settings:
         values["base_url"] = text("EXTRACTOR_BASE_URL")
         values["api_key"] = text("OPENAI_API_KEY")
         values["model"] = text("EXTRACTOR_MODEL")
-        kind = text("EXTRACTOR_ENDPOINT_KIND")
-        values["endpoint_kind"] = cast(EndpointKind | None, kind)
+        values["endpoint_kind"] = text("EXTRACTOR_ENDPOINT_KIND")
         values["prompt"] = text("EXTRACTOR_PROMPT")
         values["temperature"] = number("EXTRACTOR_TEMPERATURE", float)
         values["max_tokens"] = number("EXTRACTOR_MAX_TOKENS", int)

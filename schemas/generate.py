@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas import corpus_v1, events_v1, events_v2
+from schemas import corpus_v1, corpus_v2, events_v1, events_v2, events_v3
 
 JSON_DIR = Path(__file__).parent / "json"
 
@@ -22,7 +22,10 @@ MODELS: dict[str, type[BaseModel]] = {
     "events_v2.draft.json": events_v2.ExtractionDraft,
     "events_v2.event.json": events_v2.Event,
     "events_v2.article_result.json": events_v2.ArticleResult,
+    "events_v3.event.json": events_v3.Event,
+    "events_v3.article_result.json": events_v3.ArticleResult,
     "corpus_v1.corpus_event.json": corpus_v1.CorpusEvent,
+    "corpus_v2.corpus_event.json": corpus_v2.CorpusEvent,
 }
 
 

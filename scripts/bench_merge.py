@@ -58,7 +58,7 @@ def synthetic_results(size: int, seed: int) -> list[Any]:
 
     from evals.convert import GOLD_PROVENANCE  # noqa: PLC0415
     from extractor.derive import acled_categories  # noqa: PLC0415
-    from schemas.events_v2 import ArticleResult, CasualtyClaim, Event, EventDate, Location, Span  # noqa: PLC0415
+    from schemas.events_v3 import ArticleResult, CasualtyClaim, Event, EventDate, Location, Span  # noqa: PLC0415
 
     rnd = random.Random(seed)
     codes = [c.alpha_3 for c in list(pycountry.countries)[:COUNTRIES]]

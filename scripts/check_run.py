@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from extractor.grounding import fold
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 
 def read_lines(path: Path, problems: list[str]) -> list[ArticleResult]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from evals.convert import GOLD_PROVENANCE
 from extractor.derive import acled_categories
 from schemas.events_v1 import DatePrecision, SubEventType
-from schemas.events_v2 import ArticleResult, CasualtyClaim, Event, EventDate, Location, Span
+from schemas.events_v3 import ArticleResult, CasualtyClaim, Event, EventDate, Location, Span
 
 
 def span(quote: str, start: int = 0) -> Span:

@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
 
 #: The fake OpenAI-compatible endpoint (standard library only), run as a real process.
 FAKE_LLM = Path(__file__).parent.parent / "scripts" / "fake_llm.py"
+
+
+def _load_fake_llm() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("fake_llm", FAKE_LLM)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fake_llm"] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+#: ``scripts/fake_llm.py`` as a module: its fake model (``answer_for``, ``completion_for``) and
+#: ``start`` to serve it on loopback in the test's own process.
+fake_llm = _load_fake_llm()
+
+
+@contextlib.contextmanager
+def stand_in_server(**options: Any) -> Iterator[Any]:
+    """``scripts/fake_llm.py`` served in a thread on a free loopback port with ``Options(**options)``.
+
+    Yields the server: ``.base_url``, and ``.seen`` (the request bodies, the answers and the
+    problems its ``check_request`` / ``check_response`` found).
+    """
+    server, thread = fake_llm.start(fake_llm.Options(**options))
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
 
 
 @contextlib.contextmanager
@@ -47,7 +79,12 @@ def completion(
         "created": 0,
         "model": "test-model",
         "choices": [
-            {"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": content}}
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+            }
         ],
         "usage": {
             "prompt_tokens": prompt_tokens,

@@ -29,7 +29,7 @@ from extractor.cli import main
 from extractor.errors import BatchError
 from extractor.output import JsonlOutput
 from extractor.settings import Settings
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.batch_fakes import TEXTS, batch_settings, output_line, prepared, write_articles, write_jsonl
 from tests.fakes import completion, grounded_answer, ungrounded_answer
 

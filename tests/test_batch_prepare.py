@@ -28,7 +28,7 @@ from extractor.llm import LLMClient
 from extractor.pipeline import Extractor
 from extractor.prompts import load_prompt
 from extractor.settings import Settings
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 from tests.batch_fakes import TEXTS, batch_settings, prepared, request_lines, write_articles
 from tests.fakes import Recorder, completion, grounded_answer
 

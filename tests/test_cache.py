@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from extractor.errors import ServerError
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok, ungrounded_answer
 
@@ -79,6 +79,7 @@ def test_a_different_prompt_makes_a_new_request(tmp_path: Path, cache: diskcache
     again = _extract(endpoint, prompt="naive.v1")
     assert endpoint.request_count == 2
     assert again.provenance.cache_hit is True
+    assert again.provenance.adjudicated is True, "a cached answer shaped the events as much as a live one"
 
 
 def test_a_different_model_makes_a_new_request(tmp_path: Path, cache: diskcache.Cache) -> None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from extractor.llm import Completion, LLMClient, ResponseCache, open_disk_cache
 from extractor.llm.cache import CACHE_VERSION
-from schemas.events_v2 import ArticleResult, Usage
+from schemas.events_v3 import ArticleResult, Usage
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, fake_llm_server, grounded_answer, ok
 

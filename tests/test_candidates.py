@@ -151,6 +151,7 @@ def test_code_only_asks_no_llm_and_every_field_is_a_span() -> None:
         "Rebels attacked an army post near Kabul on Monday, killing three soldiers, the army said."
     )
     assert result.provenance.model is None and result.provenance.attempts == 0
+    assert result.provenance.adjudicated is False
     (event,) = result.events
     assert event.date.value == "2023-03-13"
     assert event.fatalities == 3

@@ -11,7 +11,7 @@ from evals.compare import ReportFormatError, compare_reports, gate, load_report,
 from evals.convert import gold_to_result
 from evals.gold import GoldArticle
 from evals.report import REPORT_FORMAT, Report, build_report, write_report
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 from tests.test_scoring import SYNTHETIC_TEXT, synthetic_gold
 
 TEXTS = {"synthetic_001": SYNTHETIC_TEXT}

@@ -13,7 +13,7 @@ from extractor import merge
 from extractor.cli import main
 from extractor.export import ACLED_COLUMNS, EMPTY_COLUMNS, acled_rows, geocode, write_acled_csv
 from extractor.export.acled_csv import coded_date
-from schemas.corpus_v1 import CorpusEvent
+from schemas.corpus_v2 import CorpusEvent
 from tests.corpus_fakes import event, result
 
 EXPECTED_COLUMNS = [

@@ -13,8 +13,8 @@ from evals.gold import ARTICLES_DIR, load_all_gold
 from extractor import InputError, merge
 from extractor.corpus.features import MERGE_THRESHOLD, MentionView, blocked, similarity
 from extractor.derive import names_match
-from schemas.corpus_v1 import FATALITIES_RULE
-from schemas.events_v2 import ArticleResult
+from schemas.corpus_v2 import FATALITIES_RULE
+from schemas.events_v3 import ArticleResult
 from tests.corpus_fakes import event, result
 
 GOLDS = load_all_gold()

@@ -18,9 +18,9 @@ from extractor.corpus.assembly import assemble
 from extractor.corpus.blocking import BlockIndex
 from extractor.corpus.features import MERGE_THRESHOLD, MentionView, blocked, similarity
 from extractor.corpus.merge import Corpus, MergeWarning
-from schemas.corpus_v1 import CorpusEvent, Link, MentionRef
+from schemas.corpus_v2 import CorpusEvent, Link, MentionRef
 from schemas.events_v1 import SubEventType
-from schemas.events_v2 import ArticleResult, Event
+from schemas.events_v3 import ArticleResult, Event
 from tests.corpus_fakes import event, result
 
 TYPES: tuple[SubEventType, ...] = (

@@ -64,10 +64,10 @@ def test_without_only_missing_every_recording_is_made_anew(endpoint: str, tmp_pa
     assert all(p.stat().st_mtime_ns != before[p] for p in files)
 
 
-def test_an_eval_measures_the_llm_path_unless_adjudication_is_turned_off(
+def test_an_eval_resolves_adjudication_as_extract_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the embedded model adjudication is off by default; an eval still records and scores it."""
+    """auto: off with the embedded model, on with a configured endpoint; an explicit value wins."""
     import evals.runner
 
     seen: list[Settings] = []
@@ -80,7 +80,14 @@ def test_an_eval_measures_the_llm_path_unless_adjudication_is_turned_off(
         raise StopError
 
     monkeypatch.setattr(evals.runner, "Extractor", capture)
-    for settings in (Settings(), Settings(adjudicate=False)):  # no endpoint: auto would be off
+    cases = [
+        Settings(),
+        Settings(adjudicate=True),
+        Settings(base_url="http://llm.test/v1", model="m"),
+        Settings(base_url="http://llm.test/v1", model="m", adjudicate=False),
+    ]
+    for settings in cases:
         with pytest.raises(StopError):
             run_eval(mode="live", prompt="events.v5", settings=settings, out_dir=tmp_path)
-    assert [s.resolved_adjudicate for s in seen] == [True, False]
+    assert [s.adjudicate for s in seen] == [False, True, True, False]
+    assert [s.adjudicate for s in seen] == [s.resolved_adjudicate for s in cases]

@@ -18,7 +18,7 @@ from extractor.inputs import Article
 from extractor.pipeline import Extractor
 from extractor.prompts import load_prompt
 from extractor.version import package_version
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok
 

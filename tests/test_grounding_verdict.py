@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from extractor.grounding import MIN_EVIDENCE_CHARS, GroundedDraft
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, ok
 

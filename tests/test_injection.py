@@ -18,7 +18,7 @@ import pytest
 
 from extractor.grounding import instruction_like_lines
 from extractor.prompts import delimit_article, load_prompt
-from schemas.events_v2 import ArticleResult, Event, Span
+from schemas.events_v3 import ArticleResult, Event, Span
 from tests.conftest import FakeEndpoint
 from tests.fakes import Recorder, completion
 

@@ -10,9 +10,13 @@ import asyncio
 import json
 
 import pytest
+from pydantic import ConfigDict
 from pydantic.json_schema import GenerateJsonSchema
 
-from extractor.llm.request import instructor_model
+from extractor.endpoints import StructuredOutput
+from extractor.llm.request import instructor_model, tool_name
+from extractor.strategies.candidates.adjudicate import adjudication_model
+from extractor.strategies.candidates.mentions import Mention
 from schemas import events_v1, events_v2
 from schemas.cached import CachedSchemaModel
 from tests.fakes import ARTICLE, PUBLISHED, grounded_answer, ok, ungrounded_answer
@@ -74,9 +78,53 @@ def test_a_json_schema_is_generated_once_per_model_and_handed_out_as_a_copy() ->
     assert Model.model_json_schema() == super(CachedSchemaModel, Model).model_json_schema()
 
 
+@pytest.mark.parametrize("output", list(StructuredOutput))
 @pytest.mark.parametrize("model", [events_v1.ExtractionDraft, events_v2.ExtractionDraft])
-def test_instructor_receives_one_wrapped_model_per_response_model(model: type[CachedSchemaModel]) -> None:
-    wrapped = instructor_model(model)
-    assert wrapped is instructor_model(model)  # so its schema is cached across calls
+def test_instructor_receives_one_wrapped_model_per_response_model(
+    model: type[CachedSchemaModel], output: StructuredOutput
+) -> None:
+    wrapped = instructor_model(model, output)
+    assert wrapped is instructor_model(model, output)  # so its schema is cached across calls
     assert issubclass(wrapped, model)
     assert wrapped.model_json_schema() == model.model_json_schema()  # the request does not change
+
+
+def _adjudication() -> type[CachedSchemaModel]:
+    mention = Mention(
+        evidence=("Rebels attacked an army post.",),
+        start=0,
+        trigger="attacked",
+        tier=1,
+        types=("Armed clash", "Attack"),
+        dates=(),
+        locations=(),
+        actors1=("Rebels",),
+        actors2=("army post",),
+        claims=(),
+        paragraph=0,
+    )
+    return adjudication_model([mention])  # type: ignore[return-value]
+
+
+def test_a_tool_call_names_a_model_whose_schema_has_no_title_after_the_model() -> None:
+    model = _adjudication()
+    assert "title" not in model.model_json_schema()  # dropped on purpose: the schema is sent
+    wrapped = instructor_model(model, StructuredOutput.TOOLS)
+    assert wrapped.model_json_schema() == {**model.model_json_schema(), "title": "Adjudication"}
+    assert wrapped.__name__ == "Adjudication" and issubclass(wrapped, model)
+
+
+@pytest.mark.parametrize("output", [StructuredOutput.JSON_SCHEMA, StructuredOutput.JSON_OBJECT_SCHEMA])
+def test_json_modes_send_the_model_schema_unchanged(output: StructuredOutput) -> None:
+    model = _adjudication()
+    assert instructor_model(model, output).model_json_schema() == model.model_json_schema()
+
+
+def test_a_title_that_is_not_a_valid_tool_name_is_cleaned() -> None:
+    class Odd(CachedSchemaModel):
+        model_config = ConfigDict(title="Events [draft] v2")
+        name: str
+
+    assert tool_name(Odd) == "Events_draft_v2"
+    assert instructor_model(Odd, StructuredOutput.TOOLS).model_json_schema()["title"] == "Events_draft_v2"
+    assert tool_name(events_v1.ExtractionDraft) == "ExtractionDraft"

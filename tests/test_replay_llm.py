@@ -49,6 +49,7 @@ def test_recorded_extraction_is_grounded_at_its_offsets(recorded_settings: Setti
     assert d.events_kept == len(result.events)
     assert d.events_returned == d.events_kept + len(d.dropped)
     assert result.provenance.model == "smollm2-135m-instruct"
+    assert result.provenance.adjudicated is True
     assert result.provenance.endpoint_kind == "llama-cpp-python"
     assert result.provenance.prompt_sha256 == load_prompt(PROMPT).sha256
     assert 1 <= result.provenance.attempts <= recorded_settings.reasks + 1

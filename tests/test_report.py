@@ -22,7 +22,7 @@ from evals.report import (
     render_markdown,
     write_report,
 )
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 from tests.test_scoring import SYNTHETIC_GOLD, SYNTHETIC_TEXT, synthetic_gold
 
 META: dict[str, object] = {"created_at": "2024-03-06T12:00:00+00:00", "run": "test"}

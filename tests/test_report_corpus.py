@@ -11,7 +11,7 @@ from evals.convert import gold_to_result
 from evals.gold import ARTICLES_DIR, load_all_gold
 from evals.report import Report, build_report, mention_excerpt, render_html, render_markdown, write_report
 from evals.scoring.corpus import gold_clusters, score_merge
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 from tests.corpus_fakes import span
 
 GOLDS = load_all_gold()

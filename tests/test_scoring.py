@@ -27,7 +27,7 @@ from evals.scoring import (
     score_corpus,
     similarity,
 )
-from schemas.events_v2 import Event, Span
+from schemas.events_v3 import Event, Span
 
 # --------------------------------------------------------------------------- synthetic fixture
 

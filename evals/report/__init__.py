@@ -11,11 +11,12 @@ from __future__ import annotations
 from .console import print_headline
 from .html import Segment, highlight_segments, mention_excerpt, render_html
 from .markdown import render_markdown
-from .model import REPORT_FORMAT, ArticleReport, DroppedCounts, Miss, Mode, Report, build_report
+from .model import CODE_ONLY, REPORT_FORMAT, ArticleReport, DroppedCounts, Miss, Mode, Report, build_report
 from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows
 from .writers import write_report
 
 __all__ = [
+    "CODE_ONLY",
     "REPORT_FORMAT",
     "ArticleReport",
     "DroppedCounts",

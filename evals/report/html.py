@@ -14,10 +14,10 @@ from evals.scoring import (
     SLOTS,
 )
 from extractor.highlight import highlight_spans
-from schemas.events_v2 import Span
+from schemas.events_v3 import Span
 
 from .model import ArticleReport, Report
-from .text import dropped_line, figure_label, fmt, fmt_ratio, headline_rows
+from .text import decided_line, dropped_line, figure_label, fmt, fmt_ratio, headline_rows
 
 __all__ = [
     "EXCERPT_MARGIN",
@@ -162,5 +162,6 @@ def render_html(report: Report, texts: Mapping[str, str], golds: Sequence[GoldAr
         slots=SLOTS,
         rows=headline_rows(report),
         dropped=dropped_line(report),
+        decided=decided_line(report),
         zip=zip,
     )

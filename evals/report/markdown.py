@@ -7,7 +7,7 @@ from evals.scoring import (
 )
 
 from .model import Report
-from .text import dropped_line, fmt, fmt_ratio, headline_rows
+from .text import decided_line, dropped_line, fmt, fmt_ratio, headline_rows
 
 __all__ = ["corpus_markdown", "render_markdown"]
 
@@ -65,8 +65,8 @@ def render_markdown(report: Report) -> str:
         "",
         f"- report format: `{report.report_format}`, schema: `{report.schema_version}`",
         f"- created: {report.created_at.isoformat(timespec='seconds')}, mode: {report.mode}",
-        f"- prompt: {report.prompt_id} v{report.prompt_version} (`{report.prompt_sha256}`), "
-        f"model: {_md(report.model)}",
+        f"- prompt: {report.prompt_id} v{report.prompt_version} (`{report.prompt_sha256}`)",
+        f"- decided by: {_md(decided_line(report))}",
         f"- articles: {len(report.articles)}, match threshold: {report.threshold}",
         "",
         "## Headline (micro over all articles)",

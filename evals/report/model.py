@@ -22,10 +22,22 @@ from evals.scoring import (
     sum_tallies,
 )
 from evals.scoring.corpus import MergeScore, score_merge
-from schemas.events_v2 import SCHEMA_VERSION, ArticleResult, Event, Provenance, Span
+from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, Event, Provenance, Span
 
-__all__ = ["REPORT_FORMAT", "ArticleReport", "DroppedCounts", "Miss", "Mode", "Report", "build_report"]
+__all__ = [
+    "CODE_ONLY",
+    "REPORT_FORMAT",
+    "ArticleReport",
+    "DroppedCounts",
+    "Miss",
+    "Mode",
+    "Report",
+    "build_report",
+]
 
+
+#: ``Report.decided_by`` of a run in which code decided alone (no LLM call).
+CODE_ONLY = "code only"
 
 #: Version of the report layout; bump when a field changes meaning or disappears.
 REPORT_FORMAT = "extractor-eval-report/2"
@@ -86,7 +98,12 @@ class Report(BaseModel):
     prompt_id: str | None = None
     prompt_version: int | None = None
     prompt_sha256: str | None = None
-    model: str | None = None
+    model: str | None = Field(default=None, description="The model that answered; none: code alone.")
+    decided_by: str | None = Field(
+        default=None,
+        description="What decided the records, as resolved for the run: 'code only', or "
+        "'LLM adjudication by MODEL at ENDPOINT' / 'LLM extraction by MODEL at ENDPOINT'.",
+    )
     meta: dict[str, str] = Field(default_factory=dict, description="Any other run metadata, as strings.")
     threshold: float = MATCH_THRESHOLD
     headline: dict[str, float] = Field(description="Micro-averaged figures over the corpus.")
@@ -185,7 +202,10 @@ def build_report(
     Every gold article is scored; one without a result, or with an error, counts as zero
     predictions and its message is listed in ``errors``. ``meta`` may hold ``prompt_id``,
     ``prompt_version``, ``prompt_sha256``, ``model`` and ``created_at`` (a datetime or ISO
-    string; default now, UTC); the prompt and model default to the first result's provenance;
+    string; default now, UTC) and ``decided_by`` (who decided the records, as the run resolved
+    it; when given, "code only" also if no result's provenance says an LLM answer shaped its
+    events; with "code only" no model is named); the prompt and model default to the first
+    result's provenance;
     any other key is kept as a string in ``Report.meta``. Raises ``ValueError`` for an unknown
     mode and ``KeyError`` when a gold article's text is missing.
     """
@@ -215,14 +235,19 @@ def build_report(
         {a.article_id: [(m.pred_index, m.gold_index) for m in a.matches] for a in articles},
     )
     gold_ids = {g.article_id for g in golds}
-    known = {"prompt_id", "prompt_version", "prompt_sha256", "model", "created_at"}
+    known = {"prompt_id", "prompt_version", "prompt_sha256", "model", "created_at", "decided_by"}
+    decided = _meta_str(meta, "decided_by")
+    provenances = [a.provenance for a in articles if a.provenance is not None]
+    if decided is not None and provenances and not any(p.adjudicated for p in provenances):
+        decided = CODE_ONLY  # what happened: no article's events were shaped by an LLM answer
     return Report(
         created_at=created,
         mode=cast(Mode, mode),  # checked against Mode above
         prompt_id=_meta_str(meta, "prompt_id") or (first.prompt_id if first else None),
         prompt_version=None if version is None else int(str(version)),
         prompt_sha256=_meta_str(meta, "prompt_sha256") or (first.prompt_sha256 if first else None),
-        model=_meta_str(meta, "model") or (first.model if first else None),
+        model=None if decided == CODE_ONLY else _meta_str(meta, "model") or (first.model if first else None),
+        decided_by=decided,
         meta={k: str(v) for k, v in meta.items() if k not in known},
         threshold=threshold,
         headline=totals.figures(),

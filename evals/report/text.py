@@ -7,9 +7,9 @@ from evals.scoring import (
     Ratio,
 )
 
-from .model import Report
+from .model import CODE_ONLY, Report
 
-__all__ = ["dropped_line", "figure_label", "fmt", "fmt_ratio", "headline_rows"]
+__all__ = ["decided_line", "dropped_line", "figure_label", "fmt", "fmt_ratio", "headline_rows"]
 
 
 _FIGURE_LABELS = {
@@ -61,10 +61,24 @@ def headline_rows(report: Report) -> list[tuple[str, str, str]]:
     return rows
 
 
+def decided_line(report: Report) -> str:
+    """Who decided the records: "code only", or the LLM's role, model and endpoint."""
+    if report.decided_by is not None:
+        return report.decided_by
+    return f"model {report.model}" if report.model else "not recorded"
+
+
 def dropped_line(report: Report) -> str:
+    """What became of the drafted events: proposed by code alone, or returned by the LLM."""
     d = report.dropped
-    return (
-        f"LLM returned {d.events_returned} event(s); kept {d.events_kept}, dropped {d.events_dropped} "
-        f"(ungrounded or invalid); {d.claims_dropped} casualty claim(s) dropped; "
-        f"{d.validation_errors} validation error(s) sent back as re-asks"
+    kept = (
+        f"kept {d.events_kept}, dropped {d.events_dropped} (ungrounded or invalid); "
+        f"{d.claims_dropped} casualty claim(s) dropped"
     )
+    if report.decided_by == CODE_ONLY:
+        return f"Code proposed {d.events_returned} event(s) (no LLM call); {kept}"
+    if report.decided_by is not None and report.decided_by.startswith("LLM adjudication"):
+        drafted = f"{d.events_returned} event(s) drafted from code's candidates as the LLM adjudicated"
+    else:
+        drafted = f"LLM returned {d.events_returned} event(s)"
+    return f"{drafted}; {kept}; {d.validation_errors} validation error(s) sent back as re-asks"

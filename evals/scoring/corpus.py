@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from evals.convert import gold_to_result
 from evals.gold import GoldArticle
 from extractor.corpus import MERGE_THRESHOLD, merge
-from schemas.corpus_v1 import CorpusEvent
-from schemas.events_v2 import ArticleResult
+from schemas.corpus_v2 import CorpusEvent
+from schemas.events_v3 import ArticleResult
 
 from .coref import CorefScores, coref_scores
 

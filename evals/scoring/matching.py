@@ -15,7 +15,7 @@ from scipy.optimize import linear_sum_assignment
 from evals.gold import GoldCasualty, GoldEvent
 from extractor.derive import acled_categories
 from extractor.grounding import fold
-from schemas.events_v2 import CasualtyClaim, Event, Location, Span
+from schemas.events_v3 import CasualtyClaim, Event, Location, Span
 
 from .dates import date_agrees
 from .names import country_key, names_match

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from evals.gold import GoldArticle, GoldCasualty, GoldEvent
 from extractor.grounding import fold
-from schemas.events_v2 import CasualtyClaim, Event, Span
+from schemas.events_v3 import CasualtyClaim, Event, Span
 
 from .matching import MATCH_THRESHOLD, SLOTS, Slot, match_claims, match_events, slot_values, span_text
 from .metrics import Counts, Ratio

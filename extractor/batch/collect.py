@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from schemas.events_v2 import ArticleResult, BatchSource
+from schemas.events_v3 import ArticleResult, BatchSource
 
 from ..errors import BatchError, ExtractorError
 from ..llm import OfflineLLM

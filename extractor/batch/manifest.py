@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from schemas.events_v2 import SCHEMA_VERSION
+from schemas.events_v3 import SCHEMA_VERSION
 
 from ..errors import BatchError, ExtractorError, InputError
 from ..inputs import Article, load_article, parse_date

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 from ..errors import BatchError, ExtractorError
 from ..inputs import Article, load_articles

@@ -1,6 +1,6 @@
 """Corpus: merge the same real-world event across articles, every claim and source kept.
 
-``merge(results)`` clusters the events of many ``ArticleResult``s into ``schemas.corpus_v1``
+``merge(results)`` clusters the events of many ``ArticleResult``s into ``schemas.corpus_v2``
 corpus events. ``merge`` holds the clustering and ``IncrementalCorpus`` (the same corpus kept up
 to date as results arrive); ``features`` the similarity, its blocks, weights and threshold;
 ``blocking`` the index that finds the pairs worth comparing; ``assembly`` one corpus event from
@@ -11,7 +11,7 @@ The corpus works on records only: it never calls an LLM.
 
 from __future__ import annotations
 
-from schemas.corpus_v1 import CorpusEvent
+from schemas.corpus_v2 import CorpusEvent
 
 from ..derive.periods import date_interval
 from .features import MERGE_THRESHOLD, WEIGHTS

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from extractor.derive import acled_categories, date_interval, name_key
-from schemas.corpus_v1 import (
+from schemas.corpus_v2 import (
     Claim,
     CorpusActor,
     CorpusDate,
@@ -28,7 +28,7 @@ from schemas.corpus_v1 import (
     Mention,
     Source,
 )
-from schemas.events_v2 import ArticleResult
+from schemas.events_v3 import ArticleResult
 
 from .features import MentionView
 

@@ -33,7 +33,7 @@ from functools import cached_property
 from typing import Final
 
 from extractor.derive import acled_categories, date_interval, keys_match, name_key
-from schemas.events_v2 import Event
+from schemas.events_v3 import Event
 
 __all__ = [
     "DATE_CONTAINMENT_SCORE",

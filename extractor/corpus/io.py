@@ -1,7 +1,7 @@
 """Reading results files and corpus files line by line: a bad line is named (file:line) and skipped.
 
-``read_results`` reads ``events.v2`` result JSONL files (``extractor extract -o``); ``read_corpus``
-reads ``corpus.v1`` JSONL files (``extractor merge -o``). Neither stops at a bad line: it is
+``read_results`` reads ``events.v3`` result JSONL files (``extractor extract -o``); ``read_corpus``
+reads ``corpus.v2`` JSONL files (``extractor merge -o``). Neither stops at a bad line: it is
 reported as a ``LineProblem`` and the other lines are kept. ``write_corpus`` writes one corpus
 event per line.
 """
@@ -16,9 +16,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from schemas import corpus_v1, events_v2
-from schemas.corpus_v1 import CorpusEvent
-from schemas.events_v2 import ArticleResult
+from schemas import corpus_v2, events_v3
+from schemas.corpus_v2 import CorpusEvent
+from schemas.events_v3 import ArticleResult
 
 __all__ = ["LineProblem", "Located", "read_corpus", "read_results", "write_corpus"]
 
@@ -106,9 +106,9 @@ def _read(
 
 
 def read_results(paths: Sequence[Path]) -> tuple[list[Located[ArticleResult]], list[LineProblem]]:
-    """Every valid ``events.v2`` result of ``paths``; a repeated article id is a problem (first kept)."""
+    """Every valid ``events.v3`` result of ``paths``; a repeated article id is a problem (first kept)."""
     records, problems = _read(
-        paths, ArticleResult, "provenance.schema_version", events_v2.SCHEMA_VERSION, "an article result"
+        paths, ArticleResult, "provenance.schema_version", events_v3.SCHEMA_VERSION, "an article result"
     )
     first: dict[str, Located[ArticleResult]] = {}
     kept: list[Located[ArticleResult]] = []
@@ -130,8 +130,8 @@ def read_results(paths: Sequence[Path]) -> tuple[list[Located[ArticleResult]], l
 
 
 def read_corpus(paths: Sequence[Path]) -> tuple[list[Located[CorpusEvent]], list[LineProblem]]:
-    """Every valid ``corpus.v1`` event of ``paths``."""
-    return _read(paths, CorpusEvent, "schema_version", corpus_v1.SCHEMA_VERSION, "a corpus event")
+    """Every valid ``corpus.v2`` event of ``paths``."""
+    return _read(paths, CorpusEvent, "schema_version", corpus_v2.SCHEMA_VERSION, "a corpus event")
 
 
 def write_corpus(events: Iterable[CorpusEvent], path: Path) -> int:

@@ -30,8 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from extractor.errors import InputError
-from schemas.corpus_v1 import CorpusEvent, Link, MentionRef
-from schemas.events_v2 import ArticleResult
+from schemas.corpus_v2 import CorpusEvent, Link, MentionRef
+from schemas.events_v3 import ArticleResult
 
 from .assembly import assemble, event_id
 from .blocking import BlockIndex

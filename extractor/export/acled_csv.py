@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from extractor.derive import date_interval
-from schemas.corpus_v1 import Claim, CorpusEvent
+from schemas.corpus_v2 import Claim, CorpusEvent
 
 from .cells import neutralise_row
 from .geocode import GeoMatch, country_info, geocode

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from schemas.corpus_v1 import CorpusEvent
+from schemas.corpus_v2 import CorpusEvent
 
 from .acled_csv import acled_rows
 

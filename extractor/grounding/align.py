@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from schemas.events_v2 import Span
+from schemas.events_v3 import Span
 
 __all__ = ["find_quote", "fold", "locate"]
 

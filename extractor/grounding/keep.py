@@ -7,7 +7,7 @@ reads: the dropped event, a warning, or a dropped-claim count.
 
 from __future__ import annotations
 
-from schemas.events_v2 import Diagnostics, DroppedEvent
+from schemas.events_v3 import Diagnostics, DroppedEvent
 
 from .rules import GroundedEvent
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Literal
 
 from schemas.events_v1 import CasualtyDraft, EventDraft, LocationDraft
-from schemas.events_v2 import CasualtyClaim, Location, Span
+from schemas.events_v3 import CasualtyClaim, Location, Span
 
 from ..derive.casualties import figure_in
 from ..derive.countries import resolve_country

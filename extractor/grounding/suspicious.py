@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from schemas.events_v2 import Span
+from schemas.events_v3 import Span
 
 __all__ = ["instruction_like_lines", "overlaps"]
 

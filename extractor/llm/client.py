@@ -24,10 +24,10 @@ budget runs out on an invalid answer, that answer is returned with its validatio
 runs out on a transport failure, that failure is raised (``ServerError``, ``LLMTimeoutError``...).
 An API error on a re-ask is raised as that error, never salvaged as the previous answer.
 
-Mode per endpoint kind: ``openai`` -> TOOLS; ``openai-compatible`` -> JSON_SCHEMA
-(``response_format`` type ``json_schema``); ``llama-cpp-python`` -> JSON with the schema also
-sent as ``response_format={"type": "json_object", "schema": ...}``, which llama-cpp-python turns
-into a grammar (its server does not accept the ``json_schema`` type).
+What differs per endpoint kind — how structured output is requested (instructor mode and extra
+body fields), whether ``seed`` is sent, single-slot waits, the key — is read from the kind's
+profile (``extractor.endpoints.PROFILES``); ``request.py`` turns a profile's structured-output
+mechanism into what instructor receives.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ from .budget import async_reask_policy, only_validation_failures, reask_policy
 from .cache import CACHE_VERSION, ResponseCache, request_key
 from .completion import Completion, content_of, usage_of
 from .failures import map_api_error
-from .request import instructor_kwargs, instructor_model
+from .no_answer import AsyncNoAnswerTransport, NoAnswerTransport
+from .request import extra_body, instructor_kwargs, instructor_mode, instructor_model
 from .stats import CallStats, current_stats, on_parse_error
 from .tokens import completion_budget
 from .transport import AsyncRetryTransport, IdleWait, RetryTransport
@@ -64,14 +65,6 @@ IDLE_WAIT_FACTOR = 3.0
 
 #: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
 _CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
-
-
-def _mode_for(kind: EndpointKind) -> instructor.Mode:
-    if kind == "openai":
-        return instructor.Mode.TOOLS
-    if kind == "openai-compatible":
-        return instructor.Mode.JSON_SCHEMA
-    return instructor.Mode.JSON
 
 
 class LLMClient:
@@ -98,32 +91,38 @@ class LLMClient:
             raise LLMError("no endpoint: start the local model or set EXTRACTOR_BASE_URL")
         self.base_url = url
         self.kind: EndpointKind = settings.resolved_endpoint_kind
+        self.profile = settings.profile
         self.model = settings.resolved_model
-        self.mode = _mode_for(self.kind)
+        self.mode = instructor_mode(self.profile.structured_output)
         key = settings.require_api_key()
         timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
         idle_wait = None
-        if self.kind == "llama-cpp-python":  # one slot: never resend while it computes the old one
+        if self.profile.single_slot:  # one slot: never resend while it computes the old one
             idle_wait = IdleWait(f"{url.rstrip('/')}/models", IDLE_WAIT_FACTOR * settings.timeout_s)
+        # A refusal or an empty choice list is final (no_answer.py): checked outside the retries.
         self._http = httpx.Client(
-            transport=RetryTransport(
-                transport or httpx.HTTPTransport(),
-                retries=settings.http_retries,
-                initial_s=settings.backoff_initial_s,
-                max_s=settings.backoff_max_s,
-                sleep=sleep,
-                idle_wait=idle_wait,
+            transport=NoAnswerTransport(
+                RetryTransport(
+                    transport or httpx.HTTPTransport(),
+                    retries=settings.http_retries,
+                    initial_s=settings.backoff_initial_s,
+                    max_s=settings.backoff_max_s,
+                    sleep=sleep,
+                    idle_wait=idle_wait,
+                )
             ),
             timeout=timeout,
         )
         self._ahttp = httpx.AsyncClient(
-            transport=AsyncRetryTransport(
-                async_transport or httpx.AsyncHTTPTransport(),
-                retries=settings.http_retries,
-                initial_s=settings.backoff_initial_s,
-                max_s=settings.backoff_max_s,
-                sleep=async_sleep,
-                idle_wait=idle_wait,
+            transport=AsyncNoAnswerTransport(
+                AsyncRetryTransport(
+                    async_transport or httpx.AsyncHTTPTransport(),
+                    retries=settings.http_retries,
+                    initial_s=settings.backoff_initial_s,
+                    max_s=settings.backoff_max_s,
+                    sleep=async_sleep,
+                    idle_wait=idle_wait,
+                )
             ),
             timeout=timeout,
         )
@@ -160,12 +159,11 @@ class LLMClient:
             "temperature": self.settings.temperature,
             "max_tokens": completion_budget(messages, self.settings.max_tokens),
         }
-        if self.settings.seed is not None and self.kind != "openai":
+        if self.settings.seed is not None and self.profile.sends_seed:
             params["seed"] = self.settings.seed
-        if self.kind == "llama-cpp-python":
-            params["extra_body"] = {
-                "response_format": {"type": "json_object", "schema": response_model.model_json_schema()}
-            }
+        extra = extra_body(self.profile.structured_output, response_model)
+        if extra is not None:
+            params["extra_body"] = extra
         return params
 
     def _key(
@@ -292,7 +290,7 @@ class LLMClient:
         token = current_stats.set(stats)
         try:
             parsed, raw = self._client.chat.completions.create_with_completion(
-                response_model=instructor_model(response_model),
+                response_model=instructor_model(response_model, self.profile.structured_output),
                 max_retries=reask_policy(self.reasks),
                 **instructor_kwargs(params, context),
             )
@@ -320,7 +318,7 @@ class LLMClient:
         token = current_stats.set(stats)
         try:
             parsed, raw = await self._aclient.chat.completions.create_with_completion(
-                response_model=instructor_model(response_model),
+                response_model=instructor_model(response_model, self.profile.structured_output),
                 max_retries=async_reask_policy(self.reasks),
                 **instructor_kwargs(params, context),
             )

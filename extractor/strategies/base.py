@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import DRAFT_MODELS
 from schemas.events_v1 import EventDraft, ExtractionDraft
-from schemas.events_v2 import Diagnostics, DroppedEvent
+from schemas.events_v3 import Diagnostics, DroppedEvent
 
 from ..errors import LLMOutputError, PromptError
 from ..inputs import Article

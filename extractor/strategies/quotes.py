@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from schemas.events_v1 import EventDraft
-from schemas.events_v2 import Diagnostics
+from schemas.events_v3 import Diagnostics
 
 from ..grounding import grounded_model
 from ..inputs import Article

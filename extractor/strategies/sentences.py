@@ -14,7 +14,7 @@ import pysbd
 from pydantic import BaseModel, Field, create_model
 
 from schemas.events_v1 import EventDraft, ExtractionDraft
-from schemas.events_v2 import Diagnostics, Span
+from schemas.events_v3 import Diagnostics, Span
 
 from ..grounding import MIN_EVIDENCE_CHARS, grounded_model
 from ..inputs import Article

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Final
 
-from schemas.events_v2 import CasualtyDraft
+from schemas.events_v3 import CasualtyDraft
 
 from ...derive.casualties import casualty_figures
 from ...derive.dates import resolve_date

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from schemas.events_v1 import SubEventType
-from schemas.events_v2 import CasualtyDraft
+from schemas.events_v3 import CasualtyDraft
 
 from .factuality import non_factual
 from .fields import actor_candidates, claims_in, date_candidates, location_candidates

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from schemas import events_v1
-from schemas.events_v2 import Diagnostics, EventDraft, LocationDraft
+from schemas.events_v3 import Diagnostics, EventDraft, LocationDraft
 
 from ...inputs import Article
 from ...prompts import PromptSpec
