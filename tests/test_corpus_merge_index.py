@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -13,23 +14,25 @@ from hypothesis import strategies as st
 from evals.convert import gold_to_result
 from evals.gold import ARTICLES_DIR, load_all_gold
 from extractor import InputError, merge
-from extractor.corpus import IncrementalCorpus
+from extractor.corpus import IncrementalCorpus, blocking
 from extractor.corpus.assembly import assemble
 from extractor.corpus.blocking import BlockIndex
-from extractor.corpus.features import MERGE_THRESHOLD, MentionView, blocked, similarity
+from extractor.corpus.features import MERGE_THRESHOLD, MentionView, blocked, score, similarity
 from extractor.corpus.merge import Corpus, MergeWarning
 from schemas.corpus_v2 import CorpusEvent, Link, MentionRef
 from schemas.events_v1 import SubEventType
 from schemas.events_v3 import ArticleResult, Event
 from tests.corpus_fakes import event, result
 
-TYPES: tuple[SubEventType, ...] = (
+TYPES: tuple[SubEventType, ...] = (  # three ACLED event types of one family, two of another, a third
     "Air/drone strike",
     "Shelling/artillery/missile attack",
     "Armed clash",
     "Attack",
     "Abduction/forced disappearance",
     "Peaceful protest",
+    "Violent demonstration",
+    "Arrests",
 )
 DATES = (
     ("2020-01-05", "day"),
@@ -87,7 +90,15 @@ def reference_merge(results: Sequence[ArticleResult], threshold: float = MERGE_T
         assemble([views[m] for m in members], links, by_id)
         for members, links in _reference_clusters(views, threshold)
     ]
-    events.sort(key=lambda e: (e.date.value or "~", e.event_type, e.event_id))
+    events.sort(
+        key=lambda e: (
+            e.date.value or "~",
+            e.event_type,
+            e.event_id,
+            e.mentions[0].article_id,
+            e.mentions[0].event_index,
+        )
+    )
     warnings = [
         MergeWarning(v.article_id, v.event_index, "event has no date: kept as its own corpus event")
         for v in views
@@ -96,8 +107,31 @@ def reference_merge(results: Sequence[ArticleResult], threshold: float = MERGE_T
     return Corpus(events=events, warnings=warnings)
 
 
+#: Resolutions of the places (as extractor.geo gives them): points 0, 10, 30 and 400 km apart, admin1s.
+POINTS = ((12.0, 8.5), (12.09, 8.5), (12.27, 8.5), (9.0, 6.0))
+ADMINS = ("North", "South")
+
+
 def _random_event(rnd: random.Random) -> Event:
     date, precision = rnd.choice(DATES)
+    built = _plain_event(rnd, date, precision)
+    if built.locations and built.locations[0].place is not None and rnd.random() < 0.5:
+        lat, lon = rnd.choice(POINTS)
+        found = SimpleNamespace(
+            latitude=lat,
+            longitude=lon,
+            admin1=rnd.choice(ADMINS),
+            country_code=built.locations[0].country_code,
+            geo_precision=rnd.choice((1, 1, 2, 3)),
+        )
+        if rnd.random() < 0.3:  # a place the record names without its country
+            first = built.locations[0].model_copy(update={"country_code": None, "country_name": None})
+            built = built.model_copy(update={"locations": [first, *built.locations[1:]]})
+        object.__setattr__(built.locations[0], "resolution", found)  # events.v3 + extractor.geo
+    return built
+
+
+def _plain_event(rnd: random.Random, date: str | None, precision: str | None) -> Event:
     return event(
         event_type=rnd.choice(TYPES),
         date=date,
@@ -124,8 +158,12 @@ def _same(a: Corpus, b: Corpus) -> None:
     assert a.warnings == b.warnings
 
 
+@pytest.mark.parametrize("short", [24, 1])
 @pytest.mark.parametrize("seed", range(12))
-def test_the_indexed_merge_equals_the_all_pairs_merge_on_dense_random_corpora(seed: int) -> None:
+def test_the_indexed_merge_equals_the_all_pairs_merge_on_dense_random_corpora(
+    seed: int, short: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blocking, "_SHORT", short)  # 1: every posting kept by period and country
     results = random_results(seed, articles=40)
     expected = reference_merge(results)
     assert any(len(e.mentions) > 2 for e in expected.events)  # the corpora do merge
@@ -198,17 +236,24 @@ def test_a_repeated_article_id_is_refused_unless_it_replaces() -> None:
     assert only.actor1 is not None and only.actor1.name == "Group Y"
 
 
-def test_the_index_returns_every_mention_that_no_looked_up_block_excludes() -> None:
+@pytest.mark.parametrize("short", [24, 1])
+def test_the_index_returns_every_mention_that_could_be_linked(
+    short: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blocking, "_SHORT", short)
     rnd = random.Random(7)
     views = [MentionView(f"a{n}", 0, _random_event(rnd)) for n in range(300)]
     index = BlockIndex()
     for view in views:
         index.add(view)
+    linkable = 0
     for view in views:
         found = index.candidates(view)
         for other in views:
-            if other is not view and blocked(view, other) is None:
+            if other is not view and blocked(view, other) is None and score(view, other) >= MERGE_THRESHOLD:
+                linkable += 1
                 assert other.key in found, (view.event, other.event)
+    assert linkable > 300
     for view in views[::2]:
         index.remove(view)
     kept = {v.key for v in views[1::2]}

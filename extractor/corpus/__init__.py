@@ -14,15 +14,18 @@ from __future__ import annotations
 from schemas.corpus_v2 import CorpusEvent
 
 from ..derive.periods import date_interval
+from .assembly import Cluster
 from .features import MERGE_THRESHOLD, WEIGHTS
 from .io import LineProblem, Located, read_corpus, read_results, write_corpus
-from .merge import Corpus, IncrementalCorpus, MergeWarning, merge
+from .merge import Corpus, CorpusEvents, IncrementalCorpus, MergeWarning, merge
 
 __all__ = [
     "MERGE_THRESHOLD",
     "WEIGHTS",
+    "Cluster",
     "Corpus",
     "CorpusEvent",
+    "CorpusEvents",
     "IncrementalCorpus",
     "LineProblem",
     "Located",

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from extractor.derive import acled_categories, date_interval, name_key
+from extractor.derive import acled_categories, name_key
 from schemas.corpus_v2 import (
     Claim,
     CorpusActor,
@@ -26,13 +26,14 @@ from schemas.corpus_v2 import (
     CorpusLocation,
     Link,
     Mention,
+    MentionRef,
     Source,
 )
-from schemas.events_v3 import ArticleResult
+from schemas.events_v3 import ArticleResult, Location
 
-from .features import MentionView
+from .features import MentionView, explain
 
-__all__ = ["assemble", "event_id"]
+__all__ = ["Cluster", "assemble", "event_id"]
 
 _S = TypeVar("_S", bound=str)
 
@@ -42,14 +43,23 @@ def _most_common(values: Iterable[_S]) -> _S:
     return min(counts, key=lambda v: (-counts[v], v))
 
 
-def _date(views: Sequence[MentionView]) -> CorpusDate:
-    """The most precise date: the shortest period among the mentions' dates (all agree pairwise)."""
-    dated = [(date_interval(v.event.date.value), v) for v in views]
-    known = [(iv, v) for iv, v in dated if iv is not None]
+def _best_date(views: Sequence[MentionView]) -> MentionView | None:
+    """The mention with the most precise date: the shortest period (all agree pairwise)."""
+    known = [(iv, v) for v in views if (iv := v.interval) is not None]
     if not known:
+        return None
+    return min(known, key=lambda p: (p[0][1] - p[0][0], p[1].event.date.value or ""))[1]
+
+
+def _date(views: Sequence[MentionView]) -> CorpusDate:
+    best = _best_date(views)
+    if best is None:
         return CorpusDate.model_construct()
-    _, best = min(known, key=lambda p: ((p[0][1] - p[0][0]).days, p[1].event.date.value or ""))
     return CorpusDate.model_construct(value=best.event.date.value, precision=best.event.date.precision)
+
+
+def _country_of(loc: Location) -> str | None:
+    return loc.country_code or (name_key(loc.country.quote) if loc.country else None)
 
 
 def _locations(views: Sequence[MentionView]) -> list[CorpusLocation]:
@@ -57,7 +67,7 @@ def _locations(views: Sequence[MentionView]) -> list[CorpusLocation]:
     seen: dict[str | None, set[str]] = {}
     for view in views:
         for loc in view.event.locations:
-            key = loc.country_code or (name_key(loc.country.quote) if loc.country else None)
+            key = _country_of(loc)
             entry = by_country.get(key)
             if entry is None:  # every field given: model_construct would inspect a default factory
                 entry = by_country[key] = CorpusLocation.model_construct(
@@ -148,3 +158,57 @@ def assemble(
         sources=sources,
         merge_explanation=sorted(links, key=lambda lk: (-lk.score, lk.a.article_id, lk.a.event_index)),
     )
+
+
+class Cluster:
+    """One corpus event before it is built: its mentions (sorted by key), the links that joined them
+    (indices into the mentions and score, in the order they were accepted) and the results they came
+    from; with what sorting and filtering need (type, date, countries, id), worked out once.
+    ``build`` makes the ``CorpusEvent`` (and each link's explanation) when it is asked for."""
+
+    __slots__ = ("countries", "date_value", "event_id", "event_type", "links", "results", "views")
+
+    def __init__(
+        self,
+        views: Sequence[MentionView],
+        links: Sequence[tuple[int, int, float]],
+        results: dict[str, ArticleResult],
+    ) -> None:
+        self.views = tuple(sorted(views, key=lambda v: v.key))
+        self.links = tuple(links)
+        self.results = {v.article_id: results[v.article_id] for v in self.views}
+        self.event_type = _most_common(v.event.event_type for v in self.views)
+        best = _best_date(self.views)
+        self.date_value = None if best is None else best.event.date.value
+        self.event_id = event_id(self.views)
+        countries: dict[str | None, tuple[str | None, str | None]] = {}
+        for view in self.views:
+            for loc in view.event.locations:
+                countries.setdefault(_country_of(loc), (loc.country_code, loc.country_name))
+        #: (ISO alpha-3, name) of each of its corpus locations, as ``build`` gives them
+        self.countries = tuple(countries.values())
+
+    @property
+    def order(self) -> tuple[str, str, str, str, int]:
+        """Corpus events by date, type and id; then by first mention (two events of one article can
+        share an id: same type and first evidence span, kept apart by their dates or countries)."""
+        first = self.views[0]
+        return self.date_value or "~", self.event_type, self.event_id, first.article_id, first.event_index
+
+    def build(self) -> CorpusEvent:
+        """The corpus event (``assemble``), its links explained (``features.explain``)."""
+        views = self.views
+        links = [
+            Link.model_construct(
+                a=MentionRef.model_construct(
+                    article_id=views[i].article_id, event_index=views[i].event_index
+                ),
+                b=MentionRef.model_construct(
+                    article_id=views[j].article_id, event_index=views[j].event_index
+                ),
+                score=score,
+                features=explain(views[i], views[j]),
+            )
+            for i, j, score in self.links
+        ]
+        return assemble(views, links, self.results)

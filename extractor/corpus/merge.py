@@ -21,23 +21,30 @@ so clustering each component on its own gives exactly the clusters of the all-pa
 keeps the links and clusters of the results added so far: adding (or replacing) a result links its
 mentions through the index and re-clusters only the components they touch. ``merge`` is one
 ``IncrementalCorpus`` filled at once.
+
+**Built when read.** A corpus event is kept as an ``assembly.Cluster`` (its mentions and links, with
+its type, date, countries and id for sorting and filtering); ``Corpus.events`` is a sequence that
+builds each ``CorpusEvent`` when it is read (``CorpusEvents``), so a corpus of 100,000 events is not
+100,000 sets of pydantic objects unless someone reads them all (``extractor merge`` writes them one
+at a time; the service builds the page it returns).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from extractor.errors import InputError
-from schemas.corpus_v2 import CorpusEvent, Link, MentionRef
+from schemas.corpus_v2 import CorpusEvent
 from schemas.events_v3 import ArticleResult
 
-from .assembly import assemble, event_id
+from .assembly import Cluster, event_id
 from .blocking import BlockIndex
-from .features import MERGE_THRESHOLD, ClusterBlocks, MentionView, blocked, explain, score
+from .features import MERGE_THRESHOLD, ClusterBlocks, MentionView, blocked, score
 
-__all__ = ["Corpus", "IncrementalCorpus", "MergeWarning", "event_id", "merge"]
+__all__ = ["Corpus", "CorpusEvents", "IncrementalCorpus", "MergeWarning", "event_id", "merge"]
 
 Key = tuple[str, int]
 
@@ -51,12 +58,52 @@ class MergeWarning:
     message: str
 
 
+class CorpusEvents(Sequence[CorpusEvent]):
+    """Corpus events in order, each built (``Cluster.build``) when it is read; ``clusters`` are the
+    unbuilt events, for sorting, counting and filtering without building them."""
+
+    def __init__(self, clusters: Sequence[Cluster] = ()) -> None:
+        self.clusters = list(clusters)
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    @overload
+    def __getitem__(self, index: int) -> CorpusEvent: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[CorpusEvent]: ...
+    def __getitem__(self, index: int | slice) -> CorpusEvent | list[CorpusEvent]:
+        if isinstance(index, slice):
+            return [c.build() for c in self.clusters[index]]
+        return self.clusters[index].build()
+
+    def __iter__(self) -> Iterator[CorpusEvent]:
+        return (c.build() for c in self.clusters)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CorpusEvents({len(self)} events)"
+
+
 @dataclass
 class Corpus:
-    """The merge's output: corpus events (sorted by date, type and id) and warnings."""
+    """The merge's output: corpus events (sorted by date, type and id, built when read) and warnings."""
 
-    events: list[CorpusEvent] = field(default_factory=list)
+    events: Sequence[CorpusEvent] = field(default_factory=CorpusEvents)
     warnings: list[MergeWarning] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> int:
+        """How many article events the corpus events hold."""
+        if isinstance(self.events, CorpusEvents):
+            return sum(len(c.views) for c in self.events.clusters)
+        return sum(len(e.mentions) for e in self.events)
 
 
 class _Clusters:
@@ -66,7 +113,7 @@ class _Clusters:
         self.views = views
         self.parent = list(range(len(views)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(views))}
-        self.links: dict[int, list[Link]] = {i: [] for i in range(len(views))}
+        self.links: dict[int, list[tuple[int, int, float]]] = {i: [] for i in range(len(views))}
         self._blocks: dict[int, ClusterBlocks] = {}
 
     def blocks(self, root: int) -> ClusterBlocks:
@@ -81,8 +128,8 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def join(self, a: int, b: int, link: Link) -> None:
-        ra, rb = sorted((self.find(a), self.find(b)))
+    def join(self, link: tuple[int, int, float]) -> None:
+        ra, rb = sorted((self.find(link[0]), self.find(link[1])))
         self.parent[rb] = ra
         self.members[ra] += self.members.pop(rb)
         self.links[ra] += [*self.links.pop(rb), link]
@@ -90,24 +137,19 @@ class _Clusters:
         del self._blocks[rb]
 
 
-def _ref(view: MentionView) -> MentionRef:
-    return MentionRef(article_id=view.article_id, event_index=view.event_index)
-
-
 def cluster(
     views: Sequence[MentionView], candidates: Iterable[tuple[int, int, float]]
-) -> list[tuple[list[int], list[Link]]]:
+) -> list[tuple[list[int], list[tuple[int, int, float]]]]:
     """Steps 2-3 of the module doc over ``views`` (sorted by key) and their candidate links
-    ``(i, j, score)`` with ``i < j``: each cluster's member indices and accepted links (each with
-    ``features.explain``, worked out only for the links accepted)."""
+    ``(i, j, score)`` with ``i < j``: each cluster's member indices and accepted links, in the order
+    they were accepted."""
     ordered = sorted(candidates, key=lambda c: (-c[2], c[0], c[1]))
     clusters = _Clusters(views)
-    for i, j, weight in ordered:
-        ri, rj = clusters.find(i), clusters.find(j)
+    for link in ordered:
+        ri, rj = clusters.find(link[0]), clusters.find(link[1])
         if ri == rj or clusters.blocks(ri).blocks(clusters.blocks(rj)):
             continue
-        a, b = views[i], views[j]
-        clusters.join(i, j, Link(a=_ref(a), b=_ref(b), score=weight, features=explain(a, b)))
+        clusters.join(link)
     return [(members, clusters.links[root]) for root, members in clusters.members.items()]
 
 
@@ -122,9 +164,9 @@ class IncrementalCorpus:
         self._links: dict[Key, dict[Key, float]] = {}  # candidate links and their scores
         self._index = BlockIndex()
         self._cluster_of: dict[Key, Key] = {}
-        self._events: dict[Key, CorpusEvent] = {}
+        self._clusters: dict[Key, Cluster] = {}
         self._dirty: set[Key] = set()
-        self._sorted: list[CorpusEvent] | None = []
+        self._sorted: list[Cluster] | None = []
 
     def __len__(self) -> int:
         """How many article results are merged."""
@@ -144,12 +186,13 @@ class IncrementalCorpus:
         self._results[article_id] = result
         for index, event in enumerate(result.events):
             view = MentionView(article_id=article_id, event_index=index, event=event)
+            here = view.key
             mine: dict[Key, float] = {}
             # mentions of other articles with one signature block alike and score alike: once each
             known: dict[tuple[object, ...], float | None] = {}
             for key in self._index.candidates(view):
                 other = self._views[key]
-                a, b = (other, view) if key < view.key else (view, other)
+                a, b = (other, view) if key < here else (view, other)
                 if other.article_id == article_id:
                     found = score(a, b) if blocked(a, b) is None else None
                 elif other.signature in known:
@@ -157,11 +200,11 @@ class IncrementalCorpus:
                 else:
                     found = known[other.signature] = score(a, b) if blocked(a, b) is None else None
                 if found is not None and found >= self.threshold:
-                    mine[key] = self._links[key][view.key] = found
-            self._views[view.key] = view
-            self._links[view.key] = mine
+                    mine[key] = self._links[key][here] = found
+            self._views[here] = view
+            self._links[here] = mine
             self._index.add(view)
-            self._dirty.add(view.key)
+            self._dirty.add(here)
         self._sorted = None
 
     def remove(self, article_id: str) -> None:
@@ -178,22 +221,25 @@ class IncrementalCorpus:
                     self._dirty.add(other)
             root = self._cluster_of.pop(key, None)
             if root is not None:
-                self._events.pop(root, None)
+                self._clusters.pop(root, None)
             self._dirty.discard(key)
         self._sorted = None
 
-    def corpus(self) -> Corpus:
-        """The corpus events (sorted by date, type and id) and the warnings, as ``merge`` gives them."""
+    def events(self) -> CorpusEvents:
+        """The corpus events, sorted by date, type and id, built when read."""
         self._settle()
         if self._sorted is None:
-            self._sorted = sorted(
-                self._events.values(), key=lambda e: (e.date.value or "~", e.event_type, e.event_id)
-            )
+            self._sorted = sorted(self._clusters.values(), key=lambda c: c.order)
+        return CorpusEvents(self._sorted)
+
+    def corpus(self) -> Corpus:
+        """The corpus events (``events``) and the warnings, as ``merge`` gives them."""
+        events = self.events()
         warnings = [
             MergeWarning(key[0], key[1], "event has no date: kept as its own corpus event")
             for key in sorted(k for k, v in self._views.items() if v.interval is None)
         ]
-        return Corpus(events=list(self._sorted), warnings=warnings)
+        return Corpus(events=events, warnings=warnings)
 
     def _component(self, start: Key) -> set[Key]:
         seen = {start}
@@ -223,11 +269,11 @@ class IncrementalCorpus:
         for key in done:
             old = self._cluster_of.pop(key, None)
             if old is not None:
-                self._events.pop(old, None)
+                self._clusters.pop(old, None)
         for keys in components:
             if len(keys) == 1:  # no link: its own corpus event
                 self._cluster_of[keys[0]] = keys[0]
-                self._events[keys[0]] = assemble([self._views[keys[0]]], [], self._results)
+                self._clusters[keys[0]] = Cluster([self._views[keys[0]]], (), self._results)
                 continue
             views = [self._views[k] for k in keys]
             local = {k: i for i, k in enumerate(keys)}
@@ -235,10 +281,16 @@ class IncrementalCorpus:
                 (local[a], local[b], found) for a in keys for b, found in self._links[a].items() if a < b
             ]
             for members, links in cluster(views, candidates):
-                root = keys[min(members)]
-                for m in members:
+                ordered = sorted(members)  # component indices are in key order: so are the members
+                position = {m: n for n, m in enumerate(ordered)}
+                root = keys[ordered[0]]
+                for m in ordered:
                     self._cluster_of[keys[m]] = root
-                self._events[root] = assemble([views[m] for m in members], links, self._results)
+                self._clusters[root] = Cluster(
+                    [views[m] for m in ordered],
+                    [(position[i], position[j], weight) for i, j, weight in links],
+                    self._results,
+                )
         self._dirty.clear()
 
 

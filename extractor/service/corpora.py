@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from extractor import ArticleResult
-from extractor.corpus import CorpusEvent, IncrementalCorpus
+from extractor.corpus import CorpusEvents, IncrementalCorpus
 
 from .store import Store
 from .tables import Job, Result
@@ -55,13 +55,14 @@ class Corpora:
         self.store = store
         self._keys: dict[str, _KeyCorpus] = {}
 
-    async def events(self, key_hash: str) -> list[CorpusEvent]:
-        """The key's corpus events, sorted by date, type and id, with every result stored so far."""
+    async def events(self, key_hash: str) -> CorpusEvents:
+        """The key's corpus events (sorted by date, type and id, built when read), with every result
+        stored so far."""
         state = self._keys.setdefault(key_hash, _KeyCorpus())
         async with state.lock:
             return await asyncio.to_thread(self._refresh, key_hash, state)
 
-    def _refresh(self, key_hash: str, state: _KeyCorpus) -> list[CorpusEvent]:
+    def _refresh(self, key_hash: str, state: _KeyCorpus) -> CorpusEvents:
         with self.store.session() as session:
             mine = (
                 select(Result.item_id, Result.created_at)
@@ -75,7 +76,7 @@ class Corpora:
                 )
                 for start in range(0, len(new), _BATCH):
                     self._add(session, state, new[start : start + _BATCH])
-        return state.corpus.corpus().events
+        return state.corpus.events()
 
     def _add(self, session: Session, state: _KeyCorpus, rows: list[tuple[dt.datetime, int]]) -> None:
         wanted = select(Result.item_id, Result.body).where(Result.item_id.in_([i for _, i in rows]))

@@ -15,10 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from extractor.corpus import CorpusEvent, date_interval
+from extractor.corpus import Cluster, CorpusEvent, date_interval
 
 from .problems import PROBLEM_RESPONSES, ProblemError
-from .state import Key, Service, Svc
+from .state import Key, Svc
 
 __all__ = ["router"]
 
@@ -32,28 +32,23 @@ class EventPage(BaseModel):
     events: list[CorpusEvent]
 
 
-async def _corpus(svc: Service, key: str) -> list[CorpusEvent]:
-    return await svc.corpora.events(key)
-
-
 def _matches(
-    event: CorpusEvent,
+    event: Cluster,
     country: str | None,
     event_type: str | None,
     date_from: dt.date | None,
     date_to: dt.date | None,
 ) -> bool:
+    """Whether a corpus event (read unbuilt: its type, countries and date) passes the filters."""
     if event_type is not None and event.event_type != event_type:
         return False
     if country is not None:
         wanted = country.casefold()
-        names = {(loc.country_code or "").casefold() for loc in event.locations}
-        names |= {(loc.country_name or "").casefold() for loc in event.locations}
-        if wanted not in names:
+        if wanted not in {(name or "").casefold() for pair in event.countries for name in pair}:
             return False
     if date_from is None and date_to is None:
         return True
-    interval = date_interval(event.date.value)
+    interval = date_interval(event.date_value)
     if interval is None:
         return False
     start, end = interval
@@ -74,13 +69,15 @@ async def events(
 ) -> EventPage:
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ProblemError(422, "validation-error", "date_from is after date_to", pointer="/query/date_from")
-    found = [e for e in await _corpus(svc, key) if _matches(e, country, event_type, date_from, date_to)]
-    return EventPage(total=len(found), offset=offset, limit=limit, events=found[offset : offset + limit])
+    corpus = await svc.corpora.events(key)
+    found = [c for c in corpus.clusters if _matches(c, country, event_type, date_from, date_to)]
+    page = [c.build() for c in found[offset : offset + limit]]  # only the page is built
+    return EventPage(total=len(found), offset=offset, limit=limit, events=page)
 
 
 @router.get("/events/{event_id}", response_model=CorpusEvent, summary="One corpus event: mentions and claims")
 async def event(event_id: str, svc: Svc, key: Key) -> CorpusEvent:
-    for found in await _corpus(svc, key):
+    for found in (await svc.corpora.events(key)).clusters:
         if found.event_id == event_id:
-            return found
+            return found.build()
     raise ProblemError(404, "event-not-found", f"no corpus event {event_id}")
