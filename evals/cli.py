@@ -195,3 +195,85 @@ def eval_snippets(
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if failures:
         err.print(f"{len(failures)} snippet(s) failed; first: {failures[0]}", markup=False, highlight=False)
+
+
+@eval_.command("agreement")
+@click.argument("gold_a", type=click.Path(path_type=Path, exists=True))
+@click.argument("gold_b", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="The articles' texts (default: evals/articles).",
+)
+@click.option(
+    "--json", "json_out", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures here."
+)
+def eval_agreement(gold_a: Path, gold_b: Path, articles_dir: Path | None, json_out: Path | None) -> None:
+    """Agreement of two annotators: GOLD_B's records scored against GOLD_A's (gold files or directories).
+
+    Prints event F1 between the two, typed event F1, slot F1 per field and claim F1, per article
+    and over all articles both labelled.
+    """
+    import json  # noqa: PLC0415
+
+    from .agreement import AgreementError, agreement  # noqa: PLC0415
+    from .gold import ARTICLES_DIR, GoldError  # noqa: PLC0415
+
+    try:
+        score = agreement(gold_a, gold_b, articles_dir or ARTICLES_DIR)
+    except (AgreementError, GoldError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    names = list(score.figures)
+    click.echo(f"{'article':32} " + " ".join(f"{n.removeprefix('slot_f1.'):>14}" for n in names))
+    for article in score.articles:
+        figures = article.figures
+        click.echo(f"{article.article_id:32} " + " ".join(f"{figures[n]:14.3f}" for n in names))
+    click.echo(f"{'all (micro)':32} " + " ".join(f"{score.figures[n]:14.3f}" for n in names))
+    if json_out is not None:
+        per_article = {a.article_id: a.figures for a in score.articles}
+        json_out.write_text(json.dumps({"micro": score.figures, "articles": per_article}, indent=2) + "\n")
+
+
+@eval_.command("places")
+@click.argument("jsonl", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write report.json and report.md here.",
+)
+@click.option(
+    "--no-recognition", is_flag=True, help="Resolution given the gold spans only (no spaCy, no end to end)."
+)
+def eval_places(jsonl: Path, out_dir: Path | None, no_recognition: bool) -> None:
+    """Score the geoparser on a geoparsing file (one article per line with gold toponyms).
+
+    Prints, per corpus, resolution given the gold spans (exact GeoNames id, country, within 161 km,
+    median error) and end to end (recognition P/R/F1 with spaCy's entities, then within 161 km).
+    """
+    import shlex  # noqa: PLC0415
+
+    from .places_run import places_markdown, run_places, write_places_report  # noqa: PLC0415
+
+    recognise = None
+    recogniser = "none (gold spans only)"
+    if not no_recognition:
+        from extractor.strategies.candidates.nlp import MODEL_PACKAGE, nlp_available  # noqa: PLC0415
+        from extractor.strategies.candidates.toponyms import toponym_spans  # noqa: PLC0415
+
+        if not nlp_available():
+            raise click.UsageError(
+                "end-to-end scoring needs spaCy: pip install extractor[nlp] (or --no-recognition)"
+            )
+        recognise, recogniser = toponym_spans, f"spaCy {MODEL_PACKAGE} GPE/LOC/FAC + country demonyms"
+    try:
+        scores = run_places(jsonl, recognise, progress=lambda m: err.print(m, markup=False, highlight=False))
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    command = "extractor eval places " + " ".join(shlex.quote(a) for a in sys.argv[3:])
+    click.echo(places_markdown(scores, command, recogniser))
+    if out_dir is not None:
+        write_places_report(out_dir, scores, command, recogniser)

@@ -105,11 +105,10 @@ def _endpoint(settings: Settings, mode: str, folder: Path) -> str:
 
 def decided_by(spec: PromptSpec, settings: Settings, endpoint: str) -> str:
     """ "code only" when the prompt's strategy asks no LLM with these settings, else who answered."""
-    candidates = strategy_for(spec).name == "candidates"
-    if candidates and not settings.resolved_adjudicate:
+    strategy = strategy_for(spec)
+    if not strategy.asks_llm(spec, strategy.options(settings)):
         return CODE_ONLY
-    role = "adjudication" if candidates else "extraction"
-    return f"LLM {role} by {settings.resolved_model} at {endpoint}"
+    return f"LLM {strategy.llm_role} by {settings.resolved_model} at {endpoint}"
 
 
 def _write_meta(settings: Settings, folder: Path, model: str, kind: str) -> None:

@@ -11,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from schemas.events_v1 import EventDraft
 from schemas.events_v3 import Diagnostics, Event
 
-from .derive import derive_event
+from .derive import derive_event, resolve_locations
 from .grounding import ground_event, instruction_like_lines, record_problems
 from .strategies import Plan, Strategy
 
 __all__ = ["build_events"]
+
+StateT = TypeVar("StateT")
 
 
 def _draft_key(draft: EventDraft) -> str:
@@ -52,8 +55,8 @@ def _unique_drafts(drafts: Sequence[EventDraft], diagnostics: Diagnostics, cap: 
 
 
 def build_events(
-    strategy: Strategy,
-    plan: Plan,
+    strategy: Strategy[Any, StateT],
+    plan: Plan[StateT],
     *,
     validated: BaseModel | None,
     content: str,
@@ -61,6 +64,7 @@ def build_events(
     text: str,
     published: dt.date | None,
     max_events: int,
+    title: str | None = None,
 ) -> tuple[list[Event], Diagnostics]:
     """Drafts from one answer -> grounded, derived events, and the diagnostics of what was dropped."""
     diagnostics = Diagnostics(
@@ -91,4 +95,4 @@ def build_events(
         seen.add(_event_key(event))
         events.append(event)
     diagnostics.events_kept = len(events)
-    return events, diagnostics
+    return resolve_locations(events, text, title), diagnostics

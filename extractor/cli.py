@@ -327,3 +327,11 @@ main.add_command(export)
 from .batch.cli import batch  # noqa: E402
 
 main.add_command(batch)
+
+from .review.cli import review  # noqa: E402
+
+main.add_command(review)
+
+from .distributed.cli import corpus  # noqa: E402
+
+main.add_command(corpus)

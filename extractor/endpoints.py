@@ -6,23 +6,28 @@ at a time, whether a real API key is required, which hosts identify it and its d
 ``Settings`` (the kind of a URL, key rules, default model), the LLM client (instructor mode, extra
 body, seed, single-slot waits) and, through the client, the batch files read this table; nothing
 else branches on a kind's name. The mechanisms a profile can name (``StructuredOutput``) are code,
-closed and checked exhaustively by mypy; the kinds are data. The table is a name -> profile
-mapping so that packages can later add kinds (an ``extractor.endpoints`` entry point).
+closed and checked exhaustively by mypy; the kinds are data.
+
+``PROFILES`` is the registry of the ``extractor.endpoints`` entry points (``extractor.plugins``):
+the three kinds below register there from this package's ``pyproject.toml``, and another package
+adds a kind with one entry point naming an ``EndpointProfile``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
-from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, PluginError
+from .plugins import Registry, name_problem
 
 __all__ = [
     "EMBEDDED_KIND",
     "FALLBACK_KIND",
+    "LLAMA_CPP_PYTHON",
+    "OPENAI",
+    "OPENAI_COMPATIBLE",
     "PROFILES",
     "EndpointProfile",
     "StructuredOutput",
@@ -63,33 +68,39 @@ class EndpointProfile:
     default_model: str | None = None
 
 
-PROFILES: Mapping[str, EndpointProfile] = MappingProxyType(
-    {
-        "openai": EndpointProfile(
-            name="openai",
-            structured_output=StructuredOutput.TOOLS,
-            sends_seed=False,
-            single_slot=False,
-            requires_api_key=True,
-            hosts=frozenset({"api.openai.com"}),
-            default_model="gpt-4o-mini",
-        ),
-        "openai-compatible": EndpointProfile(
-            name="openai-compatible",
-            structured_output=StructuredOutput.JSON_SCHEMA,
-            sends_seed=True,
-            single_slot=False,
-            requires_api_key=False,
-        ),
-        "llama-cpp-python": EndpointProfile(
-            name="llama-cpp-python",
-            structured_output=StructuredOutput.JSON_OBJECT_SCHEMA,
-            sends_seed=True,
-            single_slot=True,
-            requires_api_key=False,
-        ),
-    }
+OPENAI = EndpointProfile(
+    name="openai",
+    structured_output=StructuredOutput.TOOLS,
+    sends_seed=False,
+    single_slot=False,
+    requires_api_key=True,
+    hosts=frozenset({"api.openai.com"}),
+    default_model="gpt-4o-mini",
 )
+OPENAI_COMPATIBLE = EndpointProfile(
+    name="openai-compatible",
+    structured_output=StructuredOutput.JSON_SCHEMA,
+    sends_seed=True,
+    single_slot=False,
+    requires_api_key=False,
+)
+LLAMA_CPP_PYTHON = EndpointProfile(
+    name="llama-cpp-python",
+    structured_output=StructuredOutput.JSON_OBJECT_SCHEMA,
+    sends_seed=True,
+    single_slot=True,
+    requires_api_key=False,
+)
+
+
+def _check(name: str, obj: object) -> str | None:
+    if not isinstance(obj, EndpointProfile):
+        return f"is a {type(obj).__name__}, not an EndpointProfile (extractor.endpoints)"
+    return name_problem(name, obj)
+
+
+#: The endpoint kinds, by name.
+PROFILES: Registry[EndpointProfile] = Registry("extractor.endpoints", "endpoint kind", _check)
 
 #: The kind of the embedded server (no ``EXTRACTOR_BASE_URL``).
 EMBEDDED_KIND = "llama-cpp-python"
@@ -102,17 +113,22 @@ def profile_for(kind: str) -> EndpointProfile:
     try:
         return PROFILES[kind]
     except KeyError:
-        raise ConfigurationError(
-            f"EXTRACTOR_ENDPOINT_KIND={kind!r} is not one of {', '.join(PROFILES)}"
-        ) from None
+        known = PROFILES.known()
+        raise ConfigurationError(f"EXTRACTOR_ENDPOINT_KIND={kind!r} is not one of {known}") from None
 
 
 def kind_for_url(base_url: str | None) -> str:
-    """The kind of ``base_url``: the embedded server's for none, else by host, else the fallback."""
+    """The kind of ``base_url``: the embedded server's for none, else by host, else the fallback.
+
+    A host two kinds claim is a ``PluginError`` naming both: the URL alone cannot tell them apart.
+    """
     if base_url is None:
         return EMBEDDED_KIND
     host = (urlsplit(base_url).hostname or "").lower()
-    for name, profile in PROFILES.items():
-        if host in profile.hosts:
-            return name
-    return FALLBACK_KIND
+    claims = [name for name, profile in PROFILES.items() if host in profile.hosts]
+    if len(claims) > 1:
+        raise PluginError(
+            f"the endpoint kinds {' and '.join(claims)} both claim the host {host}: "
+            "set EXTRACTOR_ENDPOINT_KIND, or uninstall one"
+        )
+    return claims[0] if claims else FALLBACK_KIND

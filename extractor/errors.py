@@ -2,6 +2,8 @@
 
     ExtractorError                      root: catch this to catch everything below
     ├── ConfigurationError              settings that cannot work (names the variable to set)
+    │   └── PluginError                 a plug-in (entry point) that cannot be loaded, is not what its
+    │                                   group needs, or claims a name another claims (names both)
     ├── InputError                      an article that cannot be processed; no LLM call was made
     ├── PromptError                     unknown prompt id/version, invalid prompt file, render failure
     ├── LocalModelError                 the embedded llama.cpp server cannot be started or reached
@@ -37,6 +39,7 @@ __all__ = [
     "LLMStatusError",
     "LLMTimeoutError",
     "LocalModelError",
+    "PluginError",
     "PromptError",
     "RateLimitedError",
     "RecordingMissingError",
@@ -59,6 +62,12 @@ class ExtractorError(Exception):
 
 class ConfigurationError(ExtractorError):
     """Settings that cannot work."""
+
+
+class PluginError(ConfigurationError):
+    """A plug-in (an entry point of ``extractor.plugins``' groups) that cannot be used: it fails to
+    import, does not provide what its group needs, or claims a name another plug-in claims. The
+    message names the plug-in and its distribution."""
 
 
 class InputError(ExtractorError):

@@ -39,7 +39,7 @@ from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
 from .redact import redact_url
 from .settings import Settings
-from .strategies import Plan, Strategy, StrategyOptions, strategy_for
+from .strategies import Plan, Strategy, strategy_for
 from .version import package_version
 
 __all__ = ["Endpoint", "Extractor", "article_result", "cache_key_parts", "plan_article"]
@@ -69,7 +69,7 @@ class Endpoint:
 
 def plan_article(
     settings: Settings, article: Article, prompt: str | None
-) -> tuple[PromptSpec, Strategy, Plan]:
+) -> tuple[PromptSpec, Strategy[Any, Any], Plan[Any]]:
     """The checked article's prompt, strategy and plan (the request, if any): the first half of a run."""
     check_text(article.text, max_chars=settings.max_article_chars, where=article.article_id)
     spec = load_prompt(prompt or settings.prompt)
@@ -79,16 +79,15 @@ def plan_article(
             f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
         )
     strategy = strategy_for(spec)
-    options = StrategyOptions(adjudicate=settings.resolved_adjudicate)
-    return spec, strategy, strategy.plan(spec, article, options)
+    return spec, strategy, strategy.plan(spec, article, strategy.options(settings))
 
 
 def article_result(
     settings: Settings,
     article: Article,
     spec: PromptSpec,
-    strategy: Strategy,
-    plan: Plan,
+    strategy: Strategy[Any, Any],
+    plan: Plan[Any],
     *,
     completion: Completion | None,
     endpoint: Endpoint | None,
@@ -111,6 +110,7 @@ def article_result(
         text=article.text,
         published=article.published,
         max_events=settings.max_events_per_article,
+        title=article.title,
     )
     return ArticleResult(
         article_id=article.article_id,
@@ -142,14 +142,15 @@ def article_result(
     )
 
 
-def cache_key_parts(settings: Settings, spec: PromptSpec, strategy: Strategy) -> dict[str, Any]:
+def cache_key_parts(settings: Settings, spec: PromptSpec, strategy: Strategy[Any, Any]) -> dict[str, Any]:
     """What, besides the request itself, decides the answer's meaning: part of the cache key
-    (and so of ``Provenance.request_sha256``), for live and batch requests alike."""
+    (and so of ``Provenance.request_sha256``), for live and batch requests alike. The strategy
+    says which of its own options belong there (``Strategy.cache_key``)."""
     return {
+        **strategy.cache_key(strategy.options(settings)),
         "prompt_sha256": spec.sha256,
         "strategy": strategy.name,
         "schema_version": SCHEMA_VERSION,
-        "adjudicate": settings.resolved_adjudicate,
     }
 
 
@@ -174,9 +175,9 @@ class Extractor:
     @property
     def asks_llm(self) -> bool:
         """Whether the default prompt, with these settings, calls an LLM at all."""
-        return strategy_for(load_prompt(self.settings.prompt)).name != "candidates" or (
-            self.settings.resolved_adjudicate
-        )
+        spec = load_prompt(self.settings.prompt)
+        strategy = strategy_for(spec)
+        return strategy.asks_llm(spec, strategy.options(self.settings))
 
     def start(self) -> Extractor:
         """Connect; the embedded model is started now only if the default prompt asks an LLM."""
@@ -227,11 +228,13 @@ class Extractor:
         return self._client if self._client is not None else self._connect()
 
     # -------------------------------------------------------------- pipeline
-    def _prepare(self, article: Article, prompt: str | None) -> tuple[PromptSpec, Strategy, Plan]:
+    def _prepare(
+        self, article: Article, prompt: str | None
+    ) -> tuple[PromptSpec, Strategy[Any, Any], Plan[Any]]:
         return plan_article(self.settings, article, prompt)
 
     def _finish(
-        self, article: Article, spec: PromptSpec, strategy: Strategy, plan: Plan, *,
+        self, article: Article, spec: PromptSpec, strategy: Strategy[Any, Any], plan: Plan[Any], *,
         completion: Completion | None, started: float,
     ) -> ArticleResult:  # fmt: skip
         """The result; ``completion`` is ``None`` when the plan called no LLM."""

@@ -4,6 +4,10 @@ A released file is never edited; a change is a new version file. ``load_prompt("
 picks the highest version, ``load_prompt("events.v1")`` an exact one. Templates are rendered
 with ``StrictUndefined``: a missing variable is an error, never an empty string.
 
+Other packages add prompt files (for a strategy they add, say) with an ``extractor.prompts``
+entry point naming a package that holds ``<id>.v<N>.yaml`` files (``PROMPT_PACKAGES``); a name
+defined twice is a ``PromptError`` naming both files.
+
 Template variables: ``article`` (the text), ``published`` (ISO date or None), ``title``,
 ``url``, ``article_id``. Few-shot ``examples`` become user/assistant message pairs placed
 between the system message and the article; their text must not come from the eval articles.
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import jinja2
@@ -25,8 +30,27 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import PromptError
+from .plugins import Registry
 
-__all__ = ["PromptSpec", "RenderedPrompt", "delimit_article", "list_prompts", "load_prompt", "prompts_dir"]
+__all__ = [
+    "PROMPT_PACKAGES",
+    "PromptSpec",
+    "RenderedPrompt",
+    "delimit_article",
+    "list_prompts",
+    "load_prompt",
+    "prompts_dir",
+]
+
+
+def _check(name: str, obj: object) -> str | None:
+    if isinstance(obj, ModuleType) and hasattr(obj, "__path__"):
+        return None
+    return "is not a package (a folder of <id>.v<N>.yaml prompt files)"
+
+
+#: Packages of prompt files that other distributions add, besides the released ``prompts``.
+PROMPT_PACKAGES: Registry[ModuleType] = Registry("extractor.prompts", "prompt package", _check)
 
 # Plain-text chat prompts, never HTML: no autoescaping.
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
@@ -194,10 +218,18 @@ def _load_file(path: Path) -> PromptSpec:
 
 
 def list_prompts(directory: Path | None = None) -> list[PromptSpec]:
-    """Every released prompt, sorted by id then version."""
-    folder = directory or prompts_dir()
-    specs = [_load_file(p) for p in folder.glob("*.yaml")]
-    return sorted(specs, key=lambda s: (s.id, s.version))
+    """Every prompt of ``directory``, else the released ones and those of ``PROMPT_PACKAGES``,
+    sorted by id then version."""
+    folders = [directory] if directory else [prompts_dir()]
+    if directory is None:
+        folders += [Path(str(resources.files(package))) for package in PROMPT_PACKAGES.values()]
+    where: dict[str, Path] = {}
+    for path in (p for folder in folders for p in sorted(folder.glob("*.yaml"))):
+        spec = _load_file(path)
+        if spec.name in where:
+            raise PromptError(f"prompt {spec.name} is defined twice: {where[spec.name]} and {path}")
+        where[spec.name] = path
+    return sorted((_load_file(p) for p in where.values()), key=lambda s: (s.id, s.version))
 
 
 def load_prompt(name: str, directory: Path | None = None) -> PromptSpec:

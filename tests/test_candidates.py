@@ -11,8 +11,8 @@ import pytest
 from extractor.errors import ConfigurationError
 from extractor.inputs import make_article
 from extractor.prompts import load_prompt
-from extractor.strategies import StrategyOptions, strategy_for
-from extractor.strategies.candidates import find_mentions, propose
+from extractor.strategies import strategy_for
+from extractor.strategies.candidates import CandidatesOptions, find_mentions, propose
 from extractor.strategies.candidates import nlp as nlp_module
 from extractor.strategies.candidates.lexicon import find_triggers
 from extractor.strategies.candidates.places import country_of_place
@@ -188,7 +188,7 @@ def test_a_200_kb_article_is_read_without_error() -> None:
 def test_the_request_lists_only_candidates_as_enums() -> None:
     spec = load_prompt("events.v5")
     article = make_article("Gunmen attacked an army checkpoint near Kabul on Monday, killing two.", PUBLISHED)
-    plan = strategy_for(spec).plan(spec, article, StrategyOptions(adjudicate=True))
+    plan = strategy_for(spec).plan(spec, article, CandidatesOptions(adjudicate=True))
     assert plan.request is not None
     schema = plan.request.response_model.model_json_schema()
     m1 = schema["$defs"]["M1"]["properties"]
@@ -200,7 +200,7 @@ def test_the_request_lists_only_candidates_as_enums() -> None:
 def test_no_mention_means_no_request() -> None:
     spec = load_prompt("events.v5")
     article = make_article("Heavy rain is expected across the region on Monday.", PUBLISHED)
-    assert strategy_for(spec).plan(spec, article, StrategyOptions(adjudicate=True)).request is None
+    assert strategy_for(spec).plan(spec, article, CandidatesOptions(adjudicate=True)).request is None
 
 
 TEXT = "Gunmen attacked an army checkpoint near Kabul on Monday, killing two soldiers."
@@ -238,7 +238,7 @@ def test_without_the_nlp_extra_the_strategy_says_what_to_install(monkeypatch: py
     try:
         spec = load_prompt("events.v5")
         with pytest.raises(ConfigurationError, match=r"pip install extractor\[nlp\]"):
-            strategy_for(spec).plan(spec, make_article(TEXT, PUBLISHED), StrategyOptions())
+            strategy_for(spec).plan(spec, make_article(TEXT, PUBLISHED), CandidatesOptions())
     finally:
         nlp_module.load_pipeline.cache_clear()
 

@@ -114,6 +114,8 @@ def test_export_csv_round_trips_through_the_csv_module_one_row_per_corpus_event(
         "1",
         "1",
     )
+    assert (nga["region"], nga["admin1"], nga["admin2"] != "") == ("Western Africa", "Kano", True)
+    assert float(nga["latitude"]) == pytest.approx(12.0, abs=0.5)
     assert nga["fatalities"] == "3"
     assert nga["source"] == "https://a.example/1; b"
     assert nga["tags"] == 'conflicting killed figures: 3 (police, a), 7 (a "local" source, unnamed, b)'
@@ -156,7 +158,7 @@ def test_export_jsonl_writes_the_same_rows_typed_and_names_bad_corpus_lines(tmp_
     assert f"{corpus}:3: not JSON" in done.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [list(r) for r in rows] == [EXPECTED_COLUMNS, EXPECTED_COLUMNS]
-    assert {r["iso"] for r in rows} == {566, 466} and all(r["region"] is None for r in rows)
+    assert {r["iso"] for r in rows} == {566, 466} and {r["region"] for r in rows} == {"Western Africa"}
 
 
 @pytest.mark.parametrize(
@@ -164,22 +166,36 @@ def test_export_jsonl_writes_the_same_rows_typed_and_names_bad_corpus_lines(tmp_
     [
         ("Kano", "NGA", (1, "Kano")),
         ("a market near Kano", "NGA", (2, "Kano")),
+        ("the outskirts of Kano", None, (2, "Kano")),
         ("northern Nigeria", "NGA", (3, None)),
         (None, "NGA", (3, None)),
-        ("Kano", "MLI", (3, None)),  # a town of another country is not this event's place
-        ("Atlantis Heights", "NGA", (3, None)),
+        ("Kano", "MLI", (3, "Kano")),  # a namesake in another country is not this event's place
+        ("Atlantis Heights", "NGA", (3, "Atlantis Heights")),  # unknown: the words stay, nothing invented
     ],
 )
 def test_geocoding_says_what_matched_and_never_invents_a_place(place, country, expected) -> None:  # type: ignore[no-untyped-def]
     match = geocode(place, country)
     assert match is not None
     assert (match.precision, match.location) == expected
-    assert (match.latitude is None) == (expected[1] is None)
+    assert (match.latitude is None) == (expected[0] == 3)
 
 
-def test_geocoding_without_a_known_country_gives_nothing() -> None:
-    assert geocode("Kano", None) is None
-    assert geocode("Kano", "XXX") is None
+def test_a_known_town_names_its_country_admin1_and_admin2_when_the_record_names_no_country() -> None:
+    match = geocode("Kano", None)
+    assert match is not None
+    assert (match.country_code, match.admin1, match.precision) == ("NGA", "Kano", 1)
+    assert match.admin2 is not None and match.latitude is not None
+
+
+def test_a_province_is_coded_at_precision_3_with_its_admin1() -> None:
+    match = geocode("Idlib province", None)
+    assert match is not None
+    assert (match.country_code, match.admin1, match.precision) == ("SYR", "Idlib", 3)
+
+
+def test_geocoding_without_a_place_or_a_known_country_gives_nothing() -> None:
+    assert geocode(None, None) is None
+    assert geocode("", "XXX") is None
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,12 @@ import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from extractor.export import write_acled_csv, write_acled_jsonl
+from extractor.errors import ExtractorError
+from extractor.export import EXPORTERS, exporter_for
 
 from .io import LineProblem, read_corpus, read_results, write_corpus
 from .merge import merge as merge_results
@@ -56,7 +58,25 @@ def merge(results: tuple[Path, ...], output: Path) -> None:
         sys.exit(1)
 
 
-_WRITERS = {"acled-csv": write_acled_csv, "jsonl": write_acled_jsonl}
+if TYPE_CHECKING:
+    _Choice = click.Choice[str]
+else:
+    _Choice = click.Choice  # generic only from click 8.2 on
+
+
+class _Formats(_Choice):
+    """The registered exporters' names, read when the option is parsed or shown, not at import."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(EXPORTERS)
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click.Choice.__init__ sets it; the registry decides
 
 
 @click.command("export")
@@ -64,16 +84,21 @@ _WRITERS = {"acled-csv": write_acled_csv, "jsonl": write_acled_jsonl}
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(_WRITERS)),
+    type=_Formats(),
     default="acled-csv",
     show_default=True,
-    help="acled-csv: ACLED's columns in ACLED's order; jsonl: the same rows as JSON objects.",
+    help="acled-csv: ACLED's columns in ACLED's order; jsonl: the same rows as JSON objects; "
+    "others: installed plug-ins (entry points extractor.exporters).",
 )
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
 def export(corpus: tuple[Path, ...], fmt: str, output: Path) -> None:
     """Export CORPUS (JSONL from `extractor merge`): one ACLED-shaped row per corpus event."""
+    try:
+        exporter = exporter_for(fmt)
+    except ExtractorError as exc:  # a plug-in that cannot be loaded: before anything is read
+        raise click.UsageError(str(exc)) from None
     loaded, problems = read_corpus(corpus)
-    n = _WRITERS[fmt]([loc.record for loc in loaded], output)
+    n = exporter.write([loc.record for loc in loaded], output)
     click.echo(f"wrote {n} row(s) ({fmt}) to {output}", err=True)
     _report(problems)
     if problems:

@@ -3,7 +3,8 @@
 ``dates`` resolves date expressions against the publication date; ``acled`` maps sub-event
 types to ACLED's event and disorder types; ``casualties`` finds casualty figures in a passage
 and applies ACLED's fatalities rule;
-``countries`` recognises countries (pycountry); ``event`` assembles the record. ``names`` (name
+``countries`` recognises countries (pycountry); ``event`` assembles the record; ``places``
+resolves every location of an article's records to GeoNames together (``extractor.geo``). ``names`` (name
 keys and name matching) and ``periods`` (ISO date periods and their agreement) are the comparison
 rules shared by the corpus merge and the scorer.
 """
@@ -18,6 +19,7 @@ from .event import derive_event
 from .names import country_key, keys_match, name_key, names_match
 from .numbers import NUMBER_WORDS
 from .periods import date_agrees, date_contains, date_interval
+from .places import resolve_locations
 
 __all__ = [
     "ACLED_CATEGORIES",
@@ -38,4 +40,5 @@ __all__ = [
     "names_match",
     "resolve_country",
     "resolve_date",
+    "resolve_locations",
 ]

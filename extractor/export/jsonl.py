@@ -14,7 +14,7 @@ from schemas.corpus_v2 import CorpusEvent
 
 from .acled_csv import acled_rows
 
-__all__ = ["write_acled_jsonl"]
+__all__ = ["AcledJsonlExporter", "write_acled_jsonl"]
 
 
 def write_acled_jsonl(events: Sequence[CorpusEvent], path: Path) -> int:
@@ -24,3 +24,15 @@ def write_acled_jsonl(events: Sequence[CorpusEvent], path: Path) -> int:
         for row in acled_rows(events):
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     return len(events)
+
+
+class AcledJsonlExporter:
+    """``--format jsonl`` (entry point ``extractor.exporters``): ``write_acled_jsonl``."""
+
+    name = "jsonl"
+    suffix = ".jsonl"
+    media_type = "application/x-ndjson"
+    description = "the ACLED-shaped rows as JSON objects, one per line"
+
+    def write(self, events: Sequence[CorpusEvent], path: Path) -> int:
+        return write_acled_jsonl(events, path)

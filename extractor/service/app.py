@@ -22,7 +22,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from extractor import Extractor, Settings, __version__
 
 from .corpora import Corpora
+from .editor import router as editor_router
 from .events import router as events_router
+from .login import router as login_router
 from .metrics import Metrics
 from .problems import ProblemError, install_problem_handlers
 from .review import router as review_router
@@ -116,6 +118,8 @@ def create_app(
     app.include_router(router)
     app.include_router(events_router)
     app.include_router(review_router)
+    app.include_router(editor_router)
+    app.include_router(login_router)
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:

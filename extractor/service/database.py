@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from extractor import ConfigurationError
 
 __all__ = [
+    "MIGRATION_LOCK",
     "DatabaseUnavailableError",
     "FileIdentity",
     "describe",
@@ -42,6 +43,9 @@ __all__ = [
 ]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: A PostgreSQL advisory lock (any constant key): service processes started together on one empty
+#: database migrate one after the other (two at once both create ``alembic_version``; one fails).
+MIGRATION_LOCK = 0x6578_7472
 
 #: A statement that writes without changing anything: the migrations' own bookkeeping row.
 _WRITE_PROBE = text("UPDATE alembic_version SET version_num = version_num")
@@ -143,6 +147,8 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # held until this transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

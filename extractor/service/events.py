@@ -1,8 +1,9 @@
 """``GET /v1/events``: the merged corpus (``extractor.merge``) of every result this key's jobs stored.
 
 The latest result per article id is merged (an article extracted again replaces its earlier
-result); the merged corpus is kept and updated with the results stored since the last request
-(``corpora``), not merged again. Filters: country (ISO alpha-3 code or
+result; a corrected result is merged as corrected); the merged corpus is kept and updated with the
+results and corrections stored since the last request (``corpora``), not merged again. Filters:
+country (ISO alpha-3 code or
 name), sub-event type, date range (a corpus event is kept when its date's interval overlaps the
 range); paginated with ``offset`` and ``limit``.
 """

@@ -211,8 +211,9 @@ async def job_results(
                 return
             if len(ready) == _STREAM_BATCH:  # more may be ready already
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stored.wait(), svc.poll_s)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: a cancellation is never swallowed
+                async with asyncio.timeout(svc.poll_s):
+                    await stored.wait()
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
 

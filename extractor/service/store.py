@@ -2,7 +2,10 @@
 
 Every function is synchronous and short; the app calls them in a thread. Each article's result
 is committed on its own transaction together with its item's new status, so whatever was done
-survives a crash. A worker *claims* pending items by giving them a lease (an owner and an expiry;
+survives a crash. Where analysts corrected a result, its corrected body is what is read
+(``results.reviewed_body``; the machine's ``body`` is kept).
+
+A worker *claims* pending items by giving them a lease (an owner and an expiry;
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so replicas never take the same row); an item whose
 lease has run out (its worker died) is pending again. A result is stored only by the owner of a
 live lease, and ``results`` is keyed by the item: one result per article, whatever happens.
@@ -23,10 +26,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .database import open_database, probe
+from .database import MIGRATION_LOCK, open_database, probe
 from .tables import Item, Job, Result
 
-__all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
+__all__ = [
+    "MIGRATION_LOCK",
+    "Claimed",
+    "IdempotencyConflictError",
+    "NewArticle",
+    "Store",
+    "error_body",
+    "utcnow",
+]
 
 
 def utcnow() -> dt.datetime:
@@ -115,9 +126,8 @@ class Store:
             "total": len(articles),
             "finished_at": None if articles else now,
         }
-        jobs = cast(
-            Table, Job.__table__
-        )  # Core statements: ``RETURNING`` tells whether this request inserted
+        # Core statements: ``RETURNING`` tells whether this request inserted
+        jobs = cast(Table, Job.__table__)
         with self._sessions.begin() as session:
             if idempotency_key is None:
                 session.execute(insert(jobs).values(**row))
@@ -207,8 +217,10 @@ class Store:
             ).all()
             ready = list(itertools.takewhile(lambda r: r[3] is not None or r[1] == "cancelled", rows))
             ids = [r[3] for r in ready if r[3] is not None]
-            query = select(Result.item_id, Result.body).where(Result.item_id.in_(ids))
-            bodies: dict[int, Any] = {i: body for i, body in session.execute(query)} if ids else {}
+            query = select(Result.item_id, Result.body, Result.reviewed_body).where(Result.item_id.in_(ids))
+            bodies: dict[int, Any] = (
+                {i: reviewed or body for i, body, reviewed in session.execute(query)} if ids else {}
+            )
         gone = "the job was cancelled before this article was done"
         return [
             (int(p), str(s), bodies[r] if r is not None else error_body(a, "Cancelled", gone))
@@ -219,12 +231,12 @@ class Store:
         """Every article of the job in input order: (position, text, stored body or None)."""
         with self._sessions() as session:
             rows = session.execute(
-                select(Item.position, Item.text, Result.body)
+                select(Item.position, Item.text, Result.body, Result.reviewed_body)
                 .outerjoin(Result, Result.item_id == Item.id)
                 .where(Item.job_id == job_id)
                 .order_by(Item.position)
             ).all()
-        return [(int(position), str(text), body) for position, text, body in rows]
+        return [(int(position), str(text), reviewed or body) for position, text, body, reviewed in rows]
 
     # ------------------------------------------------------------------ work
     def claim(self, owner: str, limit: int, lease_s: float) -> list[Claimed]:

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,17 +22,21 @@ from schemas.events_v3 import Diagnostics, DroppedEvent
 from ..errors import LLMOutputError, PromptError
 from ..inputs import Article
 from ..prompts import PromptSpec
+from ..settings import Settings
 
 __all__ = [
     "LLMRequest",
+    "LLMWrites",
     "Plan",
     "Strategy",
-    "StrategyOptions",
     "draft_model_for",
     "drafts_of",
     "render_messages",
     "salvage",
 ]
+
+OptionsT = TypeVar("OptionsT")
+StateT = TypeVar("StateT")
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
@@ -47,41 +51,66 @@ class LLMRequest:
 
 
 @dataclasses.dataclass(frozen=True)
-class StrategyOptions:
-    """What the settings say to a strategy."""
-
-    #: Candidates strategy: ask the LLM to adjudicate the candidates (False: code decides alone).
-    adjudicate: bool = True
-
-
-@dataclasses.dataclass(frozen=True)
-class Plan:
+class Plan(Generic[StateT]):
     """What a strategy decided to do for one article."""
 
     #: The LLM request, or ``None`` when code decides everything and no LLM is called.
     request: LLMRequest | None
     #: The strategy's own working data (e.g. the candidates it proposed), handed back to ``drafts``.
-    state: Any = None
+    state: StateT
 
 
-class Strategy(Protocol):
-    """The plug-in interface. A prompt file names its strategy (``strategy:`` or ``evidence_mode:``)."""
+class Strategy(Protocol[OptionsT, StateT]):
+    """The plug-in interface (entry-point group ``extractor.strategies``).
 
-    #: The name prompt files use.
+    A prompt file names its strategy (``strategy:`` or ``evidence_mode:``). ``OptionsT`` is what
+    the strategy reads from the settings (``options``), ``StateT`` what ``plan`` hands to ``drafts``.
+    """
+
+    #: The name prompt files use (and the entry point's name).
     name: str
+    #: What the LLM does when asked, for reports: ``"extraction"`` or ``"adjudication"``.
+    llm_role: str
 
-    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
+    def options(self, settings: Settings) -> OptionsT:
+        """This strategy's own options, read from ``settings``."""
+        ...
+
+    def asks_llm(self, spec: PromptSpec, options: OptionsT) -> bool:
+        """Whether prompt ``spec`` with ``options`` may ask the LLM at all (else code decides alone)."""
+        ...
+
+    def cache_key(self, options: OptionsT) -> Mapping[str, Any]:
+        """The options that change what an answer means: part of the response cache's key (JSON)."""
+        ...
+
+    def plan(self, spec: PromptSpec, article: Article, options: OptionsT) -> Plan[StateT]:
         """What to ask the LLM for ``article`` with prompt ``spec`` (if anything)."""
         ...
 
     def drafts(
-        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+        self, plan: Plan[StateT], validated: BaseModel | None, content: str, diagnostics: Diagnostics
     ) -> list[EventDraft]:
         """The drafted events: from the validated answer, else the last raw ``content``, else code.
 
         Records that cannot be read are listed in ``diagnostics.dropped``.
         """
         ...
+
+
+class LLMWrites:
+    """What a strategy whose LLM writes the events shares: no options of its own, always asks."""
+
+    llm_role = "extraction"
+
+    def options(self, settings: Settings) -> None:
+        return None
+
+    def asks_llm(self, spec: PromptSpec, options: None) -> bool:
+        return True
+
+    def cache_key(self, options: None) -> Mapping[str, Any]:
+        return {}
 
 
 def draft_model_for(spec: PromptSpec) -> type[ExtractionDraft]:

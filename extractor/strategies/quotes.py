@@ -10,21 +10,21 @@ from schemas.events_v3 import Diagnostics
 from ..grounding import grounded_model
 from ..inputs import Article
 from ..prompts import PromptSpec
-from .base import LLMRequest, Plan, StrategyOptions, draft_model_for, drafts_of, render_messages
+from .base import LLMRequest, LLMWrites, Plan, draft_model_for, drafts_of, render_messages
 
 __all__ = ["QuotesStrategy"]
 
 
-class QuotesStrategy:
+class QuotesStrategy(LLMWrites):
     """Ask for ``ExtractionDraft`` with verbatim quotes; the validator re-asks for quotes not found."""
 
     name = "quotes"
 
-    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
+    def plan(self, spec: PromptSpec, article: Article, options: None) -> Plan[None]:
         model = grounded_model(draft_model_for(spec))
-        return Plan(LLMRequest(render_messages(spec, article), model, {"article": article.text}))
+        return Plan(LLMRequest(render_messages(spec, article), model, {"article": article.text}), None)
 
     def drafts(
-        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+        self, plan: Plan[None], validated: BaseModel | None, content: str, diagnostics: Diagnostics
     ) -> list[EventDraft]:
         return drafts_of(validated, content, diagnostics)

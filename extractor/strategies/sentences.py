@@ -19,7 +19,7 @@ from schemas.events_v3 import Diagnostics, Span
 from ..grounding import MIN_EVIDENCE_CHARS, grounded_model
 from ..inputs import Article
 from ..prompts import PromptSpec
-from .base import LLMRequest, Plan, StrategyOptions, draft_model_for, drafts_of, render_messages
+from .base import LLMRequest, LLMWrites, Plan, draft_model_for, drafts_of, render_messages
 
 __all__ = ["SentencesStrategy", "grammar_safe", "sentence_choice_model", "sentences"]
 
@@ -109,16 +109,16 @@ def sentence_choice_model(
     return cast(type[ExtractionDraft], model)
 
 
-class SentencesStrategy:
+class SentencesStrategy(LLMWrites):
     """Ask for ``ExtractionDraft`` whose evidence is chosen among the article's sentences."""
 
     name = "sentences"
 
-    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
+    def plan(self, spec: PromptSpec, article: Article, options: None) -> Plan[None]:
         model = sentence_choice_model(article.text, draft_model_for(spec))
-        return Plan(LLMRequest(render_messages(spec, article), model, {"article": article.text}))
+        return Plan(LLMRequest(render_messages(spec, article), model, {"article": article.text}), None)
 
     def drafts(
-        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+        self, plan: Plan[None], validated: BaseModel | None, content: str, diagnostics: Diagnostics
     ) -> list[EventDraft]:
         return drafts_of(validated, content, diagnostics)

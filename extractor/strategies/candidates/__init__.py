@@ -23,11 +23,12 @@ from __future__ import annotations
 from .adjudicate import adjudication_model, listing
 from .mentions import Candidates, Mention, Rejected, find_mentions
 from .nlp import NLP_HINT, load_pipeline, nlp_available
-from .strategy import CandidatesStrategy, draft_of, propose
+from .strategy import CandidatesOptions, CandidatesStrategy, draft_of, propose
 
 __all__ = [
     "NLP_HINT",
     "Candidates",
+    "CandidatesOptions",
     "CandidatesStrategy",
     "Mention",
     "Rejected",

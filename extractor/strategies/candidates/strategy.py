@@ -10,7 +10,8 @@ or mentions beyond ``MAX_ADJUDICATED``). Every value is a candidate, i.e. the ar
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -19,13 +20,22 @@ from schemas.events_v3 import Diagnostics, EventDraft, LocationDraft
 
 from ...inputs import Article
 from ...prompts import PromptSpec
-from ..base import LLMRequest, Plan, StrategyOptions
+from ...settings import Settings
+from ..base import LLMRequest, Plan
 from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listing
 from .mentions import Candidates, Mention, find_mentions
 from .merge import merge_mentions
 from .nlp import load_pipeline
 
-__all__ = ["CandidatesStrategy", "State", "draft_of", "propose"]
+__all__ = ["CandidatesOptions", "CandidatesStrategy", "State", "draft_of", "propose"]
+
+
+@dataclasses.dataclass(frozen=True)
+class CandidatesOptions:
+    """What the settings say to this strategy."""
+
+    #: Ask the LLM to adjudicate the candidates (``EXTRACTOR_ADJUDICATE``); False: code decides alone.
+    adjudicate: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +84,18 @@ class CandidatesStrategy:
     """Code proposes, the LLM (optionally) adjudicates among short grounded lists."""
 
     name = "candidates"
+    llm_role = "adjudication"
 
-    def plan(self, spec: PromptSpec, article: Article, options: StrategyOptions) -> Plan:
+    def options(self, settings: Settings) -> CandidatesOptions:
+        return CandidatesOptions(adjudicate=settings.resolved_adjudicate)
+
+    def asks_llm(self, spec: PromptSpec, options: CandidatesOptions) -> bool:
+        return options.adjudicate
+
+    def cache_key(self, options: CandidatesOptions) -> Mapping[str, Any]:
+        return {"adjudicate": options.adjudicate}
+
+    def plan(self, spec: PromptSpec, article: Article, options: CandidatesOptions) -> Plan[State]:
         load_pipeline()  # without the [nlp] extra: a ConfigurationError saying what to install
         candidates = propose(article)
         if not options.adjudicate or not candidates.mentions:
@@ -89,7 +109,7 @@ class CandidatesStrategy:
         return Plan(request, State(candidates, asked=True))
 
     def drafts(
-        self, plan: Plan, validated: BaseModel | None, content: str, diagnostics: Diagnostics
+        self, plan: Plan[State], validated: BaseModel | None, content: str, diagnostics: Diagnostics
     ) -> list[events_v1.EventDraft]:
         state: State = plan.state
         cands = state.candidates
