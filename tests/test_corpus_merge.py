@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +21,7 @@ from extractor.corpus.features import (
 )
 from extractor.derive import names_match
 from schemas.corpus_v2 import FATALITIES_RULE
-from schemas.events_v3 import ArticleResult, Event
+from schemas.events_v3 import ArticleResult, Event, PlaceResolution
 from tests.corpus_fakes import event, result
 
 GOLDS = load_all_gold()
@@ -245,11 +244,11 @@ def test_periods_that_only_overlap_link_with_enough_else_in_common() -> None:
 
 def _resolved(built: Event, lat: float, lon: float, admin1: str, *, precision: int = 1) -> Event:
     """Give the event's first location a GeoNames resolution as extractor.geo would (events.v3)."""
-    found = SimpleNamespace(
+    found = PlaceResolution(
         latitude=lat, longitude=lon, admin1=admin1, country_code="NGA", geo_precision=precision
     )
-    object.__setattr__(built.locations[0], "resolution", found)
-    return built
+    first = built.locations[0].model_copy(update={"resolution": found})
+    return built.model_copy(update={"locations": [first, *built.locations[1:]]})
 
 
 def test_resolved_places_are_compared_by_distance_and_first_level_unit_not_by_words() -> None:

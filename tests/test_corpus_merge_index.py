@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -21,7 +20,7 @@ from extractor.corpus.features import MERGE_THRESHOLD, MentionView, blocked, sco
 from extractor.corpus.merge import Corpus, MergeWarning
 from schemas.corpus_v2 import CorpusEvent, Link, MentionRef
 from schemas.events_v1 import SubEventType
-from schemas.events_v3 import ArticleResult, Event
+from schemas.events_v3 import ArticleResult, Event, PlaceResolution
 from tests.corpus_fakes import event, result
 
 TYPES: tuple[SubEventType, ...] = (  # three ACLED event types of one family, two of another, a third
@@ -117,17 +116,18 @@ def _random_event(rnd: random.Random) -> Event:
     built = _plain_event(rnd, date, precision)
     if built.locations and built.locations[0].place is not None and rnd.random() < 0.5:
         lat, lon = rnd.choice(POINTS)
-        found = SimpleNamespace(
+        found = PlaceResolution(
             latitude=lat,
             longitude=lon,
             admin1=rnd.choice(ADMINS),
             country_code=built.locations[0].country_code,
             geo_precision=rnd.choice((1, 1, 2, 3)),
         )
+        update: dict[str, object] = {"resolution": found}  # as extractor.geo resolves it
         if rnd.random() < 0.3:  # a place the record names without its country
-            first = built.locations[0].model_copy(update={"country_code": None, "country_name": None})
-            built = built.model_copy(update={"locations": [first, *built.locations[1:]]})
-        object.__setattr__(built.locations[0], "resolution", found)  # events.v3 + extractor.geo
+            update |= {"country_code": None, "country_name": None}
+        first = built.locations[0].model_copy(update=update)
+        built = built.model_copy(update={"locations": [first, *built.locations[1:]]})
     return built
 
 

@@ -2,8 +2,8 @@
 
 ``MentionView`` derives once (on first use) what ``features`` compares and ``blocking`` indexes.
 Places are read through one typed accessor, ``place_of``: a location's place span, and its
-resolution to GeoNames when the record carries one (``Location.resolution`` with coordinates,
-admin1 and country, from ``extractor.geo``). The merge compares resolved places by distance and
+resolution to GeoNames when the record has one (``Location.resolution``: coordinates, admin1,
+country and ACLED geo precision, from ``extractor.geo``). The merge compares resolved places by distance and
 first-level unit and falls back to the place names when either side is unresolved; a record
 without resolutions is compared by names alone, as before.
 """
@@ -65,19 +65,14 @@ def place_of(location: Location) -> PlaceView | None:
     if location.place is None:
         return None
     name = location.place.quote
-    # events.v3 with places resolved (extractor.geo); asked only of a record that has the field
-    # (or was given it): pydantic's answer for a missing attribute is slow
-    has = "resolution" in type(location).model_fields or "resolution" in location.__dict__
-    found = getattr(location, "resolution", None) if has else None
+    found = location.resolution  # extractor.geo, with the whole article as context
     point: tuple[float, float] | None = None
     admin: tuple[str, str] | None = None
     if found is not None:
-        lat, lon = getattr(found, "latitude", None), getattr(found, "longitude", None)
-        if lat is not None and lon is not None and getattr(found, "geo_precision", 3) in (1, 2):
-            point = (float(lat), float(lon))
-        country, admin1 = getattr(found, "country_code", None), getattr(found, "admin1", None)
-        if country and admin1:
-            admin = (str(country), str(admin1))
+        if found.latitude is not None and found.longitude is not None and found.geo_precision in (1, 2):
+            point = (found.latitude, found.longitude)
+        if found.country_code and found.admin1:
+            admin = (found.country_code, found.admin1)
     return PlaceView(name=name, key=name_key(name), point=point, admin=admin)
 
 
