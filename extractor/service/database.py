@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from extractor import ConfigurationError
 
 __all__ = [
+    "MIGRATIONS",
     "MIGRATION_LOCK",
     "DatabaseUnavailableError",
     "FileIdentity",
@@ -42,7 +43,8 @@ __all__ = [
     "watch_file",
 ]
 
-_MIGRATIONS = Path(__file__).with_name("migrations")
+#: The Alembic migrations (``migrations/versions``).
+MIGRATIONS = Path(__file__).with_name("migrations")
 #: A PostgreSQL advisory lock (any constant key): service processes started together on one empty
 #: database migrate one after the other (two at once both create ``alembic_version``; one fails).
 MIGRATION_LOCK = 0x6578_7472
@@ -145,7 +147,7 @@ def open_failure(url: str, exc: BaseException) -> ConfigurationError:
 def migrate(engine: Engine) -> None:
     """Run the Alembic migrations up to the newest (nothing to do on an up-to-date database)."""
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # held until this transaction ends
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
