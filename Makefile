@@ -11,13 +11,15 @@ PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 events.v5 naive.v1
 PROMPTS_CODE_ONLY := events.v5
 
 .PHONY: help run test lint typecheck unit core-check postgresql chromium eval-replay eval-gate baseline record record-tests record-evals \
-        eval-live schemas bench clean
+        eval-live eval-dev eval-dev-llm schemas bench clean
 
 help:
 	@echo "make run     - install with the embedded model, extract the five articles, print the records"
 	@echo "make test    - install dev tools; ruff, mypy, import contracts, pytest (replay), eval gate"
 	@echo "make record  - re-record test cassettes and eval recordings from the embedded model"
 	@echo "make bench   - benchmark replay (and live with BENCH_LIVE=1)"
+	@echo "make eval-dev DEVDATA=../shared/devdata - score the development news beside the five articles, code only"
+	@echo "make eval-dev-llm DEVDATA=...           - the same with the LLM adjudicating (embedded model or endpoint)"
 	@echo "make schemas - regenerate schemas/json after a schema change"
 
 $(PY):
@@ -134,6 +136,26 @@ record-evals: $(VENV)/.dev-installed $(VENV)/.local-installed
 
 eval-live: $(VENV)/.dev-installed $(VENV)/.local-installed
 	$(BIN)/extractor eval --mode live --prompt $(or $(PROMPT),events.v1) --out out/eval-live
+
+# ---------------------------------------------------------------- development gold beside the five articles
+# Scores the development news articles (read at run time from $(DEVDATA)/news, never committed) and
+# the five eval articles; reports go to out/eval-dev/ (never committed). `eval-dev` is code only (no
+# LLM is asked); `eval-dev-llm` measures the LLM path: the embedded model (or EXTRACTOR_BASE_URL)
+# adjudicates the development articles live, and the five articles are replayed from their recordings.
+DEVDATA ?= ../shared/devdata
+EVAL_PROMPT ?= events.v5
+
+eval-dev: $(VENV)/.dev-installed
+	@test -d $(DEVDATA)/news/gold || { echo "no development gold in $(DEVDATA)/news (set DEVDATA=...)"; exit 2; }
+	EXTRACTOR_ADJUDICATE=0 $(BIN)/extractor eval --mode live --prompt $(EVAL_PROMPT) \
+	  --articles $(DEVDATA)/news/articles --gold $(DEVDATA)/news/gold --out out/eval-dev/news-code
+	EXTRACTOR_ADJUDICATE=0 $(BIN)/extractor eval --mode replay --prompt $(EVAL_PROMPT) --out out/eval-dev/five-code
+
+eval-dev-llm: $(VENV)/.dev-installed $(VENV)/.local-installed
+	@test -d $(DEVDATA)/news/gold || { echo "no development gold in $(DEVDATA)/news (set DEVDATA=...)"; exit 2; }
+	EXTRACTOR_ADJUDICATE=1 $(BIN)/extractor eval --mode live --prompt $(EVAL_PROMPT) \
+	  --articles $(DEVDATA)/news/articles --gold $(DEVDATA)/news/gold --out out/eval-dev/news-llm
+	EXTRACTOR_ADJUDICATE=1 $(BIN)/extractor eval --mode replay --prompt $(EVAL_PROMPT) --out out/eval-dev/five-llm
 
 schemas: $(VENV)/.dev-installed
 	$(PY) -m schemas.generate

@@ -42,7 +42,25 @@ def _settings(**overrides: Any) -> Settings:
 @click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v5).")
 @click.option("--model", help="Model name (live mode).")
 @click.option("--base-url", help="Endpoint (live/record mode); unset = embedded model.")
-@click.option("--mode", type=click.Choice(["live", "replay", "record"]), default="replay", show_default=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["live", "replay", "record"]),
+    help="replay (the default for the five eval articles: their recorded answers), live (the default "
+    "with --articles: the configured endpoint, or code alone with EXTRACTOR_ADJUDICATE=0) or record.",
+)
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of articles (<id>.txt, optional <id>.meta.json) to score instead of the five eval "
+    "articles; needs --gold.",
+)
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The gold of those articles (<id>.json, evals/GUIDELINES.md); needs --articles.",
+)
 @click.option(
     "--only-missing",
     is_flag=True,
@@ -58,22 +76,33 @@ def eval_(
     prompt: str | None,
     model: str | None,
     base_url: str | None,
-    mode: str,
+    mode: str | None,
+    articles_dir: Path | None,
+    gold_dir: Path | None,
     only_missing: bool,
     out: Path,
 ) -> None:
-    """Extract the eval articles and score them against the gold (writes report.json/.md/.html)."""
+    """Extract the eval articles (or --articles with --gold) and score them against the gold.
+
+    Writes report.json/.md/.html into --out.
+    """
     if ctx.invoked_subcommand is not None:
         return
+    if (articles_dir is None) != (gold_dir is None):
+        raise click.UsageError("--articles and --gold go together: a folder of articles and its gold")
+    folders: dict[str, Path] = {}
+    if articles_dir is not None and gold_dir is not None:
+        folders = {"articles_dir": articles_dir, "gold_dir": gold_dir}
     settings = _settings(model=model, base_url=base_url)
     try:
         report = run_eval(
-            mode=mode,
+            mode=mode or ("live" if folders else "replay"),
             prompt=prompt or settings.prompt,
             settings=settings,
             out_dir=out,
             console=Console(),
             only_missing=only_missing,
+            **folders,
         )
     except (ExtractorError, EvalRunError) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
@@ -100,12 +129,12 @@ def eval_(
 )
 @click.option(
     "--rerender-hint",
-    default="make baseline",
-    show_default=True,
-    help="The command printed, with --exact, to re-render the baseline after a deliberate change.",
+    metavar="COMMAND",
+    help="With --exact: the command to print for re-rendering the baseline after a deliberate change "
+    "(default: none; the message names the baseline's file).",
 )
 def eval_compare(
-    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str
+    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str | None
 ) -> None:
     """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE (or, with --exact,
     when any figure or count differs)."""
@@ -120,7 +149,8 @@ def eval_compare(
             err.print(
                 f"replay gate failed: {len(differences)} figure(s) or count(s) differ from {base}:\n  "
                 + "\n  ".join(differences)
-                + f"\nIf the change is deliberate, re-render the baseline with: {rerender_hint}",
+                + "\nIf the change is deliberate, re-render the baseline "
+                + (f"with: {rerender_hint}" if rerender_hint else f"({base}) from the same run"),
                 markup=False,
                 highlight=False,
             )

@@ -2,7 +2,7 @@
 
 ``gold_to_result(gold, text)`` builds the ``ArticleResult`` a perfect extractor would return:
 quotes are located in the article for their offsets, and countries, ACLED categories and
-fatalities are derived with ``extractor.derive`` exactly as the extractor does.
+fatalities follow gold's own victim groups (``GoldEvent.fatalities``, the extractor's rule).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from evals.gold import GoldArticle, GoldEvent
-from extractor.derive import acled_categories, fatalities, resolve_country
+from extractor.derive import acled_categories, resolve_country
 from extractor.grounding import find_quote
 from extractor.grounding import locate as locate_name
 from schemas.events_v3 import (
@@ -104,7 +104,8 @@ def gold_event_to_event(event: GoldEvent, text: str) -> Event:
         actor1=_name(event.actor1, text, near, event.actor1_aliases),
         actor2=_name(event.actor2, text, near, event.actor2_aliases),
         casualties=claims,
-        fatalities=fatalities(claims),
+        fatalities=event.fatalities,
+        deaths_reported="figures" if event.fatalities is not None else "not_stated",
         evidence=evidence,
     )
 

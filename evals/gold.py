@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from extractor.derive import fatalities, victim_group
 from schemas.events_v1 import CasualtyKind, CountQualifier, DatePrecision, SubEventType
 
 GOLD_DIR = Path(__file__).parent / "gold"
@@ -66,7 +67,27 @@ class GoldCasualty(_Model):
     qualifier: CountQualifier
     claimed_by: str | None = None
     victims: str | None = None
+    victim_group: str | None = Field(
+        default=None,
+        description="Claims of one event with the same group describe the same victims (conflicting figures);"
+        " "
+        "default: the head noun of ``victims`` (``extractor.derive.victim_group``).",
+    )
     quote: str = Field(min_length=1)
+
+    @property
+    def group(self) -> str | None:
+        """The victim group: ``victim_group`` as given, else derived from ``victims``."""
+        return self.victim_group or victim_group(self.victims)
+
+
+def _group(claim: object) -> str | None:
+    return claim.group if isinstance(claim, GoldCasualty) else None
+
+
+def _one_passage(_claim: object) -> None:
+    """Gold names its victim groups: every claim of an event is read together."""
+    return None
 
 
 class GoldEvidence(_Model):
@@ -88,9 +109,10 @@ class GoldEvent(_Model):
 
     @property
     def fatalities(self) -> int | None:
-        """ACLED's rule, as in ``extractor.derive``: the lowest reported killed figure."""
-        killed = [c.count for c in self.casualties if c.kind == "killed"]
-        return min(killed) if killed else None
+        """ACLED's rule per victim group (``extractor.derive.fatalities``): the lowest of conflicting killed
+        figures for the same victims, summed over the event's distinct victim groups (``GoldCasualty.group``).
+        """
+        return fatalities(self.casualties, group=_group, passage=_one_passage)
 
 
 class GoldExclusion(_Model):

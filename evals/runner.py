@@ -19,6 +19,7 @@ at ENDPOINT".
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ from extractor.redact import redact_url
 from extractor.settings import Settings
 from extractor.strategies import strategy_for
 
-from .gold import ARTICLES_DIR, GoldArticle, load_all_gold
+from .ceiling import candidate_diagnostics
+from .gold import ARTICLES_DIR, GOLD_DIR, GoldArticle, GoldError, load_all_gold
 from .recording import REPLAY_BASE_URL, make_vcr, missing_recording
 from .report import CODE_ONLY, Report, build_report, print_headline, write_report
 
@@ -56,8 +58,17 @@ class EvalRunError(RuntimeError):
     """The eval could not run (e.g. replay without recordings)."""
 
 
-def load_eval_articles(golds: list[GoldArticle], max_chars: int) -> list[Article]:
-    return [load_article(ARTICLES_DIR / f"{g.article_id}.txt", max_chars=max_chars) for g in golds]
+def load_eval_articles(
+    golds: list[GoldArticle], max_chars: int, articles_dir: Path = ARTICLES_DIR
+) -> list[Article]:
+    """The article of every gold file, with its sidecar metadata; gold's ``published`` when it has none."""
+    articles = []
+    for gold in golds:
+        article = load_article(articles_dir / f"{gold.article_id}.txt", max_chars=max_chars)
+        if article.published is None:
+            article = dataclasses.replace(article, published=gold.published)
+        articles.append(article)
+    return articles
 
 
 def recorded_meta(folder: Path) -> dict[str, Any]:
@@ -132,17 +143,26 @@ def run_eval(
     console: Console | None = None,
     recordings_dir: Path = RECORDINGS_DIR,
     only_missing: bool = False,
+    articles_dir: Path = ARTICLES_DIR,
+    gold_dir: Path = GOLD_DIR,
 ) -> Report:
     """Extract every gold article with ``prompt``, score, write report.json/.md/.html into ``out_dir``.
 
-    ``only_missing`` (record mode): an article whose recording still answers every request of the
-    current pipeline is replayed from it; only the others are recorded anew.
+    ``articles_dir`` and ``gold_dir`` name any gold set in the layout of ``evals/articles`` and
+    ``evals/gold`` (``<id>.txt`` + ``<id>.meta.json``, ``<id>.json``); the five eval articles by
+    default. ``only_missing`` (record mode): an article whose recording still answers every
+    request of the current pipeline is replayed from it; only the others are recorded anew.
     """
     if mode not in ("live", "replay", "record"):
         raise EvalRunError(f"unknown mode {mode!r}: live, replay or record")
     spec = load_prompt(prompt)
-    golds = load_all_gold()
-    articles = load_eval_articles(golds, settings.max_article_chars)
+    try:
+        golds = load_all_gold(gold_dir, articles_dir)
+    except GoldError as exc:
+        raise EvalRunError(str(exc)) from exc
+    if not golds:
+        raise EvalRunError(f"no gold file (<article_id>.json) in {gold_dir}")
+    articles = load_eval_articles(golds, settings.max_article_chars, articles_dir)
     folder = recordings_dir / spec.name
     settings = resolve_adjudication(settings, mode, folder)
     endpoint = _endpoint(settings, mode, folder)
@@ -189,6 +209,8 @@ def run_eval(
             "decided_by": decided_by(spec, settings, endpoint),
         },
     )
+    if spec.strategy_name == "candidates":
+        report.candidates = candidate_diagnostics(articles, golds)
     write_report(report, out_dir, texts, golds)
     print_headline(report, console)
     return report

@@ -88,6 +88,7 @@ def build_events(
             actor1=grounded.actor1,
             actor2=grounded.actor2,
             published=published,
+            detentions=grounded.detentions,
         )
         if _event_key(event) in seen:
             diagnostics.duplicates_merged += 1

@@ -15,10 +15,9 @@ every line is flushed as its article finishes.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -30,31 +29,15 @@ from rich.progress import Progress
 from schemas.events_v3 import ArticleResult
 
 from .errors import ExtractorError, InputError
+from .input_files import article_files
 from .inputs import Article, load_articles
 from .output import JsonlOutput
 from .pipeline import Extractor
 
-__all__ = ["SIGNALS", "TABLE_MAX_ARTICLES", "Batch", "Show", "StopOnSignals", "describe_resume"]
+__all__ = ["SIGNALS", "Batch", "StopOnSignals", "describe_resume"]
 
 #: The signals that stop a run cleanly; the exit code is 128 + the signal number.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-#: Past this many results the table of events is left out (``--table`` prints it anyway): 10,000
-#: files made a 110,000-line table. The summary line says it was left out.
-TABLE_MAX_ARTICLES = 200
-
-
-@dataclasses.dataclass(frozen=True)
-class Show:
-    """What a run prints besides its output lines and failures: the table (``None``: up to
-    ``TABLE_MAX_ARTICLES`` results) and, unless ``quiet``, progress and the summary line."""
-
-    table: bool | None = None
-    quiet: bool = False
-
-    def wants_table(self, results: int) -> bool:
-        if self.quiet:
-            return False
-        return self.table if self.table is not None else results <= TABLE_MAX_ARTICLES
 
 
 class StopOnSignals:
@@ -115,10 +98,9 @@ class StopOnSignals:
 class Batch:
     """The files of one ``extract`` command: their outcomes go to ``sink`` as they are known."""
 
-    def __init__(self, sink: JsonlOutput, console: Console, *, progress: bool = True) -> None:
+    def __init__(self, sink: JsonlOutput, console: Console) -> None:
         self.sink = sink
         self.console = console
-        self.progress = progress
         self.articles: list[tuple[str, Article]] = []
         self.results: list[ArticleResult] = []
         self.failures = 0
@@ -136,8 +118,24 @@ class Batch:
         self.console.print(line, markup=True, highlight=False, soft_wrap=True)
 
     def load(self, files: Iterable[Path], *, max_chars: int, published: dt.date | None) -> None:
-        """Check every file before any LLM call; a later file with an id already used is an error."""
-        for source, loaded in load_articles(files, max_chars=max_chars, published=published):
+        """Check every file before any LLM call; a later file with an id already used is an error.
+
+        A folder stands for its ``*.txt`` files; sidecars given beside their articles are left
+        out with a note (``extractor.input_files``).
+        """
+        named = article_files(files)
+        note = named.note()
+        if note is not None:
+            self.console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+        def paths() -> Iterator[Path]:  # a refused path is reported in its turn, between the files
+            for entry in named.entries:
+                if isinstance(entry, Path):
+                    yield entry
+                else:
+                    self.fail(str(entry[0]), None, entry[1])
+
+        for source, loaded in load_articles(paths(), max_chars=max_chars, published=published):
             if isinstance(loaded, ExtractorError):
                 self.fail(source, None, loaded)  # a repeated id belongs to the first file's line
             elif loaded.article_id in self.sink.resumed.done:
@@ -148,8 +146,7 @@ class Batch:
     def run(self, session: Extractor, *, concurrency: int, stop: StopOnSignals) -> None:
         """Extract the loaded articles; each outcome is written as it finishes. Closes ``session``."""
         try:
-            quiet = not self.progress or len(self.articles) < 2
-            with Progress(console=self.console, transient=True, disable=quiet) as progress:
+            with Progress(console=self.console, transient=True, disable=len(self.articles) < 2) as progress:
                 task = progress.add_task("extracting", total=len(self.articles))
 
                 def done(index: int, outcome: ArticleResult | ExtractorError) -> None:
@@ -187,21 +184,14 @@ class Batch:
             stop.detach()
             await session.aclose()
 
-    def report(self, *, table_left_out: bool = False) -> str:
-        """The closing line of a run written to a file: what was written, and what it holds."""
+    def report(self) -> str:
+        """The closing line of a run written to a file."""
         line = f"wrote {self.sink.results} result(s)"
         if self.sink.errors:
             line += f" and {self.sink.errors} error line(s)"
         line += f" to {self.sink.path}"
-        events = sum(len(result.events) for result in self.results)
-        empty = sum(1 for result in self.results if not result.events)
-        line += f": {events} event(s)"
-        if empty:
-            line += f", {empty} article(s) with none"
         if self.skipped:
             line += f"; skipped {self.skipped} article(s) it already had"
-        if table_left_out and self.results:
-            line += f"; no table for more than {TABLE_MAX_ARTICLES} articles (--table prints it)"
         return line
 
 

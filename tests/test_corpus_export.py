@@ -127,6 +127,20 @@ def test_export_csv_round_trips_through_the_csv_module_one_row_per_corpus_event(
         "3",
         "",
     )
+    assert mli["fatalities"] == "0"  # no death reported: ACLED codes 0, never an empty cell
+
+
+def test_acled_inter_codes_and_civilian_targeting_come_from_the_actors(tmp_path: Path) -> None:
+    protest = result("p", event(event_type="Peaceful protest", actor1="Teachers"))
+    attack = result(
+        "v", event(event_type="Attack", actor1="Soldiers", actor2="villagers", countries=("MLI",))
+    )
+    corpus = merge([protest, attack])
+    rows = {r["sub_event_type"]: r for r in acled_rows(corpus.events)}
+    assert (rows["Peaceful protest"]["inter1"], rows["Peaceful protest"]["interaction"]) == (6, 60)
+    assert rows["Peaceful protest"]["civilian_targeting"] is None
+    assert (rows["Attack"]["inter1"], rows["Attack"]["inter2"], rows["Attack"]["interaction"]) == (1, 7, 17)
+    assert rows["Attack"]["civilian_targeting"] == "Civilian targeting"
 
 
 def test_notes_with_commas_quotes_and_newlines_survive_the_csv_round_trip(tmp_path: Path) -> None:

@@ -11,14 +11,22 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
 
 from extractor.grounding import instruction_like_lines
 from extractor.prompts import delimit_article, load_prompt
-from schemas.events_v3 import ArticleResult, Event, Span
+from schemas.events_v3 import (
+    ActorCategory,
+    ArticleResult,
+    DateBasis,
+    DeathsReported,
+    DetentionKind,
+    Event,
+    Span,
+)
 from tests.conftest import FakeEndpoint
 from tests.fakes import Recorder, completion
 
@@ -134,6 +142,8 @@ def test_an_obedient_model_cannot_put_injected_text_or_figures_into_a_record(
     assert result.events, "the honest event must survive"
     code_values = {"Attack", "Violence against civilians", "Political violence", "exact", "normalized"}
     code_values |= {"killed", "injured", "at_least", "approximate", "day", "week", "month", "year"}
+    for closed in (ActorCategory, DateBasis, DeathsReported, DetentionKind):  # code's own closed sets
+        code_values |= set(get_args(closed))
     for event in result.events:
         for span in _spans(event):
             assert text[span.start : span.end] == span.quote

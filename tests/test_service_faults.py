@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
@@ -111,48 +112,72 @@ def test_an_empty_idempotency_key_is_refused_and_no_job_is_made(tmp_path: Path) 
 
 
 # ---------------------------------------------------------------- hostile bodies
-def test_deeply_nested_or_huge_number_bodies_are_4xx_problems(tmp_path: Path) -> None:
+def test_deeply_nested_or_huge_number_bodies_are_4xx_problems_or_that_lines_error(tmp_path: Path) -> None:
     app, calls = service_app(tmp_path)
     deep = "[" * 50_000 + "]" * 50_000
+    ndjson_body = f"{json.dumps(article(1))}\n{deep}\n"
 
-    async def go() -> list[httpx.Response]:
+    async def go() -> tuple[list[httpx.Response], list[dict[str, Any]]]:
         async with running(app) as client:
-            return [
+            answers = [
                 await client.post("/v1/jobs", content=deep, headers=JSON),
-                await client.post("/v1/jobs", content=deep, headers={"content-type": "application/x-ndjson"}),
                 await client.post("/v1/jobs", content="[" + "9" * 100_000 + "]", headers=JSON),
                 await client.post("/v1/extract", content='{"text": ' + deep + "}", headers=JSON),
                 await client.post("/v1/extract", content='{"text": ' + "9" * 100_000 + "}", headers=JSON),
             ]
+            job = await client.post(
+                "/v1/jobs", content=ndjson_body, headers={"content-type": "application/x-ndjson"}
+            )
+            lines = ndjson(
+                await asyncio.wait_for(client.get(f"/v1/jobs/{job.json()['id']}/results"), GUARD_S)
+            )
+            return [*answers, job], lines
 
-    answers = asyncio.run(go())
-    assert all(400 <= r.status_code < 500 for r in answers), [(r.status_code, r.text[:80]) for r in answers]
-    assert all(r.headers["content-type"] == PROBLEM for r in answers)
-    assert "recursion limit" in answers[0].json()["detail"]
-    assert calls == []
+    (deep_job, huge_job, deep_one, huge_one, ndjson_job), lines = asyncio.run(go())
+    refused = (deep_job, huge_job, deep_one, huge_one)
+    assert all(400 <= r.status_code < 500 for r in refused), [(r.status_code, r.text[:80]) for r in refused]
+    assert all(r.headers["content-type"] == PROBLEM for r in refused)
+    assert "nested too deeply" in deep_job.json()["detail"] and "4300" in huge_job.json()["detail"]
+    # NDJSON: the bad line is that article's error line, the other article runs
+    assert ndjson_job.status_code == 202
+    assert "events" in lines[0] and lines[1]["error"]["type"] == "InputError"
+    assert "line 2" in lines[1]["error"]["message"] and "nested too deeply" in lines[1]["error"]["message"]
+    assert len(calls) == 1
 
 
-def test_a_lone_surrogate_in_text_or_title_is_422_before_any_call_or_storage(tmp_path: Path) -> None:
+def test_a_lone_surrogate_in_text_or_title_is_refused_before_any_call_or_storage(tmp_path: Path) -> None:
     app, calls = service_app(tmp_path)
     # JSON may escape a lone surrogate; Python decodes it to a str that UTF-8 cannot encode
-    bodies = [
-        ("/v1/extract", '{"text": "Gunmen attacked a village \\ud800 on Monday."}'),
-        ("/v1/extract", '{"text": "Gunmen attacked a village on Monday.", "title": "A \\udfff title"}'),
-        ("/v1/jobs", '[{"text": "Gunmen attacked a village \\ud800 on Monday."}]'),
-        ("/v1/jobs", '[{"text": "Gunmen attacked a village on Monday.", "title": "\\udc00"}]'),
-        ("/v1/jobs", '["Gunmen attacked a village \\ud83d on Monday."]'),
+    one = [
+        '{"text": "Gunmen attacked a village \\ud800 on Monday."}',
+        '{"text": "Gunmen attacked a village on Monday.", "title": "A \\udfff title"}',
     ]
+    job = (
+        '[{"text": "Gunmen attacked a village \\ud800 on Monday."},'
+        ' {"text": "Gunmen attacked a village on Monday.", "title": "\\udc00"},'
+        ' "Gunmen attacked a village \\ud83d on Monday.",'
+        ' {"text": "Gunmen attacked a village on Monday.", "article_id": "id-\\udc00"}]'
+    )
 
-    async def go() -> tuple[list[httpx.Response], httpx.Response]:
+    async def go() -> tuple[list[httpx.Response], httpx.Response, list[dict[str, Any]]]:
         async with running(app) as client:
-            answers = [await client.post(route, content=body, headers=JSON) for route, body in bodies]
-            return answers, await client.get("/metrics")
+            answers = [await client.post("/v1/extract", content=body, headers=JSON) for body in one]
+            submitted = await client.post("/v1/jobs", content=job, headers=JSON)
+            lines = ndjson(
+                await asyncio.wait_for(client.get(f"/v1/jobs/{submitted.json()['id']}/results"), GUARD_S)
+            )
+            return answers, submitted, lines
 
-    answers, metrics = asyncio.run(go())
-    assert [r.status_code for r in answers] == [422] * 5, [r.text for r in answers]
+    answers, submitted, lines = asyncio.run(go())
+    assert [r.status_code for r in answers] == [422, 422], [r.text for r in answers]
     assert all(r.headers["content-type"] == PROBLEM for r in answers)
     assert "surrogate" in answers[0].text and answers[1].json()["errors"][0]["pointer"] == "/body/title"
-    assert "extractor_queue_depth 0.0" in metrics.text and calls == []
+    # in a job each such article is its own error line (stored, never sent)
+    assert submitted.status_code == 202
+    assert [line["error"]["type"] for line in lines] == ["InputError"] * 4
+    assert all("lone surrogate" in line["error"]["message"] for line in lines)
+    assert [line["article_id"] for line in lines] == [None] * 4  # an unencodable id is not echoed
+    assert calls == []
 
 
 def test_the_edge_refuses_unencodable_text_whatever_parsed_the_body() -> None:

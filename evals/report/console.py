@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .candidates import ceiling_rows
 from .model import Report
 from .text import dropped_line, fmt, headline_rows
 
@@ -37,6 +38,17 @@ def print_headline(report: Report, console: Console | None = None) -> None:
             "CoNLL F1", "", "", fmt(c.gold_mentions.conll_f1), "", "", fmt(c.end_to_end.conll_f1)
         )
         console.print(merge_table)
+    if report.candidates is not None:
+        cands = report.candidates
+        ceiling = Table(
+            title=f"Code's candidates: {cands.mentions_found} mentions, {cands.mentions_merged} merged, "
+            f"{sum(cands.excluded.values())} excluded; ceiling of the LLM path"
+        )
+        for column in ("Field", "Ceiling", "Gold events", "This run"):
+            ceiling.add_column(column, justify="left" if column == "Field" else "right")
+        for field, value, basis, run in ceiling_rows(report):
+            ceiling.add_row(field, value, basis, run)
+        console.print(ceiling)
     if report.errors:
         failed = escape(", ".join(report.errors))
         console.print(f"[red]{len(report.errors)} article(s) failed:[/red] {failed}")

@@ -6,6 +6,7 @@ from evals.scoring import (
     SLOTS,
 )
 
+from .candidates import candidates_markdown
 from .model import Report
 from .text import decided_line, dropped_line, fmt, fmt_ratio, headline_rows
 
@@ -118,6 +119,7 @@ def render_markdown(report: Report) -> str:
         "|---:|---:|---:|---:|---:|---:|",
         "| " + " | ".join(str(v) for v in report.dropped.model_dump().values()) + " |",
     ]
+    lines += candidates_markdown(report)
     lines += corpus_markdown(report)
     if report.errors:
         lines += ["", "## Errors", ""]

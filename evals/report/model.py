@@ -13,6 +13,7 @@ from typing import Literal, cast, get_args
 
 from pydantic import BaseModel, Field
 
+from evals.ceiling import CandidateDiagnostics
 from evals.gold import GoldArticle
 from evals.scoring import (
     MATCH_THRESHOLD,
@@ -116,6 +117,11 @@ class Report(BaseModel):
         default=None,
         description="The merge across articles: coreference figures against the gold global_ids "
         "(on gold mentions and end to end) and the corpus merged from the predictions.",
+    )
+    candidates: CandidateDiagnostics | None = Field(
+        default=None,
+        description="Candidates strategy only: code's mentions merged and excluded by reason, and the "
+        "ceiling of the LLM path (per field, gold values among the candidates offered).",
     )
 
 

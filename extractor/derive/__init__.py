@@ -12,10 +12,11 @@ rules shared by the corpus merge and the scorer.
 from __future__ import annotations
 
 from .acled import ACLED_CATEGORIES, acled_categories
-from .casualties import Figure, HasKindAndCount, casualty_figures, fatalities, figure_in
+from .casualties import DetentionKind, Figure, casualty_figures, detention_figures, figure_in
 from .countries import resolve_country
 from .dates import resolve_date
 from .event import derive_event
+from .fatalities import HasKindAndCount, fatalities, victim_group
 from .names import country_key, keys_match, name_key, names_match
 from .numbers import NUMBER_WORDS
 from .periods import date_agrees, date_contains, date_interval
@@ -24,6 +25,7 @@ from .places import resolve_locations
 __all__ = [
     "ACLED_CATEGORIES",
     "NUMBER_WORDS",
+    "DetentionKind",
     "Figure",
     "HasKindAndCount",
     "acled_categories",
@@ -33,6 +35,7 @@ __all__ = [
     "date_contains",
     "date_interval",
     "derive_event",
+    "detention_figures",
     "fatalities",
     "figure_in",
     "keys_match",
@@ -41,4 +44,5 @@ __all__ = [
     "resolve_country",
     "resolve_date",
     "resolve_locations",
+    "victim_group",
 ]

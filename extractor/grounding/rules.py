@@ -29,9 +29,9 @@ from functools import lru_cache
 from typing import Literal
 
 from schemas.events_v1 import CasualtyDraft, EventDraft, LocationDraft
-from schemas.events_v3 import CasualtyClaim, Location, Span
+from schemas.events_v3 import CasualtyClaim, Detention, DetentionDraft, Location, Span
 
-from ..derive.casualties import figure_in
+from ..derive.casualties import detention_figures, figure_in
 from ..derive.countries import resolve_country
 from .align import find_quote, fold, locate
 from .suspicious import instruction_like_lines, overlaps
@@ -49,6 +49,7 @@ ProblemKind = Literal[
     "date_not_found",
     "name_not_found",
     "country_unknown",
+    "detention_figure_absent",
 ]
 
 _NAME_HINT = "copy names exactly as the article writes them, or use null"
@@ -79,6 +80,7 @@ class GroundedEvent:
     actor1: Span | None
     actor2: Span | None
     problems: tuple[Problem, ...]
+    detentions: tuple[Detention, ...] = ()
 
     @property
     def kept(self) -> bool:
@@ -147,6 +149,19 @@ class _Grounder:
             quote=span,
         )
 
+    def detention(self, j: int, draft: DetentionDraft) -> Detention | None:
+        path = f"detentions[{j}]"
+        span = self.accepted(find_quote(draft.quote, self.text))
+        found = span is not None and any(
+            kind == draft.kind and count == draft.count
+            for kind, count, _s, _e in detention_figures(span.quote)
+        )
+        if span is None or not found:
+            message = f"{path}: {draft.count} {draft.kind} is not stated in its quote"
+            self.problem(path, "detention_figure_absent", message)
+            return None
+        return Detention(kind=draft.kind, count=draft.count, qualifier=draft.qualifier, quote=span)
+
     def location(self, j: int, draft: LocationDraft, near: int | None) -> Location | None:
         path = f"locations[{j}]"
         name, code = resolve_country(draft.country)
@@ -176,6 +191,16 @@ def ground_event(draft: EventDraft, text: str) -> GroundedEvent:
     locations = [loc for j, d in enumerate(draft.locations) if (loc := g.location(j, d, near)) is not None]
     actor1 = g.name("actor1", draft.actor1, near)
     actor2 = g.name("actor2", draft.actor2, near)
+    drafted: list[DetentionDraft] = getattr(draft, "detentions", [])
+    detentions = tuple(held for j, d in enumerate(drafted) if (held := g.detention(j, d)) is not None)
     return GroundedEvent(
-        draft, tuple(evidence), tuple(claims), date_text, tuple(locations), actor1, actor2, tuple(g.problems)
+        draft,
+        tuple(evidence),
+        tuple(claims),
+        date_text,
+        tuple(locations),
+        actor1,
+        actor2,
+        tuple(g.problems),
+        detentions,
     )

@@ -2,24 +2,26 @@
 
 The latest result per article id is merged (an article extracted again replaces its earlier
 result; a corrected result is merged as corrected); the merged corpus is kept and updated with the
-results and corrections stored since the last request (``corpora``), not merged again. Filters:
-country (ISO alpha-3 code or
+results and corrections stored since the last request (``corpora``), not merged again; filters read
+the corpus events unbuilt and only the page returned is built. Filters: country (ISO alpha-3 code or
 name), sub-event type, date range (a corpus event is kept when its date's interval overlaps the
-range); paginated with ``offset`` and ``limit``.
+range), and ``job`` (only that job's results are merged); paginated with ``offset`` and ``limit``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from extractor.corpus import Cluster, CorpusEvent, date_interval
+from extractor import ArticleResult
+from extractor.corpus import Cluster, CorpusEvent, IncrementalCorpus, date_interval
 
 from .problems import PROBLEM_RESPONSES, ProblemError
-from .state import Key, Svc
+from .state import Key, Service, Svc
 
 __all__ = ["router"]
 
@@ -31,6 +33,25 @@ class EventPage(BaseModel):
     offset: int
     limit: int
     events: list[CorpusEvent]
+
+
+async def _corpus(svc: Service, key: str, job: str | None = None) -> list[Cluster]:
+    """This key's corpus events, unbuilt (``corpora``: kept and updated as results arrive), or its
+    job ``job``'s (merged for each request: one job is small)."""
+    if job is None:
+        return (await svc.corpora.events(key)).clusters
+    if await asyncio.to_thread(svc.store.job, job, key_hash=key) is None:
+        raise ProblemError(404, "job-not-found", f"no job {job}", pointer="/query/job")
+    bodies = await asyncio.to_thread(svc.store.result_bodies, key_hash=key, job_id=job)
+    latest = {body["article_id"]: body for body in bodies}  # oldest first: the last one wins
+    return await asyncio.to_thread(_merged, list(latest.values()))
+
+
+def _merged(bodies: list[dict[str, object]]) -> list[Cluster]:
+    corpus = IncrementalCorpus()
+    for body in bodies:
+        corpus.add(ArticleResult.model_validate(body))
+    return corpus.events().clusters
 
 
 def _matches(
@@ -67,11 +88,13 @@ async def events(
     date_to: Annotated[dt.date | None, Query(description="events on or before, YYYY-MM-DD")] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    job: Annotated[
+        str | None, Query(max_length=64, description="only the results of this job (its id), merged")
+    ] = None,
 ) -> EventPage:
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ProblemError(422, "validation-error", "date_from is after date_to", pointer="/query/date_from")
-    corpus = await svc.corpora.events(key)
-    found = [c for c in corpus.clusters if _matches(c, country, event_type, date_from, date_to)]
+    found = [c for c in await _corpus(svc, key, job) if _matches(c, country, event_type, date_from, date_to)]
     page = [c.build() for c in found[offset : offset + limit]]  # only the page is built
     return EventPage(total=len(found), offset=offset, limit=limit, events=page)
 

@@ -20,12 +20,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .bodies import error_body, job_summary, refused_row
 from .database import MIGRATION_LOCK, open_database, probe
 from .tables import Item, Job, Result
 
@@ -44,11 +45,6 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 class IdempotencyConflictError(Exception):
     """The Idempotency-Key was used before with another body."""
 
@@ -60,6 +56,8 @@ class NewArticle:
     published: dt.date | None = None
     title: str | None = None
     url: str | None = None
+    #: set when the article was refused on submission: stored at once as its typed error line
+    error: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,12 +106,8 @@ class Store:
         idempotency_key: str | None = None,
     ) -> tuple[str, bool]:
         """The job's id and whether it is new (False: the same key and body were sent before).
-
-        Insert-or-return in one transaction: the job row is inserted with ``ON CONFLICT DO
-        NOTHING`` on (API key, Idempotency-Key), so of many concurrent requests with one key
-        exactly one inserts and the others read its job (or ``IdempotencyConflictError`` when
-        their body differs), never a unique-constraint error.
-        """
+        Insert-or-return in one transaction (``ON CONFLICT DO NOTHING`` on the API key and
+        Idempotency-Key): of concurrent requests with one key one inserts, the others read its job."""
         job_id = uuid.uuid4().hex
         now = utcnow()
         row = {
@@ -124,10 +118,9 @@ class Store:
             "body_sha256": body_sha256,
             "prompt": prompt,
             "total": len(articles),
-            "finished_at": None if articles else now,
+            "finished_at": None if any(a.error is None for a in articles) else now,
         }
-        # Core statements: ``RETURNING`` tells whether this request inserted
-        jobs = cast(Table, Job.__table__)
+        jobs = cast(Table, Job.__table__)  # Core statements: ``RETURNING`` says whether this one inserted
         with self._sessions.begin() as session:
             if idempotency_key is None:
                 session.execute(insert(jobs).values(**row))
@@ -147,9 +140,22 @@ class Store:
                     if earlier.body_sha256 != body_sha256:
                         raise IdempotencyConflictError(idempotency_key)
                     return str(earlier.id), False
-            session.add_all(
-                Item(job_id=job_id, position=i, status="pending", attempts=0, **dataclasses.asdict(a))
+            items = [
+                Item(
+                    job_id=job_id,
+                    position=i,
+                    status="pending" if a.error is None else "failed",
+                    attempts=0,
+                    **{k: v for k, v in dataclasses.asdict(a).items() if k != "error"},
+                )
                 for i, a in enumerate(articles)
+            ]
+            session.add_all(items)
+            session.flush()
+            session.add_all(
+                refused_row(item, a.error)
+                for item, a in zip(items, articles, strict=True)
+                if a.error is not None
             )
         return job_id, True
 
@@ -159,48 +165,40 @@ class Store:
             job = session.get(Job, job_id)
             if job is None or job.key_hash != key_hash:
                 return None
-            rows = session.execute(
-                select(Item.status, func.count()).where(Item.job_id == job_id).group_by(Item.status)
+            return job_summary(session, job)
+
+    def jobs(
+        self, *, key_hash: str = "", offset: int = 0, limit: int = 50
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """How many jobs this key has, and ``limit`` of their summaries from ``offset``, newest first."""
+        with self._sessions() as session:
+            total = session.scalar(select(func.count()).select_from(Job).where(Job.key_hash == key_hash))
+            page = session.scalars(
+                select(Job)
+                .where(Job.key_hash == key_hash)
+                .order_by(Job.created_at.desc(), Job.id.desc())
+                .offset(offset)
+                .limit(limit)
             ).all()
-            counts: dict[str, int] = {str(status): int(n) for status, n in rows}
-            started = session.scalar(select(func.min(Result.created_at)).where(Result.job_id == job_id))
-        pending = counts.get("pending", 0) + counts.get("running", 0)
-        status = "cancelled" if job.cancelled_at else "done" if pending == 0 else "running"
-        created, finished = _aware(job.created_at), _aware(job.finished_at)
-        return {
-            "id": job.id,
-            "status": status,
-            "prompt": job.prompt,
-            "total": job.total,
-            "done": counts.get("done", 0),
-            "failed": counts.get("failed", 0),
-            "pending": pending,
-            "cancelled": counts.get("cancelled", 0),
-            "created_at": created,
-            "first_result_at": _aware(started),
-            "finished_at": finished,
-            "duration_s": round((finished - created).total_seconds(), 3) if finished and created else None,
-        }
+            return int(total or 0), [job_summary(session, job) for job in page]
 
     def cancel(self, job_id: str, *, key_hash: str = "") -> bool:
-        """Cancel the job's unfinished items (finished ones keep their results), if the job is
-        this key's; False (nothing changed) for an unknown job or another key's."""
+        """Cancel the job's unfinished items, if the job is this key's; finished ones keep their
+        results. Another key's job, or a job with nothing left to do (finished, or cancelled
+        before), is left as it is: False."""
+        mine = select(Job.id).where(Job.id == job_id, Job.key_hash == key_hash).scalar_subquery()
         with self._sessions.begin() as session:
-            owner = session.scalar(select(Job.key_hash).where(Job.id == job_id))
-            if owner is None or owner != key_hash:
-                return False
-            now = utcnow()
-            session.execute(
+            # items first, as `finish` does, so that the two never wait on each other's locks
+            moved = session.execute(
                 update(Item)
-                .where(Item.job_id == job_id, Item.status.in_(("pending", "running")))
+                .where(Item.job_id == mine, Item.status.in_(("pending", "running")))
                 .values(status="cancelled", lease_owner=None, lease_until=None)
             )
-            session.execute(
-                update(Job).where(Job.id == job_id, Job.cancelled_at.is_(None)).values(cancelled_at=now)
-            )
-            session.execute(
-                update(Job).where(Job.id == job_id, Job.finished_at.is_(None)).values(finished_at=now)
-            )
+            if getattr(moved, "rowcount", 0) == 0:
+                return False
+            # it had unfinished items: neither cancelled nor finished until now
+            now = utcnow()
+            session.execute(update(Job).where(Job.id == job_id).values(cancelled_at=now, finished_at=now))
         return True
 
     def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
@@ -332,7 +330,19 @@ class Store:
                 session.scalar(select(func.count()).where(Item.status.in_(("pending", "running")))) or 0
             )
 
+    def result_bodies(self, *, key_hash: str = "", job_id: str | None = None) -> list[dict[str, Any]]:
+        """Every stored ArticleResult of this key's jobs, or of its job ``job_id`` (not the errors),
+        oldest first; the corrected one where analysts corrected it."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Result.body, Result.reviewed_body)
+                .join(Job, Job.id == Result.job_id)
+                .where(Result.kind == "result", Job.key_hash == key_hash, *_of_job(job_id))
+                .order_by(Result.created_at, Result.item_id)
+            ).all()
+        return [dict(reviewed or body) for body, reviewed in rows]
 
-def error_body(article_id: str | None, kind: str, message: str) -> dict[str, Any]:
-    """The stored form of one article's typed error."""
-    return {"article_id": article_id, "error": {"type": kind, "message": message}}
+
+def _of_job(job_id: str | None) -> list[ColumnElement[bool]]:
+    """The condition limiting results to one job (none when ``job_id`` is None)."""
+    return [] if job_id is None else [Result.job_id == job_id]

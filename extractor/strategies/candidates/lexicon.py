@@ -31,6 +31,7 @@ __all__ = [
     "TRIGGERS",
     "Trigger",
     "find_triggers",
+    "is_instrument",
 ]
 
 MODE, KIND, EXPLOSIVE, PROTEST, GENERIC, STRATEGIC = 0, 1, 2, 3, 4, 5
@@ -38,20 +39,27 @@ MODE, KIND, EXPLOSIVE, PROTEST, GENERIC, STRATEGIC = 0, 1, 2, 3, 4, 5
 
 @dataclasses.dataclass(frozen=True)
 class Trigger:
-    """One lexicon entry: a pattern (word-bounded, case-insensitive), its type and its tier."""
+    """One lexicon entry: a pattern (word-bounded, case-insensitive), its type and its tier.
+
+    An *instrument* (a drone, a jet, rockets, a car bomb) names how an event was carried out and
+    so decides its type, but does not by itself say that anything happened ("drone patrols",
+    "rockets were stored"): a sentence needs an event word besides it.
+    """
 
     pattern: str
     event_type: SubEventType
     tier: int
+    instrument: bool = False
 
 
-def _t(pattern: str, event_type: SubEventType, tier: int) -> Trigger:
-    return Trigger(pattern, event_type, tier)
+def _t(pattern: str, event_type: SubEventType, tier: int, *, instrument: bool = False) -> Trigger:
+    return Trigger(pattern, event_type, tier, instrument)
 
 
 _WEAPON: Final = (
-    r"(?:weapons?|arms|ammunition|explosives?|ieds?|bombs?|mines?|grenades?|rifles?|guns?|rockets?|missiles?"
-    r"|drones?|devices?|munitions)"
+    r"(?:weapons?|arms|ammunition|ammunitions|explosives?|ieds?|bombs?|mines?|grenades?|rifles?|guns?|rockets?"
+    r"|missiles?|drones?|devices?|munitions|pistols?|kalashnikovs?|machine\s+guns?|magazines|cartridges"
+    r"|rounds\s+of\s+ammunition)"
 )
 _DISRUPTED: Final = (
     r"(?:found|discovered|recovered|seized|confiscated|unearthed|detected|intercepted|defused|dismantled"
@@ -62,7 +70,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     # ---- tier 0: a named weapon or mode decides the type (a weapon found or defused: disrupted use)
     _t(
         rf"defus(?:ed|ing|al)|(?:dismantl|deactivat|neutrali[sz])\w*\s+(?:\w+\s+){{0,3}}?{_WEAPON}"
-        rf"|{_DISRUPTED}\s+(?:\w+\s+){{0,4}}?{_WEAPON}"
+        rf"|{_DISRUPTED}\s+(?:\w+\s+){{0,6}}?{_WEAPON}"
         rf"|{_WEAPON}\s+(?:\w+\s+){{0,4}}?(?:were|was|had\s+been|have\s+been)\s+{_DISRUPTED}"
         r"|shot\s+down|bomb\s+(?:disposal|squad)|arms\s+(?:haul|cache)|weapons?\s+caches?|caches?\s+of\s+\w+",
         "Disrupted weapons use",
@@ -71,12 +79,18 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     _t(r"suicide[\s-]+(?:bomb(?:er|ers|ing|ings)?|attacks?|blasts?|vests?|car\s+bomb)", "Suicide bomb", MODE),
     _t(r"blew\s+(?:himself|herself|themselves)\s+up", "Suicide bomb", MODE),
     _t(
-        r"(?:air|drone|missile)[\s-]?strikes?|air[\s-]?raids?|airstrikes?|drones?|warplanes?|fighter\s+jets?"
-        r"|aerial\s+(?:bombardment|attacks?|bombing)|gunships?|helicopter\s+attacks?|air\s+force\s+(?:jets?|planes?)"
-        r"|bombed\s+from\s+the\s+air|unmanned\s+aerial\s+vehicles?|uavs?|jets?|aircraft|planes?|helicopters?"
-        r"|bombard(?:ed|ment|ments|ing)|aerial",
+        r"(?:air|drone|missile)[\s-]?strikes?|air[\s-]?raids?|airstrikes?"
+        r"|aerial\s+(?:bombardment|attacks?|bombing)|helicopter\s+attacks?"
+        r"|bombed\s+from\s+the\s+air|bombard(?:ed|ment|ments|ing)",
         "Air/drone strike",
         MODE,
+    ),
+    _t(
+        r"drones?|warplanes?|fighter\s+jets?|gunships?|air\s+force\s+(?:jets?|planes?)"
+        r"|unmanned\s+aerial\s+vehicles?|uavs?|jets?|aircraft|planes?|helicopters?|aerial",
+        "Air/drone strike",
+        MODE,
+        instrument=True,
     ),
     _t(
         r"chemical(?:\s+(?:weapons?|attacks?|agents?|munitions))?|chlorine|sarin|nerve\s+(?:agents?|gas)|mustard\s+gas"
@@ -84,22 +98,35 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         "Chemical weapon",
         MODE,
     ),
-    _t(r"(?:hand\s+)?grenades?", "Grenade", MODE),
+    _t(r"grenade\s+(?:attacks?|blasts?|explosions?)", "Grenade", MODE),
+    _t(r"(?:hand\s+)?grenades?", "Grenade", MODE, instrument=True),
     _t(
-        r"(?:roadside|car|truck|vehicle|motorcycle|parcel|magnetic|sticky)[\s-]+bombs?|improvised\s+explosive"
-        r"(?:\s+devices?)?|ieds?|vbieds?|land[\s-]?mines?|mines?\s+(?:exploded|blast)|explosive\s+devices?"
-        r"|booby[\s-]?traps?",
+        r"(?:roadside|car|truck|vehicle|motorcycle|parcel|magnetic|sticky)[\s-]+bomb(?:ings?|\s+attacks?)"
+        r"|ied\s+(?:attacks?|blasts?|explosions?)|mines?\s+(?:exploded|blast)|land[\s-]?mine\s+(?:blasts?|explosions?)",
         "Remote explosive/landmine/IED",
         MODE,
     ),
     _t(
-        r"shell(?:s|ing|ed)?|artillery|mortars?|rockets?|missiles?|barrages?|howitzers?|katyushas?|projectiles?",
+        r"(?:roadside|car|truck|vehicle|motorcycle|parcel|magnetic|sticky)[\s-]+bombs?|improvised\s+explosive"
+        r"(?:\s+devices?)?|ieds?|vbieds?|land[\s-]?mines?|explosive\s+devices?|booby[\s-]?traps?",
+        "Remote explosive/landmine/IED",
+        MODE,
+        instrument=True,
+    ),
+    _t(
+        r"shell(?:ing|ed)|barrages?|(?:rocket|mortar|missile|artillery)\s+(?:attacks?|fire|strikes?)",
         "Shelling/artillery/missile attack",
         MODE,
     ),
+    _t(
+        r"shells?|artillery|mortars?|rockets?|missiles?|howitzers?|katyushas?|projectiles?",
+        "Shelling/artillery/missile attack",
+        MODE,
+        instrument=True,
+    ),
     # ---- tier 1: words that name an event kind
     _t(
-        r"clash(?:es|ed|ing)?|fire[\s-]?fights?|gun[\s-]?(?:fights?|battles?)|exchange[sd]?\s+(?:of\s+)?fire"
+        r"clash(?:es|ed|ing)?|fire[\s-]?fights?|gun[\s-]?(?:fights?|battles?)|shoot[\s-]?outs?|exchange[sd]?\s+(?:of\s+)?fire"
         r"|fought|fighting|battled?|battles|skirmish(?:es|ed)?|engaged\s+(?:in\s+)?(?:combat|fighting)",
         "Armed clash",
         KIND,
@@ -123,7 +150,9 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
     _t(r"rap(?:ed|e|es|ing)|sexual(?:ly)?\s+(?:assault(?:ed)?|violence|abused?)", "Sexual violence", KIND),
     _t(
         r"protest(?:s|ed|ing|ers|ors)?|demonstrat(?:ion|ions|ors|ed|ing)|rall(?:y|ies|ied)|march(?:ed|es)?"
-        r"|sit[\s-]ins?|marchers|picket(?:s|ed)?",
+        r"|sit[\s-]ins?|marchers|picket(?:s|ed)?|vigils?"
+        r"|(?:supporters|crowds?|thousands|hundreds|dozens)\s+(?:\w+\s+){0,3}?(?:had\s+)?(?:gathered|assembled|turned\s+out"
+        r"|took\s+to\s+the\s+streets)",
         "Peaceful protest",
         PROTEST,
     ),
@@ -135,14 +164,19 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         STRATEGIC,
     ),
     _t(
-        r"ceasefire|cease-fire|truce|peace\s+(?:deal|agreement|accord|pact)|signed|agreed\s+to|agreements?"
-        r"|accords?|pacts?|memorandum|prisoner\s+(?:exchange|swap)|released\s+(?:\w+\s+){0,3}?(?:hostages|prisoners)",
+        r"ceasefires?|cease-fires?|truces?|(?:peace|ceasefire|cease-fire|truce|power[\s-]sharing)\s+(?:deal|agreement|accord|pact"
+        r"|treaty|plan)s?|armistice|prisoner\s+(?:exchange|swap)s?|released\s+(?:\w+\s+){0,3}?(?:hostages|prisoners)"
+        r"|(?:signed|agreed\s+(?:to|on)|reached|struck|brokered)\s+(?:\w+\s+){0,3}?(?:deal|agreement|accord|pact|treaty)"
+        r"|peace\s+talks|(?:prisoner|hostage)s?\s+(?:exchange|swap)\s+process|exchange\s+(?:process\s+)?of\s+prisoners"
+        r"|surrender(?:ed|s)?(?!\s+(?:their|his|her|its)\s+(?:passports?|documents|licen[cs]es?))",
         "Agreement",
         STRATEGIC,
     ),
     _t(
-        r"loot(?:ed|ing|ers)?|torched|set\s+(?:fire|ablaze)|burn(?:ed|t)\s+(?:down\s+)?(?:houses|homes|shops"
-        r"|buildings|vehicles|cars)|vandali[sz](?:ed|ing)|ransack(?:ed|ing)?|demolished",
+        r"loot(?:ed|ing|ers)?|torched|set\s+(?:fires?\s+(?:to|in|at)|ablaze|on\s+fire)|burn(?:ed|t)\s+(?:down\s+)?(?:houses|homes"
+        r"|shops|buildings|vehicles|cars)|vandali[sz](?:ed|ing)|ransack(?:ed|ing)?|demolished|razed"
+        r"|(?:pulled|tore|torn|knocked|brought)\s+down|destroyed\s+(?:\w+\s+){0,3}?(?:property|properties|houses|homes"
+        r"|shops|buildings|offices|fences?|walls?|gates?)",
         "Looting/property destruction",
         STRATEGIC,
     ),
@@ -153,7 +187,7 @@ TRIGGERS: Final[tuple[Trigger, ...]] = (
         STRATEGIC,
     ),
     _t(
-        r"withdr[ae]w\w*|withdrawal|retreat\w*|pull(?:ed|s|ing)?\s+out|hand(?:ed|s|ing)?\s+over|handover"
+        r"withdr[ae]w\w*|withdrawal|retreat\w*|pull(?:ed|s|ing)?\s+out|(?<!upper\s)hand(?:ed|s|ing)?\s+over|handover"
         r"|without\s+(?:a\s+)?(?:fight|resistance|a\s+shot)",
         "Non-violent transfer of territory",
         STRATEGIC,
@@ -213,12 +247,29 @@ FORCES: Final = re.compile(
 NOT_CONFLICT: Final = re.compile(
     r"\b(?:floods?|flooding|earthquakes?|quake|storms?|cyclones?|hurricanes?|typhoons?|landslides?|tsunami"
     r"|drought|heat\s*waves?|lightning|wildfires?|covid(?:-19)?|coronavirus|virus|pandemic|epidemic|outbreak"
-    r"|infections?|cases|accidents?|accidental(?:ly)?|crash(?:ed|es)?|collisions?|derail\w*|collapsed?|drown\w*"
+    r"|infections?|(?:new|confirmed|covid|virus)\s+cases|accidents?|accidental(?:ly)?|crash(?:ed|es)?|collisions?"
+    r"|derail\w*|(?:building|house|roof|bridge|wall|mine)s?\s+collapsed?|drown\w*"
     r"|stampede|gas\s+(?:leak|cylinder)|cylinders?|boilers?|factory|fireworks?|short\s+circuit|fire\s+broke\s+out"
     r"|robbers?|robbery|thie(?:f|ves)|burglar\w*|drugs?|narcotics|smuggl\w*|traffick\w*|dowry|domestic"
-    r"|extortion|fraud|poach\w*|mining|miners?|suicide\s+(?:note|by)|took\s+(?:his|her)\s+own\s+life)\b",
+    r"|extortion|fraud|poach\w*|mining|miners?|suicide\s+(?:note|by)|took\s+(?:his|her)\s+own\s+life"
+    r"|volcan\w*|torrential|mudslides?|avalanches?|disasters?|spills?|leak(?:ed|s|ing)?|transformers?"
+    r"|furnaces?|propane|tankers?|capsiz\w*|sank|sinking|adulterated|poisoning|overdose|counterfeit|shoplift\w*"
+    r"|kidnappers?\s+demanded\s+ransom|industrial|plant\s+explosion|gas\s+explosion|chemical\s+spill)\b",
     re.IGNORECASE,
 )
+
+
+_INSTRUMENTS: Final = re.compile(
+    "|".join(rf"(?:{t.pattern})" for t in TRIGGERS if t.instrument)
+    + r"|knives|knife|machetes?|guns?|rifles?|pistols?|weapons?|arms|bullets?|explosives?|bombs?|stones?"
+    r"|rocks",
+    re.IGNORECASE,
+)
+
+
+def is_instrument(word: str) -> bool:
+    """Whether ``word`` names a weapon or a vehicle of attack ("rockets", "knives"): never an actor."""
+    return _INSTRUMENTS.fullmatch(word) is not None
 
 
 def find_triggers(text: str) -> list[tuple[int, int, Trigger]]:

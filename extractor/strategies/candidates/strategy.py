@@ -16,18 +16,30 @@ from typing import Any
 from pydantic import BaseModel
 
 from schemas import events_v1
-from schemas.events_v3 import Diagnostics, EventDraft, LocationDraft
+from schemas.events_v3 import (
+    DateBasis,
+    DetentionDraft,
+    Diagnostics,
+    EventDraft,
+    ExcludedMention,
+    LocationDraft,
+    Span,
+)
 
 from ...inputs import Article
 from ...prompts import PromptSpec
 from ...settings import Settings
 from ..base import LLMRequest, Plan
 from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listing
-from .mentions import Candidates, Mention, find_mentions
+from .mentions import Candidates, Mention, Rejected, find_mentions
 from .merge import merge_mentions
 from .nlp import load_pipeline
+from .story import with_countries
 
-__all__ = ["CandidatesOptions", "CandidatesStrategy", "State", "draft_of", "propose"]
+__all__ = ["UNDATED", "CandidatesOptions", "CandidatesStrategy", "State", "draft_of", "propose"]
+
+#: Why a mention that no event of the article dates is excluded (guideline 3.7).
+UNDATED = "date unresolvable (no date)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,20 +59,44 @@ class State:
 
 
 def propose(article: Article) -> Candidates:
-    """Code's candidates for ``article``: mentions found, then merged."""
+    """Code's candidates for ``article``: mentions found, then merged; undated leftovers excluded."""
     found = find_mentions(article.text, article.published)
-    return dataclasses.replace(found, mentions=merge_mentions(found.mentions, article.published))
+    dropped: list[Mention] = []
+    merged = merge_mentions(found.mentions, article.published, dropped)
+    undated = tuple(Rejected(m.evidence[0], m.start, m.trigger, UNDATED) for m in dropped)
+    return dataclasses.replace(
+        found,
+        mentions=with_countries(merged, found.filed_in),
+        rejected=tuple(sorted((*found.rejected, *undated), key=lambda r: r.start)),
+        merged=len(found.mentions) - len(merged) - len(dropped),
+    )
 
 
-def _pick(chosen: str | None, candidates: Sequence[str]) -> str | None:
-    """The candidate the LLM chose (its grammar-safe form mapped back), or code's first one."""
+#: How each place a date hangs (``when.DATE_SOURCES``) reads in the record (``Event.date_basis``).
+_BASIS: dict[str, DateBasis] = {
+    "predicate": "event",
+    "clause": "event",
+    "sentence": "sentence",
+    "anchor": "anchor",
+    "report": "report",
+    "paragraph": "paragraph",
+    "publication": "publication",
+}
+
+
+def _pick(chosen: str | None, candidates: Sequence[str], own: int) -> str | None:
+    """The candidate the LLM chose (its grammar-safe form mapped back), or code's first own argument.
+
+    ``own``: how many of ``candidates`` are the predicate's own arguments; the others are options
+    for an adjudicator, never code's choice.
+    """
     if chosen is not None:
         if chosen == NONE:
             return None
         for candidate in candidates:
             if _safe(candidate) == chosen:
                 return candidate
-    return candidates[0] if candidates else None
+    return candidates[0] if candidates and own else None
 
 
 def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
@@ -68,13 +104,20 @@ def draft_of(mention: Mention, choice: Choice | None) -> EventDraft:
     event_type = mention.types[0]
     if choice is not None and choice.event_type in mention.types:
         event_type = choice.event_type
-    actor1 = _pick(choice.actor1 if choice else None, mention.actors1)
+    own1, own2 = mention.roles
+    actor1 = _pick(choice.actor1 if choice else None, mention.actors1, own1)
+    actors2 = [a for a in mention.actors2 if a != actor1]
     return EventDraft(
         event_type=event_type,
         date_text=mention.dates[0] if mention.dates else None,
+        date_basis=_BASIS.get(mention.date_source or ""),
+        detentions=[
+            DetentionDraft(kind=kind, count=count, qualifier=qualifier, quote=quote)
+            for kind, count, qualifier, quote in mention.detentions
+        ],
         locations=[LocationDraft(country=country, place=place) for country, place in mention.locations[:1]],
         actor1=actor1,
-        actor2=_pick(choice.actor2 if choice else None, [a for a in mention.actors2 if a != actor1]),
+        actor2=_pick(choice.actor2 if choice else None, actors2, min(own2, len(actors2))),
         casualties=list(mention.claims),
         evidence=list(mention.evidence),
     )
@@ -114,10 +157,30 @@ class CandidatesStrategy:
         state: State = plan.state
         cands = state.candidates
         diagnostics.warnings.extend(cands.notes)
+        diagnostics.mentions_merged = cands.merged
         for rejected in cands.rejected:
             diagnostics.warnings.append(
                 f"not an event ({rejected.reason}): {rejected.trigger!r} at offset {rejected.start}"
             )
+            diagnostics.excluded.append(
+                ExcludedMention(
+                    quote=Span(
+                        quote=rejected.sentence,
+                        start=rejected.start,
+                        end=rejected.start + len(rejected.sentence),
+                        alignment="exact",
+                    ),
+                    trigger=rejected.trigger,
+                    reason=rejected.reason,
+                )
+            )
+        for mention in cands.mentions:
+            if mention.date_source in {"report", "publication"}:
+                where = "the date of the report" if mention.date_source == "report" else "the publication day"
+                diagnostics.warnings.append(
+                    f"{mention.types[0]} at offset {mention.start}: no expression dates the event; "
+                    f"{where} was used"
+                )
         decided = choices(validated, len(cands.mentions)) if state.asked else None
         if state.asked and decided is None:
             diagnostics.warnings.append("the LLM's adjudication was unusable; code's ranking decided")
