@@ -63,7 +63,7 @@ def main() -> None:
     figures["rss_after_build_mb"] = round(_status("VmRSS"), 1)
     figures["peak_rss_mb"] = round(_status("VmHWM"), 1)
     figures["entries"] = len(gaz.names)
-    figures["keys"] = len(gaz.index)
+    figures["keys"] = len(gaz.keys)
 
     rng = random.Random(17)
     places = [n for n, k in zip(gaz.names, gaz.kind, strict=True) if k == 4 and n.isascii()]
