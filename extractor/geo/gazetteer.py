@@ -67,12 +67,13 @@ class Gazetteer:
         self.offsets = array("i", [0])  # key i -> values[offsets[i]:offsets[i + 1]]
         self.values = array("i")  # entry * 2 (+1: the key is an alternate name of the entry)
         self.alpha3: dict[int, str] = {}  # country entry -> ISO alpha-3
-        self.abbreviations: dict[str, int] = {}  # "US", "UK", "DPRK" -> country entry (case-sensitive)
+        self.abbreviations: dict[str, int] = {}  # "US", "DPRK" -> country, "EU" -> continent (case-sensitive)
         self.demonyms: dict[str, int] = {}  # folded demonym -> country entry
         self.unit_codes: dict[tuple[int, str], int] = {}  # (country entry, "TX") -> admin1 entry
         self.capitals: frozenset[int] = frozenset()  # national capitals (place entries)
         self.by_alpha3: dict[str, int] = {}
         self._units: dict[int, list[int]] | None = None
+        self._largest: dict[int, int] | None = None
 
     def finish(self) -> Gazetteer:
         """Derive what is not stored (``by_alpha3``); returns ``self``."""
@@ -106,6 +107,19 @@ class Gazetteer:
                     units.setdefault(self.country[entry], []).append(entry)
             self._units = units
         return self._units.get(country, [])
+
+    def largest_place(self, unit: int) -> int:
+        """The most populous place of an admin1 or admin2 unit, -1 when it has none."""
+        if self._largest is None:
+            largest: dict[int, int] = {}
+            for entry, kind in enumerate(self.kind):
+                if kind != PLACE:
+                    continue
+                for u in (self.admin1[entry], self.admin2[entry]):
+                    if u >= 0 and (u not in largest or self.population[entry] > self.population[largest[u]]):
+                        largest[u] = entry
+            self._largest = largest
+        return self._largest.get(unit, -1)
 
     def place(self, entry: int) -> Place:
         country = self.country[entry]

@@ -14,6 +14,7 @@ are measured only to the ``_ANCHORS`` most confident places.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -32,6 +33,10 @@ _COUNTRY_AGREES: Final = 7.0
 _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
+_TITLE_CITY: Final = 100_000
+#: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario").
+_CONTAINED: Final = 7.0
+_COMMA = re.compile(r"\s*,\s*")
 _CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
 _TITLE_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|al-|el-)?[A-Z][\w'’.-]*){0,3}")
@@ -53,7 +58,7 @@ class Resolution:
     resolved one ("outskirts of X", "northern X") or a second-level unit; 3 a first-level unit,
     a country, a continent, a demonym, or nothing resolved. ``country_code`` is the resolved
     place's country; for a capitalised name the gazetteer does not know, it is the article's
-    leading country when one leads (at least half of the country evidence; ``country_from`` says
+    leading country when one leads (more evidence than any other; ``country_from`` says
     "article"), as a coder codes an unknown village to its country at precision 3.
     """
 
@@ -86,24 +91,32 @@ def _evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention
     """Mentions outside the toponym list that still say where the article is, with their weight."""
     out: list[tuple[Mention, float]] = []
     for i, (start, end) in enumerate(dateline_spans(text)):
-        out.append((read_mention(gaz, text, start, end, hint="city" if i == 0 else "none"), 2.0))
+        out.append((read_mention(gaz, text, start, end, "city" if i == 0 else "none", fallback=True), 2.0))
     title = context.title or ""
     for run in _TITLE_RUN.finditer(title):
-        mention = read_mention(gaz, title, *run.span())
+        mention = read_mention(gaz, title, *run.span(), fallback=True)
         top = mention.candidates[0].entry if mention.candidates else -1
-        if top >= 0 and (gaz.kind[top] in (COUNTRY, ADMIN1) or gaz.population[top] >= 100_000):
+        if top < 0:
+            continue
+        # a headline's first word is capitalised whatever it is ("Man accused ..."): only a
+        # country or province is taken from there; further on, a city of 100,000 too
+        if gaz.kind[top] in (COUNTRY, ADMIN1) or (run.start() > 0 and gaz.population[top] >= _TITLE_CITY):
             out.append((mention, 1.0))
     return out
 
 
-def _confidence(mention: Mention) -> float:
+def _confidence(gaz: Gazetteer, mention: Mention, *, same_country: bool = False) -> float:
+    """1.0 when the best candidate leads the next by a clear margin, else 0.5. With
+    ``same_country``, only candidates in another country compete: "Boone County" names one of
+    several US counties, but surely the United States."""
     cands = mention.candidates
     if not cands:
         return 0.0
-    if len(cands) == 1:
+    country = gaz.country[cands[0].entry]
+    rivals = [c for c in cands[1:] if not same_country or gaz.country[c.entry] != country]
+    if not rivals:
         return 1.0
-    margin = cands[0].score - cands[1].score
-    return 1.0 if margin >= _CONFIDENT_MARGIN else 0.5
+    return 1.0 if cands[0].score - rivals[0].score >= _CONFIDENT_MARGIN else 0.5
 
 
 @dataclass
@@ -125,9 +138,10 @@ def _votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: C
         if not mention.candidates:
             continue
         top = mention.candidates[0].entry
-        w = weight * _confidence(mention)
+        w = weight * _confidence(gaz, mention)
         kind = gaz.kind[top]
-        country, c_w = gaz.country[top], w * (2.0 if kind == COUNTRY else 1.0)
+        c_w = weight * _confidence(gaz, mention, same_country=True) * (2.0 if kind == COUNTRY else 1.0)
+        country = gaz.country[top]
         unit, a_w = (top, w) if kind == ADMIN1 else (gaz.admin1[top], w * 0.5)
         if kind in (PLACE, ADMIN2):
             confident.append((w, i, mention.key, top))
@@ -152,10 +166,35 @@ def _votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: C
     return votes
 
 
-def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
+def _containers(gaz: Gazetteer, text: str, mentions: Sequence[Mention]) -> dict[int, int]:
+    """Mention index -> the province or country named right after it, after a comma
+    ("Paris, Tenn.", "Richmond, Virginia"): the place is in it, whatever else the article says.
+    Not when both names are first of one kind ("Iraq, Iran", "Texas, Arizona"): that is a list."""
+    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
+    out = {}
+    for a, b in itertools.pairwise(order):
+        first, then = mentions[a], mentions[b]
+        if not first.candidates or not then.candidates or not _COMMA.fullmatch(text, first.end, then.start):
+            continue
+        container = then.candidates[0].entry
+        named = max(first.candidates, key=lambda c: c.prior).entry
+        if gaz.kind[container] in (COUNTRY, ADMIN1, ADMIN2) and gaz.kind[named] != gaz.kind[container]:
+            out[a] = container  # "Iraq, Iran" and "Texas, Arizona" are lists of peers
+    return out
+
+
+def _inside(gaz: Gazetteer, entry: int, container: int) -> bool:
+    if entry == container:
+        return False
+    kind = gaz.kind[container]
+    unit = gaz.country if kind == COUNTRY else gaz.admin1 if kind == ADMIN1 else gaz.admin2
+    return unit[entry] == container
+
+
+def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes, container: int | None = None) -> None:
     own_country, own_cw, own_unit, own_aw = votes.own.get(mention.key, (-1, 0.0, -1, 0.0))
-    total = sum(votes.countries.values()) or 1.0
-    total_a1 = sum(votes.admin1.values()) or 1.0
+    total = (sum(votes.countries.values()) - own_cw) or 1.0  # the other toponyms' votes
+    total_a1 = (sum(votes.admin1.values()) - own_aw) or 1.0
     for cand in mention.candidates:
         entry = cand.entry
         country = gaz.country[entry]
@@ -165,6 +204,8 @@ def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
         if unit >= 0:
             a_votes = votes.admin1[unit] - (own_aw if unit == own_unit else 0.0)
             score += _ADMIN1_AGREES * max(a_votes, 0.0) / total_a1
+        if container is not None and _inside(gaz, entry, container):
+            score += _CONTAINED
         cand.score = score + _nearness(gaz, mention.key, entry, votes.anchors)
     mention.candidates.sort(key=lambda c: (-c.score, c.entry))
 
@@ -202,11 +243,11 @@ def _precision(gaz: Gazetteer, mention: Mention, entry: int) -> int:
 
 
 def _leading_country(votes: _Votes) -> int | None:
-    total = sum(votes.countries.values())
-    if not total:
+    """The country with the most evidence, None when none has any or two tie for the most."""
+    ranked = sorted(votes.countries.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
         return None
-    country, top = max(votes.countries.items(), key=lambda kv: (kv[1], -kv[0]))
-    return country if top >= total / 2 else None
+    return ranked[0][0]
 
 
 def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolution:
@@ -233,7 +274,7 @@ def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolu
         country_code=place.country_code,
         country_name=place.country_name,
         country_from="place" if place.country_code else None,
-        matched=(mention.start, mention.end),
+        matched=mention.matched or (mention.start, mention.end),
     )
 
 
@@ -247,7 +288,7 @@ def resolve_places(
     """
     context = context or Context()
     gaz = gazetteer()
-    mentions = [read_mention(gaz, text, max(0, s), min(len(text), e)) for s, e in spans]
+    mentions = [read_mention(gaz, text, max(0, s), min(len(text), e), fallback=True) for s, e in spans]
     weighted = [(m, 1.0) for m in mentions] + _evidence(gaz, text, context)
     for m, _ in weighted:
         for c in m.candidates:
@@ -256,8 +297,9 @@ def resolve_places(
         votes = _votes(gaz, weighted, context)
         if round_ == 0:
             _read_abbreviations(gaz, mentions, votes)
-        for mention, _weight in weighted:
+        containers = _containers(gaz, text, mentions)
+        for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
-                _rescore(gaz, mention, votes)
+                _rescore(gaz, mention, votes, containers.get(i))
     leading = _leading_country(_votes(gaz, weighted, context))
     return [_resolution(gaz, m, leading) for m in mentions]
