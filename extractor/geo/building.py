@@ -91,9 +91,9 @@ class _Builder:
         continents = {gaz.geonameid[e]: e for e, kind in enumerate(gaz.kind) if kind == CONTINENT}
         of_country = sources.continent_of_countries()
         for region in sources.macroregions():
-            on = {of_country.get(alpha2) for alpha2 in region.members}
-            entry = continents.get(on.pop()) if len(on) == 1 and len(region.members) > 1 else None
-            if entry is None:
+            on = {of_country.get(alpha2, -1) for alpha2 in region.members}
+            entry = continents.get(on.pop(), -1) if len(on) == 1 and len(region.members) > 1 else -1
+            if entry < 0:
                 continue
             self.names(entry, gaz.names[entry], [n for n in region.names if len(n) > 2])
             for code in (n.upper() for n in region.names if len(n) == 2 and n.isalpha()):
