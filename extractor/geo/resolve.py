@@ -34,8 +34,9 @@ _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
 _TITLE_CITY: Final = 100_000
-#: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario").
-_CONTAINED: Final = 7.0
+#: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario"):
+#: decisive, more than all else the article says.
+_CONTAINED: Final = 20.0
 _COMMA = re.compile(r"\s*,\s*")
 _CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
