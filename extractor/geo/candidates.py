@@ -145,11 +145,9 @@ def _inner(gaz: Gazetteer, text: str, start: int, end: int, hint: AdminHint) -> 
 
     Read the way English compound names are: the place comes first ("Belfast Magistrates'
     Court", "US Federal Reserve"; modifier words may precede it, "North Africa") or after "of"
-    ("Bank of Japan"); elsewhere a capitalised word
-    is a person's name or what the thing is ("Percy French Hotel", "Support Centre"). A run of
-    modifier words ("West", "Central") names nothing, and the name must be the entry's own, a
-    demonym or an abbreviation, not an alternate name. Longer runs first; among runs of one
-    length, the one with the best prior.
+    ("Bank of Japan"); elsewhere a capitalised word is a person's name or says what the thing is
+    ("Percy French Hotel", "Support Centre"), and a run of modifier words ("West", "Central")
+    names nothing. Longer runs first; among runs of one length, the one with the best prior.
     """
     words = [m.span() for m in _WORD.finditer(text, start, end)][:_MAX_INNER_WORDS]
     for size in range(min(3, len(words) - 1), 0, -1):
