@@ -36,7 +36,7 @@ def _latin(name: str) -> bool:
 class _Builder:
     def __init__(self) -> None:
         self.gaz = Gazetteer()
-        self.index: dict[str, list[int]] = {}  # key -> entry*2 (+1: an alternate name)
+        self.index: dict[str, int | tuple[int, ...]] = {}  # key -> entry*2 (+1: an alternate name)
         self.capital_names: dict[int, str] = {}  # country entry -> folded capital name
 
     def add(self, gid: int, name: str, kind: int, where: tuple[int, float, float, int]) -> int:
@@ -56,9 +56,14 @@ class _Builder:
         return entry
 
     def key(self, key: str, value: int) -> None:
-        found = self.index.setdefault(key, [])
-        if all(f >> 1 != value >> 1 for f in found):
-            found.append(value)
+        found = self.index.get(key)  # one int for most keys: a list each would cost ~50 MB more
+        if found is None:
+            self.index[key] = value
+        elif isinstance(found, int):
+            if found >> 1 != value >> 1:
+                self.index[key] = (found, value)
+        elif all(f >> 1 != value >> 1 for f in found):
+            self.index[key] = (*found, value)
 
     def names(self, entry: int, primary: str, others: Iterable[str], *, scripts: bool = True) -> None:
         self.key(fold(primary), entry * 2)
@@ -204,7 +209,11 @@ class _Builder:
         gaz.keys = sorted(self.index)
         offsets, values = array("i", [0]), array("i")
         for key in gaz.keys:
-            values.extend(self.index[key])
+            found = self.index[key]
+            if isinstance(found, int):
+                values.append(found)
+            else:
+                values.extend(found)
             offsets.append(len(values))
         gaz.offsets, gaz.values = offsets, values
         self.index = {}

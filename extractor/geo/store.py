@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 from array import array
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
@@ -95,12 +96,13 @@ def _tables(gaz: Gazetteer) -> dict[str, Any]:
     }
 
 
-def _blobs(gaz: Gazetteer) -> dict[str, bytes]:
-    blobs = {f"{name}.bin": getattr(gaz, name).tobytes() for name in [*ARRAYS, *_FLAT]}
+def _blobs(gaz: Gazetteer) -> Iterator[tuple[str, bytes]]:
+    """The files, one at a time (so they never all stand in memory at once)."""
+    for name in [*ARRAYS, *_FLAT]:
+        yield f"{name}.bin", getattr(gaz, name).tobytes()
     for name in _LISTS:
-        blobs[f"{name}.json"] = json.dumps(getattr(gaz, name), ensure_ascii=False).encode()
-    blobs["tables.json"] = json.dumps(_tables(gaz), ensure_ascii=False).encode()
-    return blobs
+        yield f"{name}.json", json.dumps(getattr(gaz, name), ensure_ascii=False).encode()
+    yield "tables.json", json.dumps(_tables(gaz), ensure_ascii=False).encode()
 
 
 def save(gaz: Gazetteer, directory: Path) -> None:
@@ -113,7 +115,7 @@ def save(gaz: Gazetteer, directory: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
         files = {}
-        for name, blob in _blobs(gaz).items():
+        for name, blob in _blobs(gaz):
             (tmp / name).write_bytes(blob)
             files[name] = {"bytes": len(blob), "sha256": hashlib.sha256(blob).hexdigest()}
         manifest = {
