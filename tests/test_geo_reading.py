@@ -7,7 +7,10 @@ import re
 import pytest
 
 from extractor import geo
-from extractor.geo import Context, resolve_places
+from extractor.geo import Context, parse_toponym, resolve_places
+from extractor.geo.candidates import Candidate, Mention
+from extractor.geo.gazetteer import PLACE, Gazetteer
+from extractor.geo.proximity import MAX_SUPPORT, supported
 
 
 def _resolve(text: str, *names: str, title: str | None = None) -> dict[str, geo.Resolution]:
@@ -148,3 +151,52 @@ def test_a_known_word_elsewhere_in_an_unknown_name_does_not_resolve_it(words: st
 def test_a_name_beginning_with_a_compass_word_is_itself_when_known() -> None:
     (res,) = _resolve("Storms hit North Carolina.", "North Carolina").values()
     assert res.place is not None and (res.place.name, res.precision) == ("North Carolina", 3)
+
+
+# --------------------------------------------------------------------------------- proximity
+@pytest.mark.parametrize(
+    ("text", "names", "admin1"),
+    [
+        ("The fair moved from Camden to Rockland and Belfast.", ("Camden", "Rockland", "Belfast"), "Maine"),
+        ("Buses ran between Dover, Milford and Smyrna.", ("Dover", "Milford", "Smyrna"), "Delaware"),
+    ],
+)
+def test_neighbouring_small_towns_are_read_together_not_as_their_larger_namesakes(
+    text: str, names: tuple[str, ...], admin1: str
+) -> None:
+    places = {n: r.place for n, r in _resolve(text, *names).items()}
+    assert {n: p.admin1 if p is not None else None for n, p in places.items()} == dict.fromkeys(names, admin1)
+
+
+def _gazetteer(*places: tuple[float, float]) -> Gazetteer:
+    """Places only, at the given coordinates (entry i is the i-th)."""
+    gaz = Gazetteer()
+    for i, (lat, lon) in enumerate(places):
+        gaz.geonameid.append(i + 1)
+        gaz.names.append(f"P{i}")
+        gaz.kind.append(PLACE)
+        gaz.lat.append(lat)
+        gaz.lon.append(lon)
+    return gaz
+
+
+def _mention(key: str, *candidates: tuple[int, float]) -> Mention:
+    return Mention(0, 1, key, parse_toponym(key), [Candidate(e, prior, False) for e, prior in candidates])
+
+
+def test_support_counts_other_toponyms_with_a_candidate_near_and_ignores_far_or_much_smaller_ones() -> None:
+    # 0, 5: big cities far away; 1, 2, 3: small towns 20-30 km apart; 4: a hamlet next to town 1
+    gaz = _gazetteer(
+        (10.0, 10.0), (40.0, -80.0), (40.2, -80.1), (40.1, -80.3), (40.01, -80.0), (-30.0, 150.0)
+    )
+    mentions = [
+        _mention("alpha", (0, 6.0), (1, 4.5)),  # the city leads; town 1 within the gap
+        _mention("beta", (2, 4.0)),
+        _mention("gamma", (3, 4.0)),
+        _mention("delta", (5, 7.0), (4, 3.0)),  # the hamlet is 10,000 times smaller than the city
+    ]
+    support = supported(gaz, mentions)
+    assert support[("alpha", 1)] == MAX_SUPPORT  # beta and gamma near (delta's hamlet would be a third)
+    assert ("alpha", 0) not in support  # nothing near the city
+    assert support[("beta", 2)] == MAX_SUPPORT
+    assert ("delta", 4) not in support  # beyond the prior gap: asked about, never

@@ -26,6 +26,7 @@ from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place, gazetteer
 from .names import dateline_spans
+from .proximity import supported
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
 
@@ -33,6 +34,8 @@ _COUNTRY_AGREES: Final = 7.0
 _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
+#: Per other toponym with a candidate near this one (``proximity.py``; at most two count).
+_SUPPORTED: Final = 1.5
 _TITLE_CITY: Final = 100_000
 #: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario"):
 #: decisive, more than all else the article says.
@@ -192,7 +195,13 @@ def _inside(gaz: Gazetteer, entry: int, container: int) -> bool:
     return unit[entry] == container
 
 
-def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes, container: int | None = None) -> None:
+def _rescore(
+    gaz: Gazetteer,
+    mention: Mention,
+    votes: _Votes,
+    container: int | None = None,
+    support: dict[tuple[str, int], int] | None = None,
+) -> None:
     own_country, own_cw, own_unit, own_aw = votes.own.get(mention.key, (-1, 0.0, -1, 0.0))
     total = (sum(votes.countries.values()) - own_cw) or 1.0  # the other toponyms' votes
     total_a1 = (sum(votes.admin1.values()) - own_aw) or 1.0
@@ -207,6 +216,8 @@ def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes, container: int | N
             score += _ADMIN1_AGREES * max(a_votes, 0.0) / total_a1
         if container is not None and _inside(gaz, entry, container):
             score += _CONTAINED
+        if support:
+            score += _SUPPORTED * support.get((mention.key, entry), 0)
         cand.score = score + _nearness(gaz, mention.key, entry, votes.anchors)
     mention.candidates.sort(key=lambda c: (-c.score, c.entry))
 
@@ -294,6 +305,7 @@ def resolve_places(
     for m, _ in weighted:
         for c in m.candidates:
             c.score = c.prior
+    support = supported(gaz, (m for m, _ in weighted))
     for round_ in range(_ROUNDS):
         votes = _votes(gaz, weighted, context)
         if round_ == 0:
@@ -301,6 +313,6 @@ def resolve_places(
         containers = _containers(gaz, text, mentions)
         for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
-                _rescore(gaz, mention, votes, containers.get(i))
+                _rescore(gaz, mention, votes, containers.get(i), support)
     leading = _leading_country(_votes(gaz, weighted, context))
     return [_resolution(gaz, m, leading) for m in mentions]
