@@ -153,6 +153,16 @@ def test_a_name_beginning_with_a_compass_word_is_itself_when_known() -> None:
     assert res.place is not None and (res.place.name, res.precision) == ("North Carolina", 3)
 
 
+def test_a_name_of_modifier_words_names_a_region_only_in_a_country_the_article_is_about() -> None:
+    alone = _resolve("Leaders of the West met in Berlin and Rome.", "West", "Berlin", "Rome")["West"]
+    assert alone.place is None
+    text = "Separatists clashed with troops in the North West, Cameroon officials said."
+    region = _resolve(text, "North West", "Cameroon")["North West"]
+    assert region.place is not None and (region.place.feature, region.country_code) == ("admin1", "CMR")
+    (named,) = _resolve("Troops clashed in the North West region.", "North West region").values()
+    assert named.place is not None and named.country_code == "CMR"
+
+
 # --------------------------------------------------------------------------------- proximity
 @pytest.mark.parametrize(
     ("text", "names", "admin1"),

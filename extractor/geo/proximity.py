@@ -1,4 +1,5 @@
-"""Places of one article lie near each other: each candidate's support from the other toponyms.
+"""Places of one article lie near or in each other: a candidate's support from the other toponyms,
+and the unit a place is named in ("Paris, Tenn.": ``contained_in``).
 
 A candidate of a local name (one whose likeliest reading is a town or a second-level unit, not a
 country or province) gains when other toponyms of the article have a candidate within
@@ -14,15 +15,17 @@ the eight around it, and stops counting at ``MAX_SUPPORT`` toponyms: linear in t
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from .candidates import Mention
-from .gazetteer import ADMIN2, PLACE, Gazetteer
+from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer
 
-__all__ = ["MAX_SUPPORT", "NEAR_KM", "PRIOR_GAP", "supported"]
+__all__ = ["MAX_SUPPORT", "NEAR_KM", "PRIOR_GAP", "contained_in", "inside", "supported"]
 
 NEAR_KM: Final = 50.0
 PRIOR_GAP: Final = 2.0
@@ -30,6 +33,7 @@ MAX_SUPPORT: Final = 2
 _TOP: Final = 20  # candidates per toponym considered, best prior first
 _CELL: Final = 0.5  # degrees
 _LOCAL: Final = frozenset({PLACE, ADMIN2})
+_COMMA = re.compile(r"\s*,\s*")
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -88,3 +92,29 @@ def _support(
                     if len(found) >= MAX_SUPPORT:
                         return len(found)
     return len(found)
+
+
+def contained_in(gaz: Gazetteer, text: str, mentions: Sequence[Mention]) -> dict[int, int]:
+    """Mention index -> the province or country named right after it, after a comma
+    ("Paris, Tenn.", "Richmond, Virginia"): the place is in it, whatever else the article says.
+    Not when both names are first of one kind ("Iraq, Iran", "Texas, Arizona"): that is a list."""
+    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
+    out = {}
+    for a, b in itertools.pairwise(order):
+        first, then = mentions[a], mentions[b]
+        if not first.candidates or not then.candidates or not _COMMA.fullmatch(text, first.end, then.start):
+            continue
+        container = then.candidates[0].entry
+        named = max(first.candidates, key=lambda c: c.prior).entry
+        if gaz.kind[container] in (COUNTRY, ADMIN1, ADMIN2) and gaz.kind[named] != gaz.kind[container]:
+            out[a] = container  # "Iraq, Iran" and "Texas, Arizona" are lists of peers
+    return out
+
+
+def inside(gaz: Gazetteer, entry: int, container: int) -> bool:
+    """Whether ``entry`` lies in the country, admin1 or admin2 unit ``container``."""
+    if entry == container:
+        return False
+    kind = gaz.kind[container]
+    unit = gaz.country if kind == COUNTRY else gaz.admin1 if kind == ADMIN1 else gaz.admin2
+    return unit[entry] == container

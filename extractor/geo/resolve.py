@@ -14,7 +14,6 @@ are measured only to the ``_ANCHORS`` most confident places.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import defaultdict
@@ -25,8 +24,8 @@ from typing import Final, Literal
 from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place, gazetteer
-from .names import dateline_spans
-from .proximity import supported
+from .names import MODIFIER_WORDS, dateline_spans
+from .proximity import contained_in, inside, supported
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
 
@@ -40,7 +39,6 @@ _TITLE_CITY: Final = 100_000
 #: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario"):
 #: decisive, more than all else the article says.
 _CONTAINED: Final = 20.0
-_COMMA = re.compile(r"\s*,\s*")
 _CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
 _TITLE_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|al-|el-)?[A-Z][\w'’.-]*){0,3}")
@@ -170,31 +168,6 @@ def _votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: C
     return votes
 
 
-def _containers(gaz: Gazetteer, text: str, mentions: Sequence[Mention]) -> dict[int, int]:
-    """Mention index -> the province or country named right after it, after a comma
-    ("Paris, Tenn.", "Richmond, Virginia"): the place is in it, whatever else the article says.
-    Not when both names are first of one kind ("Iraq, Iran", "Texas, Arizona"): that is a list."""
-    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
-    out = {}
-    for a, b in itertools.pairwise(order):
-        first, then = mentions[a], mentions[b]
-        if not first.candidates or not then.candidates or not _COMMA.fullmatch(text, first.end, then.start):
-            continue
-        container = then.candidates[0].entry
-        named = max(first.candidates, key=lambda c: c.prior).entry
-        if gaz.kind[container] in (COUNTRY, ADMIN1, ADMIN2) and gaz.kind[named] != gaz.kind[container]:
-            out[a] = container  # "Iraq, Iran" and "Texas, Arizona" are lists of peers
-    return out
-
-
-def _inside(gaz: Gazetteer, entry: int, container: int) -> bool:
-    if entry == container:
-        return False
-    kind = gaz.kind[container]
-    unit = gaz.country if kind == COUNTRY else gaz.admin1 if kind == ADMIN1 else gaz.admin2
-    return unit[entry] == container
-
-
 def _rescore(
     gaz: Gazetteer,
     mention: Mention,
@@ -214,7 +187,7 @@ def _rescore(
         if unit >= 0:
             a_votes = votes.admin1[unit] - (own_aw if unit == own_unit else 0.0)
             score += _ADMIN1_AGREES * max(a_votes, 0.0) / total_a1
-        if container is not None and _inside(gaz, entry, container):
+        if container is not None and inside(gaz, entry, container):
             score += _CONTAINED
         if support:
             score += _SUPPORTED * support.get((mention.key, entry), 0)
@@ -310,9 +283,23 @@ def resolve_places(
         votes = _votes(gaz, weighted, context)
         if round_ == 0:
             _read_abbreviations(gaz, mentions, votes)
-        containers = _containers(gaz, text, mentions)
+        containers = contained_in(gaz, text, mentions)
         for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
                 _rescore(gaz, mention, votes, containers.get(i), support)
+    final = _votes(gaz, weighted, context)
+    for mention in mentions:
+        _drop_stray_modifier(gaz, mention, final)
     leading = _leading_country(_votes(gaz, weighted, context))
     return [_resolution(gaz, m, leading) for m in mentions]
+
+
+def _drop_stray_modifier(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
+    """A name made only of words that usually modify names ("West", "Central", "North West")
+    names a region of a country the rest of the article is about, else nothing ("the West")."""
+    if not mention.candidates or not set(mention.key.split()) <= MODIFIER_WORDS:
+        return
+    country = gaz.country[mention.candidates[0].entry]
+    own_country, own_cw, _, _ = votes.own.get(mention.key, (-1, 0.0, -1, 0.0))
+    if votes.countries.get(country, 0.0) - (own_cw if country == own_country else 0.0) <= 0:
+        mention.candidates = []
