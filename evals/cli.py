@@ -100,12 +100,12 @@ def eval_(
 )
 @click.option(
     "--rerender-hint",
-    default="make baseline",
-    show_default=True,
-    help="The command printed, with --exact, to re-render the baseline after a deliberate change.",
+    metavar="COMMAND",
+    help="With --exact: the command to print for re-rendering the baseline after a deliberate change "
+    "(default: none; the message names the baseline's file).",
 )
 def eval_compare(
-    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str
+    base: Path, new: Path, metric: str, tolerance: float, exact: bool, rerender_hint: str | None
 ) -> None:
     """Compare two eval reports; exit 1 when METRIC drops by more than TOLERANCE (or, with --exact,
     when any figure or count differs)."""
@@ -120,7 +120,8 @@ def eval_compare(
             err.print(
                 f"replay gate failed: {len(differences)} figure(s) or count(s) differ from {base}:\n  "
                 + "\n  ".join(differences)
-                + f"\nIf the change is deliberate, re-render the baseline with: {rerender_hint}",
+                + "\nIf the change is deliberate, re-render the baseline "
+                + (f"with: {rerender_hint}" if rerender_hint else f"({base}) from the same run"),
                 markup=False,
                 highlight=False,
             )
@@ -195,6 +196,46 @@ def eval_snippets(
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if failures:
         err.print(f"{len(failures)} snippet(s) failed; first: {failures[0]}", markup=False, highlight=False)
+
+
+@eval_.command("agreement")
+@click.argument("gold_a", type=click.Path(path_type=Path, exists=True))
+@click.argument("gold_b", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="The articles' texts (default: evals/articles).",
+)
+@click.option(
+    "--json", "json_out", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures here."
+)
+def eval_agreement(gold_a: Path, gold_b: Path, articles_dir: Path | None, json_out: Path | None) -> None:
+    """Agreement of two annotators: GOLD_B's records scored against GOLD_A's (gold files or directories).
+
+    Prints event F1 between the two, typed event F1, slot F1 per field and claim F1, per article
+    and over all articles both labelled.
+    """
+    import json  # noqa: PLC0415
+
+    from .agreement import AgreementError, agreement  # noqa: PLC0415
+    from .gold import ARTICLES_DIR, GoldError  # noqa: PLC0415
+
+    try:
+        score = agreement(gold_a, gold_b, articles_dir or ARTICLES_DIR)
+    except (AgreementError, GoldError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    names = list(score.figures)
+    click.echo(f"{'article':32} " + " ".join(f"{n.removeprefix('slot_f1.'):>14}" for n in names))
+    for article in score.articles:
+        figures = article.figures
+        click.echo(f"{article.article_id:32} " + " ".join(f"{figures[n]:14.3f}" for n in names))
+    click.echo(f"{'all (micro)':32} " + " ".join(f"{score.figures[n]:14.3f}" for n in names))
+    if json_out is not None:
+        per_article = {a.article_id: a.figures for a in score.articles}
+        json_out.write_text(json.dumps({"micro": score.figures, "articles": per_article}, indent=2) + "\n")
 
 
 @eval_.command("places")

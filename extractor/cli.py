@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import os
 import signal
 import sys
@@ -27,14 +26,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .cli_params import VERBOSE_HELP, add_verbosity, iso_date, with_verbose
 from .cli_run import Batch, StopOnSignals, describe_resume
 from .errors import ExtractorError
-from .inputs import load_article, parse_date
+from .inputs import load_article
 from .llm import LocalModelServer
 from .output import JsonlOutput, OutputFileError, summary_table
 from .pipeline import Extractor
 from .prompts import list_prompts, load_prompt
-from .redact import install_on_handlers
 from .settings import LOCAL_MODEL_ALIAS, Settings
 
 err = Console(stderr=True)
@@ -89,7 +88,7 @@ class _PluginGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
-            return command
+            return with_verbose(command)
         point = self._points().get(cmd_name)
         if point is None:
             return None
@@ -97,27 +96,24 @@ class _PluginGroup(click.Group):
             loaded = point.load()
         except ImportError as exc:
             return _unavailable(cmd_name, exc)
-        return loaded if isinstance(loaded, click.Command) else None
+        return with_verbose(loaded) if isinstance(loaded, click.Command) else None
 
 
 @click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="-v: one line per LLM request; -vv: debug.")
+@click.option("-v", "--verbose", count=True, expose_value=False, callback=add_verbosity, help=VERBOSE_HELP)
 @click.version_option(package_name="extractor")
-def main(verbose: int) -> None:
+def main() -> None:
     """Grounded conflict-event records from news articles."""
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    install_on_handlers(logging.getLogger().handlers)  # httpx/openai/instructor lines too
-    if verbose < 2:
-        for noisy in ("httpx", "openai"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
-        # instructor logs exhausted re-asks at ERROR; extractor handles them (diagnostics) itself
-        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--published", help="Publication date (YYYY-MM-DD) for every file; overrides sidecars.")
+@click.option(
+    "--published",
+    metavar="YYYY-MM-DD",
+    callback=iso_date,
+    help="Publication date (YYYY-MM-DD) for every file; overrides sidecars.",
+)
 @click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT or events.v5).")
 @click.option("--model", help="Model name (EXTRACTOR_MODEL).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (EXTRACTOR_BASE_URL); unset = embedded model.")
@@ -137,7 +133,7 @@ def main(verbose: int) -> None:
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64))
 def extract(
     files: tuple[Path, ...],
-    published: str | None,
+    published: dt.date | None,
     prompt: str | None,
     model: str | None,
     base_url: str | None,
@@ -152,10 +148,6 @@ def extract(
     file. SIGINT, SIGTERM and SIGHUP stop the run cleanly (exit 130, 143, 129).
     """
     settings = _settings(model=model, base_url=base_url, prompt=prompt, use_cache=False if no_cache else None)
-    try:
-        pub = parse_date(published, where="--published")
-    except ExtractorError as exc:
-        raise click.BadParameter(str(exc), param_hint="--published") from None
     if resume and output is None:
         raise click.UsageError("--resume continues an output file: give it with -o FILE")
     try:
@@ -165,7 +157,7 @@ def extract(
     if resume:
         _say(describe_resume(sink))
     try:
-        _run_extract(sink, settings, files, pub, output, concurrency)
+        _run_extract(sink, settings, files, published, output, concurrency)
     except BrokenPipeError:
         _stdout_gone()
 
@@ -313,3 +305,11 @@ main.add_command(export)
 from .batch.cli import batch  # noqa: E402
 
 main.add_command(batch)
+
+from .review.cli import review  # noqa: E402
+
+main.add_command(review)
+
+from .distributed.cli import corpus  # noqa: E402
+
+main.add_command(corpus)

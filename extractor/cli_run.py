@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -29,6 +29,7 @@ from rich.progress import Progress
 from schemas.events_v3 import ArticleResult
 
 from .errors import ExtractorError, InputError
+from .input_files import article_files
 from .inputs import Article, load_articles
 from .output import JsonlOutput
 from .pipeline import Extractor
@@ -117,8 +118,24 @@ class Batch:
         self.console.print(line, markup=True, highlight=False, soft_wrap=True)
 
     def load(self, files: Iterable[Path], *, max_chars: int, published: dt.date | None) -> None:
-        """Check every file before any LLM call; a later file with an id already used is an error."""
-        for source, loaded in load_articles(files, max_chars=max_chars, published=published):
+        """Check every file before any LLM call; a later file with an id already used is an error.
+
+        A folder stands for its ``*.txt`` files; sidecars given beside their articles are left
+        out with a note (``extractor.input_files``).
+        """
+        named = article_files(files)
+        note = named.note()
+        if note is not None:
+            self.console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+        def paths() -> Iterator[Path]:  # a refused path is reported in its turn, between the files
+            for entry in named.entries:
+                if isinstance(entry, Path):
+                    yield entry
+                else:
+                    self.fail(str(entry[0]), None, entry[1])
+
+        for source, loaded in load_articles(paths(), max_chars=max_chars, published=published):
             if isinstance(loaded, ExtractorError):
                 self.fail(source, None, loaded)  # a repeated id belongs to the first file's line
             elif loaded.article_id in self.sink.resumed.done:

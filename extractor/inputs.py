@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,8 @@ from typing import Any
 import yaml
 
 from .errors import ExtractorError, InputError
+from .input_files import over_size_limit, read_regular_file
+from .settings import Settings
 
 __all__ = [
     "ARTICLE_ID_PATTERN",
@@ -98,7 +99,10 @@ class Article:
 
 
 def parse_date(value: object, *, where: str = "published") -> dt.date | None:
-    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError."""
+    """An ISO date (``YYYY-MM-DD``) from a string/date, or ``None``; anything else is an InputError.
+
+    The error message starts with ``where`` (left out when it is empty) and the value.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -106,14 +110,17 @@ def parse_date(value: object, *, where: str = "published") -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = value.strip() if isinstance(value, str) else ""
+    reason = ""
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
         if len(text) > 10 and text[10] in "T ":
             return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    raise InputError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)")
+    except ValueError as exc:
+        # the shape is right but there is no such day (2024-02-30): say why
+        reason = f": {exc}" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]) else ""
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}{value!r} is not an ISO date (YYYY-MM-DD){reason}")
 
 
 def _text_field(value: object, field: str, limit: int, where: str) -> str | None:
@@ -165,10 +172,6 @@ def max_article_bytes(max_chars: int) -> int:
     return 4 * max_chars + 4
 
 
-def _size_error(where: str, size: int, limit: int) -> str:
-    return f"{where}: {size} bytes is over the size limit of {limit} bytes"
-
-
 def _size_hint(max_chars: int) -> str:
     return f" (4 per character of EXTRACTOR_MAX_ARTICLE_CHARS={max_chars}, plus a byte-order mark)"
 
@@ -177,7 +180,7 @@ def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> st
     """Decode UTF-8 (BOM optional) or BOM-marked UTF-16/UTF-32, and check the text."""
     limit = max_article_bytes(max_chars)
     if len(data) > limit:
-        raise InputError(_size_error(where, len(data), limit) + _size_hint(max_chars))
+        raise InputError(over_size_limit(where, len(data), limit) + _size_hint(max_chars))
     bom, encoding = next(((bom, name) for bom, name in _BOMS if data.startswith(bom)), (b"", "UTF-8"))
     if not bom and b"\x00" in data:
         raise InputError(
@@ -192,47 +195,6 @@ def decode_article(data: bytes, *, max_chars: int, where: str = "article") -> st
             "UTF-16 or UTF-32 with a byte-order mark: convert it to UTF-8 first"
         ) from None
     return check_text(text, max_chars=max_chars, where=where)
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    kinds = (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
-
-
-def read_regular_file(path: Path, *, limit: int, where: str, hint: str = "") -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; anything else is an InputError.
-
-    The type and size come from ``stat`` before opening (a FIFO is never opened); the file is
-    opened non-blocking, checked again, and read for at most ``limit + 1`` bytes.
-    """
-    try:
-        status = os.stat(path)
-        kind = _not_regular(status.st_mode)
-        if kind is not None:
-            raise InputError(f"{where}: is {kind}, not a regular file")
-        if status.st_size > limit:
-            raise InputError(f"{_size_error(where, status.st_size, limit)}{hint}")
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as file:
-            kind = _not_regular(os.fstat(file.fileno()).st_mode)  # replaced since the stat
-            if kind is not None:
-                raise InputError(f"{where}: is {kind}, not a regular file")
-            data = file.read(limit + 1)
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        # it grew since the stat, or it is a file whose stat size means nothing (/proc, /sys)
-        stopped = f"stopped reading at {len(data)}"
-        raise InputError(f"{where}: is over the size limit of {limit} bytes ({stopped}){hint}")
-    return data
 
 
 def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
@@ -275,8 +237,18 @@ def _id_from_name(path: Path, text: str) -> str:
     return safe or _text_id(text)
 
 
-def load_article(path: Path, *, max_chars: int, published: dt.date | None = None) -> Article:
-    """Read and check one article file with its metadata (an InputError naming the file otherwise)."""
+def load_article(
+    path: str | os.PathLike[str], *, max_chars: int | None = None, published: dt.date | None = None
+) -> Article:
+    """Read and check one article file with its metadata (an InputError naming the file otherwise).
+
+    ``extractor.load_article("story.txt")`` is enough: ``max_chars`` defaults to
+    ``Settings.from_env().max_article_chars`` (``EXTRACTOR_MAX_ARTICLE_CHARS``, 200,000), the
+    limit ``extractor.extract`` applies; ``published`` overrides the file's own date.
+    """
+    path = Path(path)
+    if max_chars is None:
+        max_chars = Settings.from_env().max_article_chars
     where = str(path)
     limit = max_article_bytes(max_chars)
     data = read_regular_file(path, limit=limit, where=where, hint=_size_hint(max_chars))

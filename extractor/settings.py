@@ -27,7 +27,9 @@ Variables (explicit keyword arguments to ``from_env`` or ``Settings(...)`` overr
                                    endpoint, off with the embedded model
 ``EXTRACTOR_DATA_DIR``             the service's data folder (default ~/.local/share/extractor)
 ``EXTRACTOR_DATABASE_URL``         the service's database (default: SQLite file in the data folder)
-``EXTRACTOR_API_KEYS``             comma-separated service API keys; only their sha256 is kept
+``EXTRACTOR_API_KEYS``             comma-separated service API keys, each ``NAME:ROLE:KEY`` (role
+                                   ``reader``, ``reviewer`` or ``admin``) or a bare ``KEY`` (an
+                                   admin of its own jobs only); only their sha256 is kept
 ``EXTRACTOR_WORKERS``              articles the service extracts at once (default 4)
 ``EXTRACTOR_MAX_BODY_BYTES``       largest request body the service reads (default 10 MiB)
 ``EXTRACTOR_MAX_JOB_ARTICLES``     articles per job at most (default 1000)
@@ -43,6 +45,7 @@ import dataclasses
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,23 @@ def _default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
 def hash_api_key(key: str) -> str:
     """The form in which a service API key is kept and compared: its sha256, hex."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+ROLES: tuple[str, ...] = ("reader", "reviewer", "admin")
+_NAMED_KEY = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._@-]{0,99}):(?P<role>[a-z]+):(?P<key>.+)", re.DOTALL)
+
+
+def parse_api_key(entry: str) -> tuple[str, str, str]:
+    """``(sha256, name, role)`` of one ``EXTRACTOR_API_KEYS`` entry; name and role are "" for a bare key."""
+    named = _NAMED_KEY.fullmatch(entry)
+    if named is None:
+        return hash_api_key(entry), "", ""
+    if named["role"] not in ROLES:
+        raise ConfigurationError(
+            f"EXTRACTOR_API_KEYS: key {named['name']!r} has role {named['role']!r}, "
+            f"not one of {', '.join(ROLES)}"
+        )
+    return hash_api_key(named["key"]), named["name"], named["role"]
 
 
 def _default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -106,6 +126,9 @@ class Settings:
     data_dir: Path = dataclasses.field(default_factory=_default_data_dir)
     database_url: str | None = dataclasses.field(default=None, repr=False)
     api_key_hashes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+    #: ``(sha256, name, role)`` of the keys configured as ``NAME:ROLE:KEY``; a key without an entry
+    #: here (a bare ``KEY``) is an admin that sees only its own jobs, as before roles existed.
+    api_key_roles: tuple[tuple[str, str, str], ...] = dataclasses.field(default=(), repr=False)
     workers: int = 4
     max_body_bytes: int = 10 * 1024 * 1024
     max_job_articles: int = 1000
@@ -188,6 +211,13 @@ class Settings:
                 found = stored
         return found
 
+    def api_key_identity(self, digest: str) -> tuple[str, str] | None:
+        """``(name, role)`` of the key with this hash when it was configured as ``NAME:ROLE:KEY``."""
+        for stored, name, role in self.api_key_roles:
+            if hmac.compare_digest(digest, stored):
+                return name, role
+        return None
+
     def require_api_key(self) -> str:
         """The key to send. Kinds that require one (``openai``) need a real one; others get a placeholder."""
         if self.api_key:
@@ -248,8 +278,14 @@ class Settings:
         data_dir = text("EXTRACTOR_DATA_DIR")
         values["data_dir"] = Path(data_dir).expanduser() if data_dir else _default_data_dir(env)
         values["database_url"] = text("EXTRACTOR_DATABASE_URL")
-        keys = [k.strip() for k in (text("EXTRACTOR_API_KEYS") or "").split(",") if k.strip()]
-        values["api_key_hashes"] = tuple(hash_api_key(k) for k in keys) or None
+        keys = [parse_api_key(k.strip()) for k in (text("EXTRACTOR_API_KEYS") or "").split(",") if k.strip()]
+        values["api_key_hashes"] = tuple(digest for digest, _name, _role in keys) or None
+        values["api_key_roles"] = tuple(k for k in keys if k[1]) or None
+        names = [name for _digest, name, _role in keys if name]
+        if len(set(names)) != len(names):
+            raise ConfigurationError(
+                "EXTRACTOR_API_KEYS: two keys have the same name; each name says who did what"
+            )
         values["workers"] = number("EXTRACTOR_WORKERS", int)
         values["max_body_bytes"] = number("EXTRACTOR_MAX_BODY_BYTES", int)
         values["max_job_articles"] = number("EXTRACTOR_MAX_JOB_ARTICLES", int)

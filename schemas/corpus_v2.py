@@ -1,7 +1,8 @@
 """Corpus record schema, version 2 (``corpus.v2``): one record per real-world event, built from many articles.
 
 What changed from ``corpus.v1`` (which stays loadable): each ``Mention`` keeps its article's record
-as an ``events.v3`` ``Event``, whole. Every other model is ``corpus.v1``'s, redefined here as a
+as an ``events.v3`` ``Event``, whole, and a corpus event says whether analysts reviewed every one of
+them (``reviewed``). Every other model is ``corpus.v1``'s, redefined here as a
 subclass only where a field changed, so that a field added to one reaches the records containing it.
 
 This module imports nothing from the rest of the project but ``schemas.corpus_v1`` and
@@ -53,6 +54,10 @@ class CorpusEvent(corpus_v1.CorpusEvent):
 
     schema_version: str = SCHEMA_VERSION
     mentions: list[Mention] = Field(min_length=1)  # type: ignore[assignment]
+    reviewed: bool = Field(
+        default=False,
+        description="True when an analyst reviewed the record of every mention (``Event.reviewed``).",
+    )
 
 
 # Re-exported names keep one definition for what did not change.

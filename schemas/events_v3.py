@@ -5,6 +5,7 @@ What changed from ``events.v2`` (which stays loadable):
 * **Locations** carry a ``resolution``: the place resolved offline to GeoNames (id, names of its
   admin1/admin2 units and country, coordinates, ACLED geo_precision, the runner-up), or, for a
   place the gazetteer does not know, the words kept with precision 3.
+* **Events** say whether an analyst reviewed them (``reviewed``; the service's review page).
 * **Provenance** says whether an LLM answer shaped the events (``adjudicated``): true when a
   model adjudicated code's candidates or wrote the drafts (live, cached or from a batch file),
   false when code alone decided and no model was asked.
@@ -156,6 +157,13 @@ class Event(events_v2.Event):
 
     locations: list[Location] = Field(default_factory=list)  # type: ignore[assignment]
     casualties: list[CasualtyClaim] = Field(default_factory=list)  # type: ignore[assignment]
+    reviewed: bool = Field(
+        default=False,
+        description=(
+            "True when an analyst accepted, corrected or added this record on the service's review page; "
+            "false for the machine's record as extracted."
+        ),
+    )
 
 
 class Diagnostics(events_v2.Diagnostics):

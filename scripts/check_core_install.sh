@@ -50,3 +50,28 @@ if [ "$rc" != 2 ] || ! grep -q "not available" "$work/eval.out"; then
   cat "$work/eval.out" >&2; exit 1
 fi
 echo "core install check: 'extractor eval' without [evals] says: $(head -c 160 "$work/eval.out")"
+# The pip-only, code-only path of the README's quick start: `pip install '.[nlp]'` (no model, no
+# llama-cpp-python) and `extractor extract FILE` with nothing configured: the default prompt's
+# code decides alone, no model is started, and the record's quotes are spans of the note.
+"$work/venv/bin/python" -m pip install --quiet '.[nlp]' 2>&1 | grep -v "^WARNING: Location" || true
+if "$work/venv/bin/python" -c "import llama_cpp" 2>/dev/null; then
+  echo "core install check: 'pip install .[nlp]' installed llama-cpp-python; the code-only path must not need it" >&2
+  exit 1
+fi
+(cd "$work" && env -u EXTRACTOR_BASE_URL -u EXTRACTOR_ADJUDICATE -u EXTRACTOR_PROMPT \
+   EXTRACTOR_CACHE_DIR="$work/cache" venv/bin/extractor extract note.txt > code.jsonl)
+"$work/venv/bin/python" - "$work/code.jsonl" "$work/note.txt" <<'PY'
+import json, sys
+lines = [json.loads(line) for line in open(sys.argv[1])]
+note = open(sys.argv[2], encoding="utf-8").read()
+assert len(lines) == 1 and "error" not in lines[0], lines
+result = lines[0]
+assert result["events"], result
+assert result["provenance"]["model"] is None and not result["provenance"]["adjudicated"], result["provenance"]
+for event in result["events"]:
+    for span in event["evidence"]:
+        assert note[span["start"]:span["end"]] == span["quote"], span
+print(f"core install check: pip install '.[nlp]' then 'extractor extract note.txt' ran code-only "
+      f"({result['provenance']['prompt_id']}.v{result['provenance']['prompt_version']}, no model): "
+      f"{len(result['events'])} event(s), {result['events'][0]['event_type']}")
+PY

@@ -23,7 +23,8 @@ arguments or the content), ``ok``. ``GET /v1/models`` lists one model.
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
 servers do. ``--single-slot`` works on one request at a time like llama-cpp-python's server
 (``/v1/models`` included, and an answer whose client gave up is still computed to the end);
-``GET /stats`` reports the requests seen and the most that were ever in the server at once.
+``GET /stats`` reports the requests seen, the most that were ever in the server at once, and
+(``answered``) how many answers were sent per article, by the article's first sentence.
 
 In a test, ``start(Options(...))`` runs the server in a thread of the test's process;
 ``Options.check_request`` / ``check_response`` (a body -> list of problems) then judge every
@@ -209,6 +210,7 @@ class FakeServer(ThreadingHTTPServer):
         self.slot = threading.Lock()
         self.lock = threading.Lock()
         self.counts = {"requests": 0, "in_flight": 0, "max_in_flight": 0}
+        self.answered: dict[str, int] = {}
 
     @property
     def base_url(self) -> str:
@@ -236,7 +238,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.rstrip("/").endswith("/stats"):
             with self.server.lock:
-                self._send(200, dict(self.server.counts))
+                self._send(200, {**self.server.counts, "answered": dict(self.server.answered)})
         elif self.path.rstrip("/").endswith("/models"):
             with self._one_slot():
                 self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
@@ -274,8 +276,10 @@ class Handler(BaseHTTPRequestHandler):
         fault = options.script[number] if number < len(options.script) else "ok"
         answer = completion_for(request, fault, number=number)
         found = options.check_response(answer) if options.check_response else []
+        first = _first_sentence(request.get("messages") or [])
         with server.lock:
             server.seen.answers.append(answer)
+            server.answered[first] = server.answered.get(first, 0) + 1
             server.seen.problems.extend(f"answer {number}: {p}" for p in found)
         self._send(200, answer)
 

@@ -347,7 +347,7 @@ def test_extract_help_documents_the_options() -> None:
 # ------------------------------------------------------------------ extract: files that are not articles
 
 
-def test_a_directory_fifo_device_or_missing_file_is_a_per_file_error_and_the_others_complete(
+def test_an_empty_folder_fifo_device_or_missing_file_is_a_per_file_error_and_the_others_complete(
     fake_llm: FakeSessions,
 ) -> None:
     Path("folder").mkdir()
@@ -360,7 +360,7 @@ def test_a_directory_fifo_device_or_missing_file_is_a_per_file_error_and_the_oth
     assert list(errors) == ["folder", "pipe.txt", "/dev/zero", "missing.txt"]
     assert all(e["error"]["type"] == "InputError" and e["article_id"] is None for e in errors.values())
     stderr = _one_line(result.stderr)
-    assert "failed: folder: is a directory, not a regular file" in stderr
+    assert "failed: folder: is a folder without any *.txt article file" in stderr
     assert "failed: pipe.txt: is a FIFO (named pipe), not a regular file" in stderr
     assert "failed: /dev/zero: is a character device, not a regular file" in stderr
     assert "failed: missing.txt: cannot read: No such file or directory" in stderr
@@ -572,7 +572,7 @@ def test_each_bad_input_gets_one_error_line_and_no_request_while_the_good_ones_c
         _write("huge.txt", b"a" * 4005): "4005 bytes is over the size limit of 4004 bytes",
         "fifo.txt": "is a FIFO (named pipe), not a regular file",
         "/dev/zero": "is a character device, not a regular file",
-        "folder": "is a directory, not a regular file",
+        "folder": "is a folder without any *.txt article file",
         "missing.txt": "cannot read: No such file or directory",
         _write(
             "front.txt", "---\ntitle: {a: 1}\n---\n" + GOOD_TEXT

@@ -165,3 +165,30 @@ def test_a_slot_freed_while_the_pool_is_claiming_is_filled_without_waiting_for_a
         return store.finished
 
     assert sorted(asyncio.run(asyncio.wait_for(go(), BOUND_S))) == [0, 1, 2, 3]
+
+
+class _EmptyStore:
+    def claim(self, _owner: str, _free: int, _lease_s: float) -> list[Claimed]:
+        return []
+
+    def renew(self, *_: Any) -> None:
+        pass
+
+    def release(self, _owner: str) -> None:
+        pass
+
+
+def test_stopping_the_pool_right_after_a_wake_up_ends_it() -> None:
+    """A result stored (which wakes the pool) just before shutdown: stop() must still end the pool.
+    With asyncio.wait_for on Python 3.11 the cancellation was swallowed and stop() never returned."""
+
+    async def go() -> None:
+        for _ in range(5):
+            workers = Workers(_EmptyStore(), None, _NoMetrics(), concurrency=1, lease_s=HOUR)  # type: ignore[arg-type]
+            workers.poll_s = HOUR
+            workers.start()
+            await asyncio.sleep(0.01)  # the pool is waiting for work
+            workers.wake()
+            await asyncio.wait_for(workers.stop(), 5.0)
+
+    asyncio.run(go())

@@ -7,6 +7,7 @@ named on stderr with its file, and line when there is one); 2 usage error.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -16,8 +17,8 @@ from typing import Any
 import click
 from rich.console import Console
 
+from ..cli_params import iso_date
 from ..errors import ExtractorError
-from ..inputs import parse_date
 from ..llm import BatchInfo, BatchService, LocalModelServer
 from ..output import JsonlOutput, OutputFileError
 from ..settings import Settings
@@ -67,7 +68,12 @@ def _report_prepared(report: PrepareReport) -> None:
 @click.option("--prompt", help="Prompt id or id.vN (default: EXTRACTOR_PROMPT).")
 @click.option("--model", help="Model name written into every request (EXTRACTOR_MODEL).")
 @click.option("--base-url", help="The endpoint the requests are meant for; decides the endpoint kind.")
-@click.option("--published", help="Publication date (YYYY-MM-DD) for every file.")
+@click.option(
+    "--published",
+    metavar="YYYY-MM-DD",
+    callback=iso_date,
+    help="Publication date (YYYY-MM-DD) for every file.",
+)
 @click.option(
     "--retry-from",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -79,7 +85,7 @@ def prepare_command(
     prompt: str | None,
     model: str | None,
     base_url: str | None,
-    published: str | None,
+    published: dt.date | None,
     retry_from: Path | None,
 ) -> None:
     """One OpenAI Batch request line per article FILE (the exact live request), and a manifest."""
@@ -92,16 +98,12 @@ def prepare_command(
         return
     if not files:
         raise click.UsageError("give the article FILES (or --retry-from results.jsonl)")
-    try:
-        pub = parse_date(published, where="--published")
-    except ExtractorError as exc:
-        raise click.BadParameter(str(exc), param_hint="--published") from None
 
     def refused(source: str, error: ExtractorError) -> None:
         _say(f"failed: {source}: {' '.join(str(error).removeprefix(f'{source}: ').split())}")
 
     with _errors_exit():
-        report = prepare(files, output, settings, published=pub, on_refused=refused)
+        report = prepare(files, output, settings, published=published, on_refused=refused)
     _report_prepared(report)
     sys.exit(1 if report.refused else 0)
 

@@ -6,6 +6,7 @@ Exit codes as for ``extract``: 0 everything was used; 1 some lines were skipped 
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,12 +89,22 @@ class _Formats(_Choice):
 )
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
 def export(corpus: tuple[Path, ...], fmt: str, output: Path) -> None:
-    """Export CORPUS (JSONL from `extractor merge`): one ACLED-shaped row per corpus event."""
+    """Export CORPUS (JSONL from `extractor merge`): one ACLED-shaped row per corpus event.
+
+    Results of `extractor extract` are refused (exit 2, nothing written): merge them first.
+    """
     try:
         exporter = exporter_for(fmt)
     except ExtractorError as exc:  # a plug-in that cannot be loaded: before anything is read
         raise click.UsageError(str(exc)) from None
     loaded, problems = read_corpus(corpus)
+    unmerged = sorted({str(p.path) for p in problems if p.unmerged})
+    if unmerged:
+        raise click.UsageError(
+            f"{', '.join(unmerged)}: article results (from `extractor extract`), not a corpus; merge them "
+            f"first, then export the corpus: extractor merge {shlex.join(unmerged)} -o corpus.jsonl && "
+            f"extractor export corpus.jsonl -o {shlex.quote(str(output))}"
+        )
     n = exporter.write([loc.record for loc in loaded], output)
     click.echo(f"wrote {n} row(s) ({fmt}) to {output}", err=True)
     _report(problems)

@@ -23,6 +23,7 @@ from schemas.events_v3 import ArticleResult
 __all__ = ["LineProblem", "Located", "read_corpus", "read_results", "write_corpus"]
 
 _T = TypeVar("_T")
+_RESULT_VERSION_AT = "provenance.schema_version"  # where an article result names its schema
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -33,6 +34,8 @@ class LineProblem:
     path: Path
     line: int  # 0 when the whole file could not be read
     message: str
+    #: the line is an article result (``extractor extract``) where a corpus event was expected
+    unmerged: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -75,7 +78,7 @@ def _version(raw: dict[str, Any], where: str) -> object:
 
 
 def _read(
-    paths: Sequence[Path], model: type[_M], version_at: str, version: str, what: str
+    paths: Sequence[Path], model: type[_M], version_at: str, version: str, what: str, *, corpus: bool = False
 ) -> tuple[list[Located[_M]], list[LineProblem]]:
     records: list[Located[_M]] = []
     problems: list[LineProblem] = []
@@ -91,6 +94,10 @@ def _read(
                 continue
             if not isinstance(raw, dict):
                 problems.append(LineProblem(path, number, f"not {what} (expected a JSON object)"))
+                continue
+            if corpus and _version(raw, _RESULT_VERSION_AT) is not None:
+                message = "an article result of `extractor extract`, not a corpus event"
+                problems.append(LineProblem(path, number, message, unmerged=True))
                 continue
             found = _version(raw, version_at)
             if found is not None and found != version:
@@ -108,7 +115,7 @@ def _read(
 def read_results(paths: Sequence[Path]) -> tuple[list[Located[ArticleResult]], list[LineProblem]]:
     """Every valid ``events.v3`` result of ``paths``; a repeated article id is a problem (first kept)."""
     records, problems = _read(
-        paths, ArticleResult, "provenance.schema_version", events_v3.SCHEMA_VERSION, "an article result"
+        paths, ArticleResult, _RESULT_VERSION_AT, events_v3.SCHEMA_VERSION, "an article result"
     )
     first: dict[str, Located[ArticleResult]] = {}
     kept: list[Located[ArticleResult]] = []
@@ -130,8 +137,10 @@ def read_results(paths: Sequence[Path]) -> tuple[list[Located[ArticleResult]], l
 
 
 def read_corpus(paths: Sequence[Path]) -> tuple[list[Located[CorpusEvent]], list[LineProblem]]:
-    """Every valid ``corpus.v2`` event of ``paths``."""
-    return _read(paths, CorpusEvent, "schema_version", corpus_v2.SCHEMA_VERSION, "a corpus event")
+    """Every valid ``corpus.v2`` event of ``paths``; an article result is a problem marked ``unmerged``."""
+    return _read(
+        paths, CorpusEvent, "schema_version", corpus_v2.SCHEMA_VERSION, "a corpus event", corpus=True
+    )
 
 
 def write_corpus(events: Iterable[CorpusEvent], path: Path) -> int:

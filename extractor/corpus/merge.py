@@ -211,6 +211,7 @@ def _assemble(
         ],
         sources=sources,
         merge_explanation=sorted(links, key=lambda lk: (-lk.score, lk.a.article_id, lk.a.event_index)),
+        reviewed=all(v.event.reviewed for v in views),
     )
 
 

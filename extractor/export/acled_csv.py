@@ -62,7 +62,8 @@ COLUMN_SOURCES: Final[dict[str, str]] = {
     "source": "the sources' urls (article id when no url), joined with '; '",
     "notes": "the mentions' evidence quotes, each with its article id",
     "fatalities": "the corpus event's fatalities (lowest killed claim); empty when none is reported",
-    "tags": "conflicting figures with their claimants; other countries of the event",
+    "tags": "conflicting figures with their claimants; other countries of the event; "
+    "'reviewed by an analyst' when every mention's record was reviewed",
 }
 
 _WEEK_MIDDLE: Final = 3  # days after Monday: Thursday, the middle of an ISO week
@@ -168,6 +169,7 @@ def acled_row(event: CorpusEvent) -> dict[str, object]:
     )
     others = sorted({loc.country_code for loc in event.locations if loc.country_code} - {alpha3})
     tags = conflict_tags(event) + ([f"also in: {', '.join(others)}"] if others else [])
+    tags += ["reviewed by an analyst"] if event.reviewed else []
     row["tags"] = "; ".join(tags) or None
     return row
 

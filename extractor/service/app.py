@@ -21,7 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor import Extractor, Settings, __version__
 
+from .editor import router as editor_router
 from .events import router as events_router
+from .login import router as login_router
 from .metrics import Metrics
 from .problems import ProblemError, install_problem_handlers
 from .review import router as review_router
@@ -115,6 +117,8 @@ def create_app(
     app.include_router(router)
     app.include_router(events_router)
     app.include_router(review_router)
+    app.include_router(editor_router)
+    app.include_router(login_router)
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:
@@ -149,7 +153,12 @@ def _loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, **uvicorn_options: Any) -> None:
-    """Run the service with uvicorn until interrupted."""
+    """Run the service with uvicorn until interrupted.
+
+    The extraction session is started before uvicorn: a session that cannot start (the embedded
+    model asked for without the ``local`` extra, say) is an ``ExtractorError`` raised here, which
+    the command prints as one line, not a traceback from inside the server's startup.
+    """
     import uvicorn  # noqa: PLC0415  (only `extractor serve` needs the server)
 
     if not settings.api_key_hashes and not _loopback(host):
@@ -158,4 +167,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, **uv
             "service and its LLM. Set EXTRACTOR_API_KEYS.",
             host,
         )
-    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options)
+    session = Extractor(settings).start()  # the lifespan's start() is then a no-op
+    try:
+        uvicorn.run(create_app(settings, session=session), host=host, port=port, **uvicorn_options)
+    finally:
+        session.close()

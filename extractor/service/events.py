@@ -1,16 +1,17 @@
 """``GET /v1/events``: the merged corpus (``extractor.merge``) of every result this key's jobs stored.
 
 The latest result per article id is merged (an article extracted again replaces its earlier
-result); the merge is cached until a new result arrives. Filters: country (ISO alpha-3 code or
+result; a corrected result is merged as corrected); the merge is cached until a new result or a
+correction arrives. Filters: country (ISO alpha-3 code or
 name), sub-event type, date range (a corpus event is kept when its date's interval overlaps the
-range); paginated with ``offset`` and ``limit``.
+range), and ``job`` (only that job's results are merged); paginated with ``offset`` and ``limit``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -19,6 +20,7 @@ from extractor import ArticleResult, merge
 from extractor.corpus import CorpusEvent, date_interval
 
 from .problems import PROBLEM_RESPONSES, ProblemError
+from .reviews import correction_count
 from .state import Key, Service, Svc
 
 __all__ = ["router"]
@@ -33,17 +35,29 @@ class EventPage(BaseModel):
     events: list[CorpusEvent]
 
 
-async def _corpus(svc: Service, key: str) -> list[CorpusEvent]:
+async def _corpus(svc: Service, key: str, job: str | None = None) -> list[CorpusEvent]:
+    """The merged corpus of this key's results (cached until a result arrives), or of its job
+    ``job``'s (merged for each request: one job is small, and the cache holds one corpus per key)."""
+    if job is not None:
+        if await asyncio.to_thread(svc.store.job, job, key_hash=key) is None:
+            raise ProblemError(404, "job-not-found", f"no job {job}", pointer="/query/job")
+        return await _merged(await asyncio.to_thread(svc.store.result_bodies, key_hash=key, job_id=job))
+    # both only grow (one result per article, corrections append-only): their sum changes with any
+    # change to what is merged, whichever service process made it
     count = await asyncio.to_thread(svc.store.result_count, key_hash=key)
+    count += await asyncio.to_thread(correction_count, svc.store, key)
     cached = svc.corpus_cache.get(key)
     if cached is not None and cached[0] == count:
         return cached[1]
-    bodies = await asyncio.to_thread(svc.store.result_bodies, key_hash=key)
-    latest = {body["article_id"]: body for body in bodies}  # oldest first: the last one wins
-    results = [ArticleResult.model_validate(body) for body in latest.values()]
-    events = (await asyncio.to_thread(merge, results)).events
+    events = await _merged(await asyncio.to_thread(svc.store.result_bodies, key_hash=key))
     svc.corpus_cache[key] = (count, events)
     return events
+
+
+async def _merged(bodies: list[dict[str, Any]]) -> list[CorpusEvent]:
+    latest = {body["article_id"]: body for body in bodies}  # oldest first: the last one wins
+    results = [ArticleResult.model_validate(body) for body in latest.values()]
+    return (await asyncio.to_thread(merge, results)).events
 
 
 def _matches(
@@ -81,10 +95,14 @@ async def events(
     date_to: Annotated[dt.date | None, Query(description="events on or before, YYYY-MM-DD")] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    job: Annotated[
+        str | None, Query(max_length=64, description="only the results of this job (its id), merged")
+    ] = None,
 ) -> EventPage:
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ProblemError(422, "validation-error", "date_from is after date_to", pointer="/query/date_from")
-    found = [e for e in await _corpus(svc, key) if _matches(e, country, event_type, date_from, date_to)]
+    corpus = await _corpus(svc, key, job)
+    found = [e for e in corpus if _matches(e, country, event_type, date_from, date_to)]
     return EventPage(total=len(found), offset=offset, limit=limit, events=found[offset : offset + limit])
 
 

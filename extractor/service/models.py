@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ArticleIn", "ExtractRequest", "JobStatus", "PromptInfo"]
+__all__ = ["ArticleIn", "ExtractRequest", "JobPage", "JobStatus", "PromptInfo"]
 
 
 class ArticleIn(BaseModel):
@@ -29,7 +29,7 @@ class ExtractRequest(ArticleIn):
 class JobStatus(BaseModel):
     id: str
     status: Literal["running", "done", "cancelled"]
-    prompt: str | None
+    prompt: str = Field(description="The prompt the job runs (id.vN), the service's default resolved.")
     total: int = Field(description="Articles in the job.")
     done: int = Field(description="Articles with a result.")
     failed: int = Field(description="Articles with a typed error.")
@@ -39,6 +39,13 @@ class JobStatus(BaseModel):
     first_result_at: dt.datetime | None
     finished_at: dt.datetime | None
     duration_s: float | None = Field(description="From submission to the last result.")
+
+
+class JobPage(BaseModel):
+    total: int = Field(description="This key's jobs.")
+    offset: int
+    limit: int
+    jobs: list[JobStatus] = Field(description="Newest first.")
 
 
 class PromptInfo(BaseModel):

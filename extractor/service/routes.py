@@ -11,19 +11,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from extractor import Article, ArticleResult, ExtractorError, InputError, list_prompts, load_prompt
 
-from .models import ArticleIn, ExtractRequest, JobStatus, PromptInfo
-from .problems import PROBLEM_RESPONSES, FieldProblem, ProblemError
+from .models import ArticleIn, ExtractRequest, JobPage, JobStatus, PromptInfo
+from .problems import PROBLEM_RESPONSES, ProblemError
 from .state import Key, Service, Svc
 from .store import IdempotencyConflictError, NewArticle
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
-_ITEMS = TypeAdapter(list[str | ArticleIn])
 _NDJSON = ("application/x-ndjson", "application/jsonl", "application/ndjson")
 
 
@@ -45,10 +44,29 @@ async def extract_one(body: ExtractRequest, svc: Svc, _key: Key) -> ArticleResul
     return result
 
 
-def _parse_items(raw: bytes, content_type: str) -> list[Any]:
+class _NotJSON:
+    """An NDJSON line that is not JSON, with the parser's reason."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _parse_items(raw: bytes, content_type: str) -> list[tuple[str, Any]]:
+    """Each article of the body with where it was: ``line N`` of NDJSON, ``item N`` of a JSON array."""
+    if content_type.split(";", maxsplit=1)[0].strip().lower() in _NDJSON:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProblemError(422, "malformed-body", f"the body is not UTF-8: {exc}", pointer="") from None
+        items: list[tuple[str, Any]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    items.append((f"line {number}", json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    items.append((f"line {number}", _NotJSON(exc.msg)))
+        return items
     try:
-        if content_type.split(";", maxsplit=1)[0].strip().lower() in _NDJSON:
-            return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
         parsed = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProblemError(
@@ -56,36 +74,57 @@ def _parse_items(raw: bytes, content_type: str) -> list[Any]:
         ) from None
     if not isinstance(parsed, list):
         raise ProblemError(422, "malformed-body", "the body must be a JSON array of articles", pointer="")
-    return parsed
+    return [(f"item {index}", item) for index, item in enumerate(parsed)]
+
+
+def _in_words(exc: ValidationError) -> str:
+    """Pydantic's errors as 'field 'published': Input should be ...' phrases."""
+    return "; ".join(
+        f"field {'.'.join(str(p) for p in e['loc'])!r}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in exc.errors()
+    )
+
+
+def _safe_id(item: object) -> str | None:
+    """The item's article_id when it is one the library accepts (for its error line), else None."""
+    candidate = item.get("article_id") if isinstance(item, dict) else None
+    if not isinstance(candidate, str):
+        return None
+    try:
+        Article(text="-", article_id=candidate)
+    except InputError:
+        return None
+    return candidate
+
+
+def _article(where: str, item: Any) -> NewArticle:
+    """One article of a job; one that breaks a rule carries its error (its line in the results)."""
+    if isinstance(item, _NotJSON):
+        return NewArticle("", error=f"{where}: not JSON ({item.reason})")
+    if not isinstance(item, str | dict):
+        got = "null" if item is None else type(item).__name__
+        return NewArticle("", error=f"{where}: expected a text or an object with a text, got {got}")
+    try:
+        a = ArticleIn(text=item) if isinstance(item, str) else ArticleIn.model_validate(item)
+    except ValidationError as exc:
+        return NewArticle("", article_id=_safe_id(item), error=f"{where}: {_in_words(exc)}")
+    try:  # the library's metadata rules (id, title, url), before anything is stored
+        Article(
+            text=a.text, article_id=a.article_id or "unnamed", published=a.published, title=a.title, url=a.url
+        )
+    except InputError as exc:
+        return NewArticle(a.text, article_id=_safe_id(item), error=f"{where}: {exc}")
+    return NewArticle(a.text, a.article_id, a.published, a.title, a.url)
 
 
 def _articles(raw: bytes, content_type: str, limit: int) -> list[NewArticle]:
+    """The job's articles. A body that cannot be read is a 422; an article that breaks a rule is
+    kept, in its place, as its typed error line (``InputError`` naming the line or item and the
+    field), and the others run."""
     items = _parse_items(raw, content_type)
     if len(items) > limit:
         raise ProblemError(413, "too-many-articles", f"{len(items)} articles; at most {limit} per job")
-    try:
-        parsed = _ITEMS.validate_python(items)
-    except ValidationError as exc:
-        errors = [
-            FieldProblem(pointer="/" + "/".join(str(p) for p in e["loc"][:2]), detail=e["msg"])
-            for e in exc.errors()
-        ]
-        raise ProblemError(422, "validation-error", "some articles are not valid", errors=errors) from None
-    out = []
-    for index, item in enumerate(parsed):
-        a = ArticleIn(text=item) if isinstance(item, str) else item
-        try:  # the library's metadata rules (id, title, url), before anything is stored
-            Article(
-                text=a.text,
-                article_id=a.article_id or "unnamed",
-                published=a.published,
-                title=a.title,
-                url=a.url,
-            )
-        except InputError as exc:
-            raise ProblemError(422, "input-error", str(exc), pointer=f"/{index}") from None
-        out.append(NewArticle(a.text, a.article_id, a.published, a.title, a.url))
-    return out
+    return [_article(where, item) for where, item in items]
 
 
 _JOB_BODY = {
@@ -117,18 +156,22 @@ async def submit_job(
     prompt: Annotated[str | None, Query(max_length=100)] = None,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
 ) -> JobStatus:
-    if prompt is not None:
-        load_prompt(prompt)  # an unknown prompt is a PromptError (422) now, not per article later
+    # the prompt the job runs, named in full (events -> events.v5) and kept with the job, so that
+    # its status says it and a later change of the service's default does not change the job;
+    # an unknown prompt is a PromptError (422) now, not one per article later
+    runs = load_prompt(prompt or svc.settings.prompt).name
     articles = _articles(
         await request.body(), request.headers.get("content-type", ""), svc.settings.max_job_articles
     )
-    canonical = json.dumps([[a.text, a.article_id, str(a.published), a.title, a.url] for a in articles])
+    canonical = json.dumps(
+        [[a.text, a.article_id, str(a.published), a.title, a.url, a.error] for a in articles]
+    )
     digest = hashlib.sha256(f"{prompt}\n{canonical}".encode()).hexdigest()
     try:
         job_id, new = await asyncio.to_thread(
             svc.store.create_job,
             articles,
-            prompt=prompt,
+            prompt=runs,
             body_sha256=digest,
             key_hash=key,
             idempotency_key=idempotency_key,
@@ -140,6 +183,8 @@ async def submit_job(
             "this Idempotency-Key was used with another body",
             pointer="/headers/idempotency-key",
         ) from None
+    for _ in (a for a in articles if a.error is not None and new):
+        svc.metrics.article("InputError")  # stored as its error line: counted as a worker's would be
     svc.workers.wake()
     response.headers["Location"] = f"/v1/jobs/{job_id}"
     if not new:
@@ -147,11 +192,28 @@ async def submit_job(
     return await _status(svc, job_id, key)
 
 
+def _job_status(svc: Service, found: dict[str, Any]) -> JobStatus:
+    # a job stored without its prompt runs the service's default
+    prompt = found["prompt"] or load_prompt(svc.settings.prompt).name
+    return JobStatus.model_validate({**found, "prompt": prompt})
+
+
 async def _status(svc: Service, job_id: str, key: str) -> JobStatus:
     found = await asyncio.to_thread(svc.store.job, job_id, key_hash=key)
     if found is None:
         raise ProblemError(404, "job-not-found", f"no job {job_id}")
-    return JobStatus.model_validate(found)
+    return _job_status(svc, found)
+
+
+@router.get("/jobs", response_model=JobPage, summary="This key's jobs, newest first, paginated")
+async def list_jobs(
+    svc: Svc,
+    key: Key,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> JobPage:
+    total, found = await asyncio.to_thread(svc.store.jobs, key_hash=key, offset=offset, limit=limit)
+    return JobPage(total=total, offset=offset, limit=limit, jobs=[_job_status(svc, job) for job in found])
 
 
 @router.get("/jobs/{job_id}", response_model=JobStatus, summary="A job's status, counts and timings")
@@ -160,11 +222,13 @@ async def job_status(job_id: str, svc: Svc, key: Key) -> JobStatus:
 
 
 @router.delete(
-    "/jobs/{job_id}", response_model=JobStatus, summary="Cancel a job (finished articles keep results)"
+    "/jobs/{job_id}",
+    response_model=JobStatus,
+    summary="Cancel a job (finished articles keep results); a finished job stays as it is (200)",
 )
 async def cancel_job(job_id: str, svc: Svc, key: Key) -> JobStatus:
     await _status(svc, job_id, key)
-    await asyncio.to_thread(svc.store.cancel, job_id)
+    await asyncio.to_thread(svc.store.cancel, job_id)  # no-op once nothing is left to do
     return await _status(svc, job_id, key)
 
 
@@ -198,8 +262,9 @@ async def job_results(
                 return
             if len(ready) == _STREAM_BATCH:  # more may be ready already
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stored.wait(), svc.poll_s)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: a cancellation is never swallowed
+                async with asyncio.timeout(svc.poll_s):
+                    await stored.wait()
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
 

@@ -2,7 +2,8 @@
 
 * Keys come from ``Settings`` (``EXTRACTOR_API_KEYS``), kept only as sha256 hashes and compared
   in constant time; with keys configured every ``/v1`` route and the review page answer 401
-  without a valid ``Authorization: Bearer KEY`` (or ``X-API-Key: KEY``).
+  without a valid ``Authorization: Bearer KEY`` (or ``X-API-Key: KEY``, or the cookie a browser
+  gets by signing in at ``/login``; a write by cookie must also send ``X-Extractor-Review: 1``).
 * Per key: at most ``rate_limit_per_minute`` requests in a moving one-minute window (the
   ``limits`` library) and ``key_concurrency`` requests in flight; beyond either, 429 with
   ``Retry-After``.
@@ -29,7 +30,12 @@ from extractor import Settings
 
 from .problems import ProblemError, problem_response
 
-__all__ = ["BodyLimit", "Guard"]
+__all__ = ["COOKIE", "COOKIE_WRITE_HEADER", "BodyLimit", "Guard"]
+
+#: The cookie ``POST /login`` sets (see ``login.py``) and the header a write it authenticates must carry.
+COOKIE = "extractor_key"
+COOKIE_WRITE_HEADER = "X-Extractor-Review"
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Guard:
@@ -47,12 +53,20 @@ class Guard:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         presented = token.strip() if scheme.lower() == "bearer" else request.headers.get("x-api-key", "")
+        if not presented and COOKIE in request.cookies:  # a browser signed in at /login
+            if request.method not in _SAFE and request.headers.get(COOKIE_WRITE_HEADER) != "1":
+                raise ProblemError(
+                    403,
+                    "forbidden",
+                    f"a write signed in by cookie must send the header {COOKIE_WRITE_HEADER}: 1",
+                )
+            presented = request.cookies[COOKIE]
         found = self.settings.api_key_hash_for(presented) if presented else None
         if found is None:
             raise ProblemError(
                 401,
                 "unauthorized",
-                "a valid API key is required: send Authorization: Bearer KEY",
+                "a valid API key is required: send Authorization: Bearer KEY (a browser: sign in at /login)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         return found

@@ -11,11 +11,12 @@ from fastapi import Depends, Request
 from extractor import Extractor, Settings
 
 from .metrics import Metrics
+from .roles import Caller, check_role, identify
 from .security import Guard
 from .store import Store
 from .worker import Workers
 
-__all__ = ["Key", "Service", "Svc", "caller", "service"]
+__all__ = ["Key", "Service", "Svc", "Who", "caller", "identity", "service"]
 
 
 @dataclasses.dataclass
@@ -37,11 +38,20 @@ def service(request: Request) -> Service:
     return found
 
 
-async def caller(request: Request) -> AsyncIterator[str]:
-    """The caller's key hash ("" without keys), after the auth and rate checks."""
-    async for key in service(request).guard(request):
-        yield key
+async def identity(request: Request) -> AsyncIterator[Caller]:
+    """Who is calling (scope, name, role), after the auth and rate checks; every write's role is checked."""
+    svc = service(request)
+    async for key in svc.guard(request):
+        who = identify(svc.settings, key)
+        check_role(request, who)
+        yield who
+
+
+async def caller(who: Annotated[Caller, Depends(identity)]) -> str:
+    """The caller's scope: whose jobs it sees ("" without keys)."""
+    return who.scope
 
 
 Key = Annotated[str, Depends(caller)]
+Who = Annotated[Caller, Depends(identity)]
 Svc = Annotated[Service, Depends(service)]

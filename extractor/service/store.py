@@ -2,7 +2,10 @@
 
 Every function is synchronous and short; the app calls them in a thread. Each article's result
 is committed on its own transaction together with its item's new status, so whatever was done
-survives a crash. A worker *claims* pending items by giving them a lease (an owner and an expiry;
+survives a crash. Where analysts corrected a result, its corrected body is what is read
+(``results.reviewed_body``; the machine's ``body`` is kept).
+
+A worker *claims* pending items by giving them a lease (an owner and an expiry;
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so replicas never take the same row); an item whose
 lease has run out (its worker died) is pending again. A result is stored only by the owner of a
 live lease, and ``results`` is keyed by the item: one result per article, whatever happens.
@@ -20,24 +23,23 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from .bodies import error_body, job_summary, refused_row
 from .tables import Item, Job, Result
 
 __all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: A PostgreSQL advisory lock (any constant key): service processes started together on one empty
+#: database migrate one after the other (two at once both create ``alembic_version``; one fails).
+MIGRATION_LOCK = 0x6578_7472
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 class IdempotencyConflictError(Exception):
@@ -51,6 +53,8 @@ class NewArticle:
     published: dt.date | None = None
     title: str | None = None
     url: str | None = None
+    #: set when the article was refused on submission: stored at once as its typed error line
+    error: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +84,8 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(_MIGRATIONS))
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # held until this transaction ends
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
@@ -120,13 +126,26 @@ class Store:
                     body_sha256=body_sha256,
                     prompt=prompt,
                     total=len(articles),
-                    finished_at=None if articles else utcnow(),
+                    finished_at=None if any(a.error is None for a in articles) else utcnow(),
                 )
             )
             session.flush()
-            session.add_all(
-                Item(job_id=job_id, position=i, status="pending", attempts=0, **dataclasses.asdict(a))
+            items = [
+                Item(
+                    job_id=job_id,
+                    position=i,
+                    status="pending" if a.error is None else "failed",
+                    attempts=0,
+                    **{k: v for k, v in dataclasses.asdict(a).items() if k != "error"},
+                )
                 for i, a in enumerate(articles)
+            ]
+            session.add_all(items)
+            session.flush()
+            session.add_all(
+                refused_row(item, a.error)
+                for item, a in zip(items, articles, strict=True)
+                if a.error is not None
             )
         return job_id, True
 
@@ -136,44 +155,39 @@ class Store:
             job = session.get(Job, job_id)
             if job is None or job.key_hash != key_hash:
                 return None
-            rows = session.execute(
-                select(Item.status, func.count()).where(Item.job_id == job_id).group_by(Item.status)
-            ).all()
-            counts: dict[str, int] = {str(status): int(n) for status, n in rows}
-            started = session.scalar(select(func.min(Result.created_at)).where(Result.job_id == job_id))
-        pending = counts.get("pending", 0) + counts.get("running", 0)
-        status = "cancelled" if job.cancelled_at else "done" if pending == 0 else "running"
-        created, finished = _aware(job.created_at), _aware(job.finished_at)
-        return {
-            "id": job.id,
-            "status": status,
-            "prompt": job.prompt,
-            "total": job.total,
-            "done": counts.get("done", 0),
-            "failed": counts.get("failed", 0),
-            "pending": pending,
-            "cancelled": counts.get("cancelled", 0),
-            "created_at": created,
-            "first_result_at": _aware(started),
-            "finished_at": finished,
-            "duration_s": round((finished - created).total_seconds(), 3) if finished and created else None,
-        }
+            return job_summary(session, job)
 
-    def cancel(self, job_id: str) -> None:
-        """Cancel the job's unfinished items; finished ones keep their results."""
+    def jobs(
+        self, *, key_hash: str = "", offset: int = 0, limit: int = 50
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """How many jobs this key has, and ``limit`` of their summaries from ``offset``, newest first."""
+        with self._sessions() as session:
+            total = session.scalar(select(func.count()).select_from(Job).where(Job.key_hash == key_hash))
+            page = session.scalars(
+                select(Job)
+                .where(Job.key_hash == key_hash)
+                .order_by(Job.created_at.desc(), Job.id.desc())
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return int(total or 0), [job_summary(session, job) for job in page]
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel the job's unfinished items; finished ones keep their results. A job with nothing
+        left to do (finished, or cancelled before) is left as it is: False."""
         with self._sessions.begin() as session:
-            now = utcnow()
-            session.execute(
+            # items first, as `finish` does, so that the two never wait on each other's locks
+            moved = session.execute(
                 update(Item)
                 .where(Item.job_id == job_id, Item.status.in_(("pending", "running")))
                 .values(status="cancelled", lease_owner=None, lease_until=None)
             )
-            session.execute(
-                update(Job).where(Job.id == job_id, Job.cancelled_at.is_(None)).values(cancelled_at=now)
-            )
-            session.execute(
-                update(Job).where(Job.id == job_id, Job.finished_at.is_(None)).values(finished_at=now)
-            )
+            if getattr(moved, "rowcount", 0) == 0:
+                return False
+            # it had unfinished items: neither cancelled nor finished until now
+            now = utcnow()
+            session.execute(update(Job).where(Job.id == job_id).values(cancelled_at=now, finished_at=now))
+        return True
 
     def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
         """From ``start`` on, in input order, up to ``limit`` articles that can be streamed now
@@ -189,8 +203,10 @@ class Store:
             ).all()
             ready = list(itertools.takewhile(lambda r: r[3] is not None or r[1] == "cancelled", rows))
             ids = [r[3] for r in ready if r[3] is not None]
-            query = select(Result.item_id, Result.body).where(Result.item_id.in_(ids))
-            bodies: dict[int, Any] = {i: body for i, body in session.execute(query)} if ids else {}
+            query = select(Result.item_id, Result.body, Result.reviewed_body).where(Result.item_id.in_(ids))
+            bodies: dict[int, Any] = (
+                {i: reviewed or body for i, body, reviewed in session.execute(query)} if ids else {}
+            )
         gone = "the job was cancelled before this article was done"
         return [
             (int(p), str(s), bodies[r] if r is not None else error_body(a, "Cancelled", gone))
@@ -201,12 +217,12 @@ class Store:
         """Every article of the job in input order: (position, text, stored body or None)."""
         with self._sessions() as session:
             rows = session.execute(
-                select(Item.position, Item.text, Result.body)
+                select(Item.position, Item.text, Result.body, Result.reviewed_body)
                 .outerjoin(Result, Result.item_id == Item.id)
                 .where(Item.job_id == job_id)
                 .order_by(Item.position)
             ).all()
-        return [(int(position), str(text), body) for position, text, body in rows]
+        return [(int(position), str(text), reviewed or body) for position, text, body, reviewed in rows]
 
     # ------------------------------------------------------------------ work
     def claim(self, owner: str, limit: int, lease_s: float) -> list[Claimed]:
@@ -302,33 +318,34 @@ class Store:
                 session.scalar(select(func.count()).where(Item.status.in_(("pending", "running")))) or 0
             )
 
-    def result_bodies(self, *, key_hash: str = "") -> list[dict[str, Any]]:
-        """Every stored ArticleResult of this key's jobs (not the errors), oldest first."""
+    def result_bodies(self, *, key_hash: str = "", job_id: str | None = None) -> list[dict[str, Any]]:
+        """Every stored ArticleResult of this key's jobs, or of its job ``job_id`` (not the errors),
+        oldest first; the corrected one where analysts corrected it."""
         with self._sessions() as session:
-            rows = session.scalars(
-                select(Result.body)
+            rows = session.execute(
+                select(Result.body, Result.reviewed_body)
                 .join(Job, Job.id == Result.job_id)
-                .where(Result.kind == "result", Job.key_hash == key_hash)
+                .where(Result.kind == "result", Job.key_hash == key_hash, *_of_job(job_id))
                 .order_by(Result.created_at, Result.item_id)
             ).all()
-        return [dict(body) for body in rows]
+        return [dict(reviewed or body) for body, reviewed in rows]
 
-    def result_count(self, *, key_hash: str = "") -> int:
+    def result_count(self, *, key_hash: str = "", job_id: str | None = None) -> int:
         with self._sessions() as session:
             return int(
                 session.scalar(
                     select(func.count())
                     .select_from(Result)
                     .join(Job, Job.id == Result.job_id)
-                    .where(Result.kind == "result", Job.key_hash == key_hash)
+                    .where(Result.kind == "result", Job.key_hash == key_hash, *_of_job(job_id))
                 )
                 or 0
             )
 
 
-def error_body(article_id: str | None, kind: str, message: str) -> dict[str, Any]:
-    """The stored form of one article's typed error."""
-    return {"article_id": article_id, "error": {"type": kind, "message": message}}
+def _of_job(job_id: str | None) -> list[ColumnElement[bool]]:
+    """The condition limiting results to one job (none when ``job_id`` is None)."""
+    return [] if job_id is None else [Result.job_id == job_id]
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -6,6 +6,11 @@ migrations (``extractor/service/migrations``), never by ``create_all``.
   worker extracts it;
 * ``results``: at most one per item (the primary key is the item's id): the ``ArticleResult``
   JSON or a typed error, with indexed columns for querying. Each is committed on its own.
+  ``body`` is the machine's result and is never changed; ``reviewed_body`` is the corrected result
+  once analysts have corrected it (what is served from then on);
+* ``corrections``: the analysts' changes, append-only (database triggers refuse UPDATE and
+  DELETE): per article, numbered 1, 2, ... (``seq``, unique per item: two reviewers writing at
+  once cannot both add the same step), with the event, field, old and new value, who and when.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "Item", "Job", "Result"]
+__all__ = ["Base", "Correction", "Item", "Job", "Result"]
 
 
 class Base(DeclarativeBase):
@@ -73,3 +78,20 @@ class Result(Base):
     published: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
     events: Mapped[int] = mapped_column(Integer, default=0)
     body: Mapped[dict[str, object]] = mapped_column(JSON)
+    reviewed_body: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+
+
+class Correction(Base):
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("item_id", "seq", name="uq_corrections_step"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    event: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    new: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -82,8 +82,11 @@ class Workers:
                     renewed = time.monotonic()
             except Exception:  # the database is away: keep the pool alive and try again
                 log.exception("worker pool: claiming work failed; retrying")
+            # asyncio.timeout, not wait_for: on Python 3.11 a cancellation (``stop``) that arrives as
+            # wait_for's own timeout fires can be swallowed, and this loop then never ends
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+                async with asyncio.timeout(self.poll_s):
+                    await self._wake.wait()
 
     def _forget(self, task: asyncio.Task[None]) -> None:
         for item_id, running in list(self._inflight.items()):
