@@ -122,6 +122,7 @@ def test_an_adjective_of_a_place_names_it_as_a_demonym(words: str, name: str, fe
         ("Belfast Magistrates Court", "Belfast", 2),
         ("US Federal Reserve", "United States", 3),
         ("North Africa", "Africa", 3),
+        ("Tanzania Revenue Authority", "Tanzania, United Republic of", 3),  # a country's alternate name
     ],
 )
 def test_an_unknown_name_takes_the_known_name_it_begins_with_or_names_after_of(
@@ -141,6 +142,7 @@ def test_an_unknown_name_takes_the_known_name_it_begins_with_or_names_after_of(
         "Macmillan Support Centre",  # the last word says what the thing is
         "Western Trust",  # modifier words alone name nothing
         "Royal Street",  # a street named after no known place
+        "Lake Zorbla Dam",  # "Lake" is only an alternate name of a county
     ],
 )
 def test_a_known_word_elsewhere_in_an_unknown_name_does_not_resolve_it(words: str) -> None:

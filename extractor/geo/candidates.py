@@ -147,7 +147,9 @@ def _inner(gaz: Gazetteer, text: str, start: int, end: int, hint: AdminHint) -> 
     Court", "US Federal Reserve"; modifier words may precede it, "North Africa") or after "of"
     ("Bank of Japan"); elsewhere a capitalised word is a person's name or says what the thing is
     ("Percy French Hotel", "Support Centre"), and a run of modifier words ("West", "Central")
-    names nothing. Longer runs first; among runs of one length, the one with the best prior.
+    names nothing. A town or county must be named by its own name there, not an alternate one
+    (GeoNames lists "Lake" for Lake County); a country's or province's alternates are curated.
+    Longer runs first; among runs of one length, the one with the best prior.
     """
     words = [m.span() for m in _WORD.finditer(text, start, end)][:_MAX_INNER_WORDS]
     for size in range(min(3, len(words) - 1), 0, -1):
@@ -166,14 +168,12 @@ def _inner(gaz: Gazetteer, text: str, start: int, end: int, hint: AdminHint) -> 
                 sub.candidates = _adjective(gaz, sub.toponym.keys[0], sub.toponym)
                 sub.demonym = bool(sub.candidates)
             top = sub.candidates[0] if sub.candidates else None
+            if top is None or (top.alternate and gaz.kind[top.entry] not in _LARGE):
+                continue  # a town's alternate names are too loose for this ("Lake" names a county)
             if (
-                top is not None
-                and not top.alternate
-                and (
-                    sub.demonym
-                    or gaz.kind[top.entry] in _LARGE
-                    or gaz.population[top.entry] >= INNER_MIN_POPULATION
-                )
+                sub.demonym
+                or gaz.kind[top.entry] in _LARGE
+                or gaz.population[top.entry] >= INNER_MIN_POPULATION
             ):
                 found.append(sub)
         if found:
