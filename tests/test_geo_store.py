@@ -167,10 +167,14 @@ def test_a_cache_folder_that_cannot_be_written_is_warned_about_and_the_index_sti
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
 
 
-def test_a_folder_already_there_is_replaced_whole_and_no_temporary_folder_is_left(tmp_path: Path) -> None:
+def test_a_folder_another_process_wrote_meanwhile_is_kept_and_a_damaged_one_replaced_whole(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "geo-index-x"
     store.save(_tiny("Zorbla"), folder)
     store.save(_tiny("Quux"), folder)
+    assert store.load(folder).names == ["Ruritania", "Zorbla"]
+    store.save(_tiny("Quux"), folder, replace=True)
     assert store.load(folder).names == ["Ruritania", "Quux"]
     assert [p.name for p in tmp_path.iterdir()] == ["geo-index-x"]
 

@@ -122,11 +122,11 @@ def _blobs(gaz: Gazetteer) -> Iterator[tuple[str, bytes]]:
     yield "tables.json", json.dumps(_tables(gaz), ensure_ascii=False).encode()
 
 
-def save(gaz: Gazetteer, directory: Path) -> None:
+def save(gaz: Gazetteer, directory: Path, *, replace: bool = False) -> None:
     """Write ``gaz`` to ``directory`` atomically (a temporary folder renamed into place).
 
-    A folder already there is replaced; if another process renames its own copy into place
-    first, that copy is kept and this one dropped.
+    A folder already there (another process built the same index meanwhile) is kept and this copy
+    dropped, unless ``replace`` (it was found damaged): then it is moved away and this one put in.
     """
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
@@ -146,6 +146,8 @@ def save(gaz: Gazetteer, directory: Path) -> None:
         }
         (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         if directory.exists():
+            if not replace:
+                return
             _discard(directory)
         try:
             os.rename(tmp, directory)
@@ -242,14 +244,16 @@ def load_or_build(directory: Path | None = None) -> Gazetteer:
     from .building import build_gazetteer  # noqa: PLC0415
 
     directory = directory if directory is not None else default_dir()
+    damaged = False
     if directory.exists():
         try:
             return load(directory)
         except _DamagedError as exc:
             log.warning("the gazetteer index cached in %s is damaged (%s): rebuilding it", directory, exc)
+            damaged = True
     gaz = build_gazetteer()
     try:
-        save(gaz, directory)
+        save(gaz, directory, replace=damaged)
     except OSError as exc:
         log.warning(
             "the gazetteer index could not be cached in %s (%s); using it from memory", directory, exc
