@@ -11,13 +11,14 @@ PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 events.v5 naive.v1
 PROMPTS_CODE_ONLY := events.v5
 
 .PHONY: help run test lint typecheck unit core-check postgresql chromium eval-replay eval-gate baseline record record-tests record-evals \
-        eval-live eval-dev eval-dev-llm schemas bench clean
+        eval-live eval-dev eval-dev-llm schemas bench bench-big clean
 
 help:
 	@echo "make run     - install with the embedded model, extract the five articles, print the records"
 	@echo "make test    - install dev tools; ruff, mypy, import contracts, pytest (replay), eval gate"
 	@echo "make record  - re-record test cassettes and eval recordings from the embedded model"
 	@echo "make bench   - benchmark replay (and live with BENCH_LIVE=1)"
+	@echo "make bench-big - time and memory of one 50,000-200,000-character article, code only"
 	@echo "make eval-dev DEVDATA=../shared/devdata - score the development news beside the five articles, code only"
 	@echo "make eval-dev-llm DEVDATA=...           - the same with the LLM adjudicating (embedded model or endpoint)"
 	@echo "make schemas - regenerate schemas/json after a schema change"
@@ -123,7 +124,7 @@ baseline: $(VENV)/.dev-installed
 record: record-tests record-evals
 
 record-tests: $(VENV)/.dev-installed $(VENV)/.local-installed
-	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q tests/test_replay_llm.py
+	$(BIN)/pytest --record-mode=rewrite -m "llm and not replay_only" -q --timeout 3600 tests/test_replay_llm.py
 
 # Re-records every eval prompt and refreshes the committed reports (the baseline included); the
 # LLM path is recorded (EXTRACTOR_ADJUDICATE=1: the embedded model's default is code only).
@@ -162,6 +163,10 @@ schemas: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) scripts/benchmark.py $(if $(BENCH_LIVE),--live,)
+
+# One big article (50,000 to 200,000 characters), code only: wall and CPU time, peak memory.
+bench-big: $(VENV)/.dev-installed
+	$(PY) scripts/bench_big_article.py
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache

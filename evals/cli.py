@@ -286,8 +286,11 @@ def eval_places(jsonl: Path, out_dir: Path | None, no_recognition: bool) -> None
     """
     import shlex  # noqa: PLC0415
 
+    from extractor.geo import use_cache_dir  # noqa: PLC0415
+
     from .places_run import places_markdown, run_places, write_places_report  # noqa: PLC0415
 
+    use_cache_dir(_settings().cache_dir)  # the gazetteer index is cached where extract caches it
     recognise = None
     recogniser = "none (gold spans only)"
     if not no_recognition:

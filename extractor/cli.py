@@ -27,7 +27,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .cli_params import VERBOSE_HELP, add_verbosity, iso_date, with_verbose
-from .cli_run import Batch, StopOnSignals, describe_resume
+from .cli_run import TABLE_MAX_ARTICLES, Batch, Show, StopOnSignals, describe_resume
 from .errors import ExtractorError
 from .inputs import load_article
 from .llm import LocalModelServer
@@ -131,6 +131,13 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Bypass the response cache.")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--table/--no-table",
+    default=None,
+    help=f"With -o: print the table of events (default: only up to {TABLE_MAX_ARTICLES} articles; "
+    "the summary line is always printed).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures: no progress, table or summary.")
 def extract(
     files: tuple[Path, ...],
     published: dt.date | None,
@@ -141,11 +148,15 @@ def extract(
     resume: bool,
     no_cache: bool,
     concurrency: int,
+    table: bool | None,
+    quiet: bool,
 ) -> None:
     """Extract event records from plain-text article FILES (one JSONL line per article).
 
     Each line is written as soon as its article is done: a result, or an error line naming the
-    file. SIGINT, SIGTERM and SIGHUP stop the run cleanly (exit 130, 143, 129).
+    file. With -o, a summary line closes the run (and a table of events, for a few hundred
+    articles at most, or with --table). SIGINT, SIGTERM and SIGHUP stop the run cleanly (exit 130,
+    143, 129).
     """
     settings = _settings(model=model, base_url=base_url, prompt=prompt, use_cache=False if no_cache else None)
     if resume and output is None:
@@ -154,10 +165,11 @@ def extract(
         sink = JsonlOutput.open(output, resume=resume) if output is not None else JsonlOutput.to_stdout()
     except OutputFileError as exc:
         raise click.UsageError(f"-o {exc}") from None
-    if resume:
+    if resume and not quiet:
         _say(describe_resume(sink))
+    show = Show(table=table, quiet=quiet)
     try:
-        _run_extract(sink, settings, files, published, output, concurrency)
+        _run_extract(sink, settings, files, published, output, concurrency, show)
     except BrokenPipeError:
         _stdout_gone()
 
@@ -182,9 +194,10 @@ def _run_extract(
     pub: dt.date | None,
     output: Path | None,
     concurrency: int,
+    show: Show,
 ) -> None:
     with contextlib.closing(sink), StopOnSignals() as stop:
-        batch = Batch(sink, err)
+        batch = Batch(sink, err, progress=not show.quiet)
         batch.load(files, max_chars=settings.max_article_chars, published=pub)
         if batch.articles and stop.signum is None:
             try:
@@ -197,9 +210,10 @@ def _run_extract(
     if stop.signum is not None:
         _say(stop.message(sink))
         sys.exit(128 + stop.signum)
-    if output is not None:
-        Console().print(summary_table(batch.results))
-        _say(batch.report())
+    if output is not None and not show.quiet:
+        if show.wants_table(len(batch.results)):
+            Console().print(summary_table(batch.results))
+        _say(batch.report(table_left_out=not show.wants_table(len(batch.results))))
     sys.exit(1 if batch.failures else 0)
 
 

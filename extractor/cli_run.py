@@ -15,6 +15,7 @@ every line is flushed as its article finishes.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -34,10 +35,27 @@ from .inputs import Article, load_articles
 from .output import JsonlOutput
 from .pipeline import Extractor
 
-__all__ = ["SIGNALS", "Batch", "StopOnSignals", "describe_resume"]
+__all__ = ["SIGNALS", "TABLE_MAX_ARTICLES", "Batch", "Show", "StopOnSignals", "describe_resume"]
 
 #: The signals that stop a run cleanly; the exit code is 128 + the signal number.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: Past this many results the table of events is left out (``--table`` prints it anyway): 10,000
+#: files made a 110,000-line table. The summary line says it was left out.
+TABLE_MAX_ARTICLES = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class Show:
+    """What a run prints besides its output lines and failures: the table (``None``: up to
+    ``TABLE_MAX_ARTICLES`` results) and, unless ``quiet``, progress and the summary line."""
+
+    table: bool | None = None
+    quiet: bool = False
+
+    def wants_table(self, results: int) -> bool:
+        if self.quiet:
+            return False
+        return self.table if self.table is not None else results <= TABLE_MAX_ARTICLES
 
 
 class StopOnSignals:
@@ -98,9 +116,10 @@ class StopOnSignals:
 class Batch:
     """The files of one ``extract`` command: their outcomes go to ``sink`` as they are known."""
 
-    def __init__(self, sink: JsonlOutput, console: Console) -> None:
+    def __init__(self, sink: JsonlOutput, console: Console, *, progress: bool = True) -> None:
         self.sink = sink
         self.console = console
+        self.progress = progress
         self.articles: list[tuple[str, Article]] = []
         self.results: list[ArticleResult] = []
         self.failures = 0
@@ -146,7 +165,8 @@ class Batch:
     def run(self, session: Extractor, *, concurrency: int, stop: StopOnSignals) -> None:
         """Extract the loaded articles; each outcome is written as it finishes. Closes ``session``."""
         try:
-            with Progress(console=self.console, transient=True, disable=len(self.articles) < 2) as progress:
+            quiet = not self.progress or len(self.articles) < 2
+            with Progress(console=self.console, transient=True, disable=quiet) as progress:
                 task = progress.add_task("extracting", total=len(self.articles))
 
                 def done(index: int, outcome: ArticleResult | ExtractorError) -> None:
@@ -184,14 +204,21 @@ class Batch:
             stop.detach()
             await session.aclose()
 
-    def report(self) -> str:
-        """The closing line of a run written to a file."""
+    def report(self, *, table_left_out: bool = False) -> str:
+        """The closing line of a run written to a file: what was written, and what it holds."""
         line = f"wrote {self.sink.results} result(s)"
         if self.sink.errors:
             line += f" and {self.sink.errors} error line(s)"
         line += f" to {self.sink.path}"
+        events = sum(len(result.events) for result in self.results)
+        empty = sum(1 for result in self.results if not result.events)
+        line += f": {events} event(s)"
+        if empty:
+            line += f", {empty} article(s) with none"
         if self.skipped:
             line += f"; skipped {self.skipped} article(s) it already had"
+        if table_left_out and self.results:
+            line += f"; no table for more than {TABLE_MAX_ARTICLES} articles (--table prints it)"
         return line
 
 

@@ -7,7 +7,9 @@ is ``4 x max_chars + 4`` (the widest encoding plus its byte-order mark).
 
 Encodings. UTF-8, with or without a byte-order mark; UTF-16 and UTF-32 (little- or big-endian)
 when they start with their byte-order mark. Anything else is refused; so is text that contains
-NUL characters once decoded (a binary file).
+NUL characters once decoded (a binary file). Text, title and url given as ``str`` (the library's
+entry points, a sidecar's JSON) are refused when they hold a lone surrogate (``check_encodable``):
+Python lets such a string exist, but no UTF-8 output can hold it.
 
 Metadata (publication date, title, url, article id) comes from, in order of precedence: explicit
 arguments, YAML front matter at the top of the file (``---`` ... ``---``, removed from the text),
@@ -51,6 +53,7 @@ __all__ = [
     "MAX_URL_CHARS",
     "Article",
     "as_article",
+    "check_encodable",
     "check_metadata",
     "check_text",
     "decode_article",
@@ -92,6 +95,7 @@ class Article:
         if not isinstance(self.text, str):
             raise TypeError("Article.text must be a str (decode bytes with extractor.inputs.decode_article)")
         where = f"article {_id_field(self.article_id, 'article')}"
+        check_encodable(self.text, field="text", where=where)
         _text_field(self.title, "title", MAX_TITLE_CHARS, where)
         _text_field(self.url, "url", MAX_URL_CHARS, where)
         if self.published is not None and not isinstance(self.published, dt.date):
@@ -123,6 +127,23 @@ def parse_date(value: object, *, where: str = "published") -> dt.date | None:
     raise InputError(f"{prefix}{value!r} is not an ISO date (YYYY-MM-DD){reason}")
 
 
+def check_encodable(value: str, *, field: str, where: str) -> str:
+    """Refuse text holding a lone surrogate (U+D800–U+DFFF alone), which no UTF-8 output can hold.
+
+    Python lets such a ``str`` exist (a broken ``\\ud800`` JSON escape, bytes decoded with
+    ``errors="surrogateescape"``); writing it anywhere later would fail, far from its cause.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{where}: {field} contains U+{ord(value[exc.start]):04X} at character {exc.start}, a lone "
+            "surrogate that is not Unicode text and cannot be encoded as UTF-8 (a broken \\u escape, "
+            "or bytes decoded with errors='surrogateescape'); decode the source correctly first"
+        ) from None
+    return value
+
+
 def _text_field(value: object, field: str, limit: int, where: str) -> str | None:
     if value is None:
         return None
@@ -130,6 +151,7 @@ def _text_field(value: object, field: str, limit: int, where: str) -> str | None
         raise InputError(f"{where}: {field} must be a string, got {type(value).__name__} ({value!r:.60})")
     if len(value) > limit:
         raise InputError(f"{where}: {field} has {len(value)} characters, over the limit of {limit}")
+    check_encodable(value, field=field, where=where)
     return value if value.strip() else None
 
 
@@ -155,6 +177,7 @@ def check_metadata(meta: Mapping[str, Any], *, where: str) -> dict[str, Any]:
 
 def check_text(text: str, *, max_chars: int, where: str = "article") -> str:
     """Refuse text that cannot be an article; return it unchanged otherwise."""
+    check_encodable(text, field="text", where=where)
     if "\x00" in text:
         raise InputError(f"{where}: contains NUL characters; this looks like a binary file, not an article")
     if not text.strip():
@@ -289,10 +312,20 @@ def make_article(
     article_id: str | None = None,
     title: str | None = None,
     url: str | None = None,
+    *,
+    where: str | None = None,
 ) -> Article:
-    """An ``Article`` from API arguments, checked; the id defaults to a hash of the text."""
+    """An ``Article`` from API arguments, checked; the id defaults to a hash of the text.
+
+    ``where`` names the input in errors (default: ``article ID``, or ``article`` without an id).
+    """
     if not isinstance(text, str):
         raise TypeError("text must be a str (decode bytes with extractor.inputs.decode_article)")
+    name = where or (f"article {article_id!r:.60}" if article_id is not None else "article")
+    check_encodable(text, field="text", where=name)
+    for field, value in (("title", title), ("url", url)):
+        if isinstance(value, str):
+            check_encodable(value, field=field, where=name)
     return Article(
         text=text,
         article_id=_text_id(text) if article_id is None else article_id,  # "" is refused, not replaced
@@ -307,7 +340,7 @@ def as_article(item: object, *, index: int) -> Article:
     if isinstance(item, Article):
         return item
     if isinstance(item, str):
-        return make_article(item)
+        return make_article(item, where=f"item {index}")
     raise not_an_article(item, index=index)
 
 

@@ -99,6 +99,11 @@ def _replace(path: Path, lines: list[bytes]) -> None:
     os.replace(temporary, path)
 
 
+def _writable(text: str) -> str:
+    """``text`` with what UTF-8 cannot hold escaped (``\\udcff``: a file name's undecodable byte)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class JsonlOutput:
     """Appends one JSON line per article to a stream and flushes it at once."""
 
@@ -144,10 +149,9 @@ class JsonlOutput:
         self.results += 1
 
     def error(self, error: ExtractorError, *, source: str, article_id: str | None) -> None:
-        body = {"type": type(error).__name__, "message": str(error)}
-        self._line(
-            json.dumps({"article_id": article_id, "source": source, "error": body}, ensure_ascii=False)
-        )
+        body = {"type": type(error).__name__, "message": _writable(str(error))}
+        line = {"article_id": article_id, "source": _writable(source), "error": body}
+        self._line(json.dumps(line, ensure_ascii=False))
         self.errors += 1
 
     def close(self) -> None:

@@ -8,9 +8,8 @@
       -> derive: date, ACLED types, fatalities     extractor.derive
       -> ArticleResult {events, diagnostics, provenance}
 
-``Extractor`` holds one client (and, with no endpoint configured, the embedded local model
-server) across calls; ``extractor.api`` has the module-level ``extract`` / ``aextract`` /
-``extract_many``.
+``Extractor`` holds one client (and, with no endpoint configured, the embedded local model server) across
+calls; ``extractor.api`` has the module-level ``extract`` / ``aextract`` / ``extract_many``.
 
 What the LLM returns is never trusted: ungrounded events are dropped (``diagnostics.dropped``),
 ungrounded claims counted (``claims_dropped``), unfound date expressions discarded with a warning.
@@ -32,15 +31,15 @@ from typing import Any
 from schemas import DRAFT_MODELS
 from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
 
+from . import geo, version
 from .assemble import build_events
 from .errors import ConfigurationError, ExtractorError, PromptError
 from .inputs import Article, as_article, check_text, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
-from .redact import redact_url
+from .redact import redact_url, redacted
 from .settings import Settings
 from .strategies import Plan, Strategy, strategy_for
-from .version import package_version
 
 __all__ = ["Endpoint", "Extractor", "article_result", "cache_key_parts", "plan_article"]
 
@@ -118,7 +117,7 @@ def article_result(
         title=article.title,
         url=article.url,
         events=events,
-        diagnostics=diagnostics,
+        diagnostics=redacted(diagnostics),  # they quote the endpoint's answers, which may echo a key
         provenance=Provenance(
             prompt_id=spec.id,
             prompt_version=spec.version,
@@ -135,7 +134,7 @@ def article_result(
             duration_s=round(duration_s, 4),
             llm_duration_s=round(answer.duration_s, 4),
             cache_hit=answer.cache_hit,
-            package_version=package_version(),
+            package_version=version.package_version(),
             batch=batch,
             adjudicated=completion is not None,
         ),
@@ -165,6 +164,7 @@ class Extractor:
         self, settings: Settings | None = None, *, client: LLMClient | None = None, cache: Any | None = None
     ) -> None:
         self.settings = settings or Settings.from_env()
+        geo.use_cache_dir(self.settings.cache_dir)  # where the gazetteer index is cached
         self._client = client
         self._server: LocalModelServer | None = None
         self._cache = cache

@@ -2,27 +2,35 @@
 
     python scripts/bench_geo.py [--json OUT]
 
-Measures, in one process:
+Runs two fresh processes against an empty temporary cache folder (``geo.use_cache_dir``):
 
-* the gazetteer build (first use): wall time, resident memory after it and the peak (VmRSS, VmHWM);
+* cold, the first process: the gazetteer built from the data packages and written to the cache
+  folder; wall and CPU time, resident memory after it and the peak (VmRSS, VmHWM), size on disk;
+* warm, the next process: the gazetteer read back from the cache; the same figures; then, in
+  that process:
 * resolution: articles of 20 toponyms each (names drawn with a fixed seed from the gazetteer's
   own places, so no article text is involved), the time per toponym after loading;
 * bad input at scale: articles of 1,000, 2,000 and 4,000 place mentions (the 2,000 one about
   200 KB), to show the time grows linearly, and an article naming 30 countries.
 
 Goals (issue 17): under 400 MB resident, under 2 ms per toponym after loading. Wall and CPU
-times are both given: on a shared machine the CPU time is the steadier of the two.
+times are both given, with the load average: on a shared machine the CPU time is the steadier.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-from extractor.geo import Context, gazetteer, resolve_places
+from extractor.geo import Context, gazetteer, resolve_places, use_cache_dir
 
 
 def _status(field: str) -> float:
@@ -50,21 +58,23 @@ def _article(names: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), spans
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--json", type=Path, help="Also write the figures here.")
-    args = parser.parse_args()
-    figures: dict[str, float] = {"rss_before_mb": round(_status("VmRSS"), 1)}
-
+def _load(phase: str) -> dict[str, float]:
+    """Load the gazetteer (built or read, as the cache folder has it) and measure it."""
+    figures: dict[str, float] = {f"{phase}_rss_before_mb": round(_status("VmRSS"), 1)}
     started, cpu = time.perf_counter(), time.process_time()
     gaz = gazetteer()
-    figures["build_s"] = round(time.perf_counter() - started, 2)
-    figures["build_cpu_s"] = round(time.process_time() - cpu, 2)
-    figures["rss_after_build_mb"] = round(_status("VmRSS"), 1)
-    figures["peak_rss_mb"] = round(_status("VmHWM"), 1)
+    figures[f"{phase}_s"] = round(time.perf_counter() - started, 2)
+    figures[f"{phase}_cpu_s"] = round(time.process_time() - cpu, 2)
+    figures[f"{phase}_rss_mb"] = round(_status("VmRSS"), 1)
+    figures[f"{phase}_peak_rss_mb"] = round(_status("VmHWM"), 1)
     figures["entries"] = len(gaz.names)
-    figures["keys"] = len(gaz.index)
+    figures["keys"] = len(gaz.keys)
+    return figures
 
+
+def _resolution() -> dict[str, float]:
+    figures: dict[str, float] = {}
+    gaz = gazetteer()
     rng = random.Random(17)
     places = [n for n, k in zip(gaz.names, gaz.kind, strict=True) if k == 4 and n.isascii()]
     articles = [_article(rng.sample(places, 20)) for _ in range(100)]
@@ -91,7 +101,42 @@ def main() -> None:
     figures["article_30_countries_ms"] = round((time.perf_counter() - started) * 1000, 2)
     figures["rss_end_mb"] = round(_status("VmRSS"), 1)
     figures["peak_rss_end_mb"] = round(_status("VmHWM"), 1)
+    return figures
 
+
+def _phase(phase: str, cache: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--cache", str(cache)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", type=Path, help="Also write the figures here.")
+    parser.add_argument("--phase", choices=("cold", "warm"), help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:  # one of the two measured processes: figures as one JSON line on stdout
+        use_cache_dir(args.cache)
+        figures = _load(args.phase) | (_resolution() if args.phase == "warm" else {})
+        print(json.dumps(figures))
+        return
+    figures = {"load_average_1min_start": round(os.getloadavg()[0], 2)}
+    cache = Path(tempfile.mkdtemp(prefix="bench-geo-"))
+    try:
+        figures |= _phase("cold", cache)
+        figures["cache_on_disk_mb"] = round(
+            sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 2**20, 1
+        )
+        figures |= _phase("warm", cache)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    figures["load_average_1min_end"] = round(os.getloadavg()[0], 2)
     for name, value in figures.items():
         print(f"{name:32} {value}")
     if args.json:

@@ -1,7 +1,7 @@
 """A fake OpenAI-compatible endpoint on loopback, for install checks, benchmarks and conformance tests.
 
     python scripts/fake_llm.py [--port 0] [--delay-ms 0] [--reject-auth] [--single-slot]
-                               [--script ok,refusal,...] [--answers answers.json]
+                               [--script ok,refusal,...] [--hostile] [--answers answers.json]
 
 Standard library only. Prints ``http://127.0.0.1:PORT/v1`` on its first line once it listens.
 
@@ -24,10 +24,16 @@ schema again), sent the way the request's kind is answered; a fault of ``--scrip
 as to any answer. ``GET /v1/models`` lists one model.
 
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
-servers do. ``--single-slot`` works on one request at a time like llama-cpp-python's server
-(``/v1/models`` included, and an answer whose client gave up is still computed to the end);
-``GET /stats`` reports the requests seen, the most that were ever in the server at once, and
-(``answered``) how many answers were sent per article, by the article's first sentence.
+servers do: as it is, and escaped (JSON, URL encoding, Python's repr). ``--single-slot`` works
+on one request at a time like llama-cpp-python's server (``/v1/models`` included, and an answer
+whose client gave up is still computed to the end); ``GET /stats`` reports the requests seen, the
+most that were ever in the server at once, and (``answered``) how many answers were sent per
+article, by the article's first sentence.
+
+``--hostile`` answers an article holding one of these words as a broken or hostile server would:
+``HOSTILE-BIGINT`` a casualty count of 5,000 digits in the answer, ``HOSTILE-DEEP`` a response
+nested 5,000 levels deep, ``HOSTILE-HUGE`` a 100 MB answer without a Content-Length (``/stats``
+then says how many of its bytes the client took before it hung up: ``hostile_bytes_sent``).
 
 In a test, ``start(Options(...))`` runs the server in a thread of the test's process;
 ``Options.check_request`` / ``check_response`` (a body -> list of problems) then judge every
@@ -48,6 +54,7 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote
 
 _ARTICLE = re.compile(r'"""\s*(.*?)\s*"""|BEGIN ARTICLE \S+\n(.*?)\nEND ARTICLE', re.S)
 FAULTS = ("ok", "refusal", "no-choices", "length", "bad-json")
@@ -185,6 +192,20 @@ def completion_for(
     }
 
 
+# ------------------------------------------------------------------ hostile answers
+_BIGINT_ANSWER = (
+    '{"events": [{"event_type": "Other", "evidence": ["x"], "casualties": [{"kind": "killed", "count": '
+    + "9" * 5000
+    + ', "quote": "x"}]}]}'
+)
+
+
+def _hostile_kind(request: dict[str, Any]) -> str | None:
+    users = [m.get("content") for m in request.get("messages", []) if m.get("role") == "user"]
+    words = re.findall(r"HOSTILE-(BIGINT|DEEP|HUGE)", " ".join(str(u) for u in users))
+    return words[0] if words else None
+
+
 # ------------------------------------------------------------------ the server
 @dataclasses.dataclass
 class Options:
@@ -197,6 +218,8 @@ class Options:
     answers: list[Any] = dataclasses.field(default_factory=list)
     check_request: Check | None = None
     check_response: Check | None = None
+    #: Articles holding HOSTILE-BIGINT, HOSTILE-DEEP or HOSTILE-HUGE get hostile answers.
+    hostile: bool = False
 
 
 @dataclasses.dataclass
@@ -217,7 +240,7 @@ class FakeServer(ThreadingHTTPServer):
         self.seen = Seen()
         self.slot = threading.Lock()
         self.lock = threading.Lock()
-        self.counts = {"requests": 0, "in_flight": 0, "max_in_flight": 0}
+        self.counts = {"requests": 0, "in_flight": 0, "max_in_flight": 0, "hostile_bytes_sent": 0}
         self.answered: dict[str, int] = {}
 
     @property
@@ -235,6 +258,50 @@ class Handler(BaseHTTPRequestHandler):
         data = json.dumps(body).encode("utf-8")
         with contextlib.suppress(OSError):  # a client that gave up (timed out) is not an error here
             self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    def _send_huge(self) -> None:
+        """100 MB of answer with no Content-Length, until the client hangs up."""
+        chunk = b"x" * 65536
+        prefix = b'{"id": "chatcmpl-huge", "object": "chat.completion", "choices": [{"index": 0, '
+        prefix += b'"finish_reason": "stop", "message": {"role": "assistant", "content": "'
+        with contextlib.suppress(OSError):
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("connection", "close")
+            self.end_headers()
+            self.wfile.write(prefix)
+            for _ in range(100 * 1024 * 1024 // len(chunk)):
+                self.wfile.write(chunk)
+                self.wfile.flush()
+                with self.server.lock:
+                    self.server.counts["hostile_bytes_sent"] += len(chunk)
+            self.wfile.write(b'"}}]}')
+        self.close_connection = True
+
+    def _hostile_answer(self, kind: str, request: dict[str, Any]) -> None:
+        if kind == "HUGE":
+            self._send_huge()
+            return
+        content = _BIGINT_ANSWER if kind == "BIGINT" else "{}"
+        body = {
+            "id": "chatcmpl-hostile",
+            "object": "chat.completion",
+            "created": 0,
+            "model": request.get("model", "fake"),
+            "choices": [
+                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+            ],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+        }
+        data = json.dumps(body).encode("utf-8")
+        if kind == "DEEP":
+            data = data.replace(b'"usage": {', b'"nested": ' + b"[" * 5000 + b"]" * 5000 + b', "usage": {')
+        with contextlib.suppress(OSError):
+            self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
             self.end_headers()
@@ -260,7 +327,13 @@ class Handler(BaseHTTPRequestHandler):
         if options.reject_auth:
             key = self.headers.get("authorization", "").removeprefix("Bearer ")
             message = f"Incorrect API key provided: {key}. You can find your API key in your account."
-            self._send(401, {"error": {"message": message, "type": "invalid_request_error"}})
+            echoes = {"as_json": json.dumps(key), "as_url": quote(key, safe=""), "as_repr": repr(key)}
+            error = {"message": message, "type": "invalid_request_error", "param": echoes}
+            self._send(401, {"error": error})
+            return
+        kind = _hostile_kind(request) if options.hostile else None
+        if kind is not None:
+            self._hostile_answer(kind, request)
             return
         with server.lock:
             number = len(server.seen.requests)
@@ -313,6 +386,7 @@ def main() -> None:
         type=argparse.FileType("r", encoding="utf-8"),
         help="a JSON list: what the model answers to the first requests, one object each",
     )
+    parser.add_argument("--hostile", action="store_true", help="HOSTILE-* articles get hostile answers")
     args = parser.parse_args()
     answers = json.load(args.answers) if args.answers else []
     if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
@@ -327,6 +401,7 @@ def main() -> None:
         single_slot=args.single_slot,
         script=script,
         answers=answers,
+        hostile=args.hostile,
     )
     server = FakeServer(args.port, options)
     print(server.base_url, flush=True)

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from extractor.errors import ServerError
+from extractor.llm.cache import DataDisk
 from schemas.events_v3 import ArticleResult
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok, ungrounded_answer
@@ -17,7 +18,7 @@ from tests.fakes import ARTICLE, PUBLISHED, Recorder, grounded_answer, ok, ungro
 
 @pytest.fixture
 def cache(tmp_path: Path) -> Iterator[diskcache.Cache]:
-    with diskcache.Cache(str(tmp_path / "responses")) as opened:
+    with diskcache.Cache(str(tmp_path / "responses"), disk=DataDisk) as opened:
         yield opened
 
 
@@ -50,9 +51,9 @@ def test_second_identical_extract_is_answered_from_the_cache(tmp_path: Path, cac
 
 def test_the_cache_survives_a_new_session_on_the_same_folder(tmp_path: Path) -> None:
     folder = str(tmp_path / "responses")
-    with diskcache.Cache(folder) as first_cache:
+    with diskcache.Cache(folder, disk=DataDisk) as first_cache:
         first = _extract(_endpoint(tmp_path, first_cache))
-    with diskcache.Cache(folder) as second_cache:
+    with diskcache.Cache(folder, disk=DataDisk) as second_cache:
         endpoint = _endpoint(tmp_path, second_cache)
         second = _extract(endpoint)
     assert endpoint.request_count == 0

@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from extractor.llm import Completion, LLMClient, ResponseCache, open_disk_cache
-from extractor.llm.cache import CACHE_VERSION
+from extractor.llm.cache import CACHE_VERSION, DataDisk
 from schemas.events_v3 import ArticleResult, Usage
 from tests.conftest import FakeEndpoint
 from tests.fakes import ARTICLE, PUBLISHED, Recorder, fake_llm_server, grounded_answer, ok
@@ -27,7 +27,7 @@ EXTRACTOR = Path(sys.executable).parent / "extractor"
 
 @pytest.fixture
 def cache(tmp_path: Path) -> Iterator[diskcache.Cache]:
-    with diskcache.Cache(str(tmp_path / "responses")) as opened:
+    with diskcache.Cache(str(tmp_path / "responses"), disk=DataDisk) as opened:
         yield opened
 
 
@@ -42,7 +42,7 @@ def _extract(endpoint: FakeEndpoint) -> ArticleResult:
 
 
 def test_the_cache_version_was_bumped_for_the_new_key() -> None:
-    assert CACHE_VERSION == 2
+    assert CACHE_VERSION == 3  # 3: JSON entries (2: pickled, keyed without the endpoint's kind...)
 
 
 def test_endpoint_b_is_not_answered_from_endpoint_a_cache(tmp_path: Path, cache: diskcache.Cache) -> None:
@@ -88,7 +88,7 @@ def test_key_parts_from_the_caller_change_the_key_but_not_the_request(tmp_path: 
     client = LLMClient(
         FakeEndpoint(tmp_path, recorder).settings.replace(use_cache=True),
         transport=httpx.MockTransport(recorder),
-        cache=diskcache.Cache(str(tmp_path / "c")),
+        cache=diskcache.Cache(str(tmp_path / "c"), disk=DataDisk),
     )
     messages = [{"role": "user", "content": "one"}]
     first = client.complete(messages, _Answer, {}, key_parts={"prompt_sha256": "a" * 64})
@@ -230,19 +230,47 @@ def test_the_cli_on_a_corrupt_cache_folder_warns_once_and_completes(fake_server:
     assert "Traceback" not in run.stderr and "sqlite3" not in run.stderr.split("(")[0]
 
 
-def test_an_entry_of_another_layout_is_a_miss_with_one_warning(
+def test_an_entry_of_another_layout_is_a_miss_with_one_warning_and_is_replaced(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     class _OldLayout:
-        def get(self, key: str) -> object:
-            return {"content": "{}"}  # written by an older version: no attempts, usage...
+        def __init__(self) -> None:
+            self.stored: dict[str, object] = {}
+
+        def get(self, key: str) -> object:  # written by an older version: no attempts, usage...
+            return self.stored.get(key, {"content": "{}"})
 
         def set(self, key: str, value: object) -> None:
-            raise AssertionError("a broken cache is not written")
+            self.stored[key] = value
 
     endpoint = FakeEndpoint(tmp_path, Recorder([ok(grounded_answer())]), cache=_OldLayout(), use_cache=True)
     with caplog.at_level(logging.WARNING):
-        results = [_extract(endpoint) for _ in range(2)]
-    assert [r.provenance.cache_hit for r in results] == [False, False]
-    assert endpoint.request_count == 2
-    assert len(_warnings(caplog)) == 1
+        results = [_extract(endpoint) for _ in range(3)]
+    assert [r.provenance.cache_hit for r in results] == [False, True, True]
+    assert endpoint.request_count == 1
+    [warning] = _warnings(caplog)
+    assert "cannot be read" in warning and results[0].provenance.request_sha256[:12] in warning
+
+
+def test_an_edited_prompt_is_not_answered_from_the_cache_even_when_the_request_is_the_same(
+    tmp_path: Path, cache: diskcache.Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extractor.pipeline as pipeline_module
+    from extractor.prompts import PromptSpec, load_prompt
+
+    class _Edited(PromptSpec):
+        """events.v1 with another content hash (as if something the request omits had changed)."""
+
+        @property
+        def sha256(self) -> str:
+            return "e" * 64
+
+    first = _extract(_at(tmp_path, cache, "http://llm.test/v1"))
+    edited = _Edited.model_validate(load_prompt("events.v1").model_dump())
+    monkeypatch.setattr(pipeline_module, "load_prompt", lambda name: edited)
+    endpoint = _at(tmp_path, cache, "http://llm.test/v1")
+    second = _extract(endpoint)
+    assert first.provenance.cache_hit is False
+    assert second.provenance.cache_hit is False and endpoint.request_count == 1
+    assert second.provenance.request_sha256 != first.provenance.request_sha256
+    assert second.provenance.prompt_sha256 == "e" * 64

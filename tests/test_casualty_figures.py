@@ -85,3 +85,29 @@ def test_a_number_in_another_clause_than_the_casualty_word_is_not_a_figure() -> 
 )
 def test_figure_in_checks_value_and_kind(count: int, kind: str, quote: str, expected: bool) -> None:
     assert figure_in(count, kind, quote) is expected
+
+
+# ------------------------------------------------------------------ a year is never a head count
+YEAR_SENTENCE = "The 2019 attack killed five people, officials said."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (YEAR_SENTENCE, [(5, "killed")]),  # "2019 attack": a year before an event noun
+        ("The 2021 ambush left two soldiers dead.", [(2, "killed")]),
+        ("2000 people were killed", [(2000, "killed")]),  # a head count: a word for people follows
+        ("1500 Syrian soldiers died", [(1500, "killed")]),
+        ("2000 killed in the raid", [(2000, "killed")]),  # a casualty verb at once
+        ("about 1900 were wounded", [(1900, "injured")]),
+    ],
+)
+def test_a_year_before_an_event_noun_is_not_a_count_but_a_head_count_is(
+    text: str, expected: list[tuple[int, str]]
+) -> None:
+    assert _figures(text) == expected
+
+
+def test_the_llm_cannot_make_a_year_a_count() -> None:
+    assert not figure_in(2019, "killed", YEAR_SENTENCE)
+    assert figure_in(5, "killed", YEAR_SENTENCE)

@@ -14,6 +14,9 @@ import pytest
 from tests.fakes import fake_llm_server
 
 EXTRACTOR = Path(sys.executable).parent / "extractor"
+#: Real processes (the embedded model among them), each wait bounded: longer than the default
+#: per-test timeout.
+pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from tests.fakes import fake_llm_server
 ROOT = Path(__file__).parent.parent
 EXTRACTOR = Path(sys.executable).parent / "extractor"
 GUARD_S = 180.0
+#: Real processes (the embedded model among them), each wait bounded: longer than the default
+#: per-test timeout.
+pytestmark = pytest.mark.timeout(600)
 ARTICLES = {
     "a": "Troops clashed with rebels near Gao on Monday, the army said. Nobody was hurt.\n",
     "b": "Police dispersed protesters in Bamako on Tuesday, witnesses said. Two were arrested.\n",

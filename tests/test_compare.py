@@ -97,3 +97,26 @@ def test_load_report_refuses_other_versions_naming_both(tmp_path: Path, field: s
         load_report(path)
     assert "other.v0" in str(info.value) and current in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("delta", [0.001, -0.001, 0.0001])
+def test_the_exact_replay_gate_fails_on_a_change_of_a_thousandth(tmp_path: Path, delta: float) -> None:
+    from click.testing import CliRunner
+
+    from evals.compare import exact_differences
+    from extractor.cli import main
+
+    base = _report()
+    new = base.model_copy(deep=True)
+    new.headline["event_f1"] = base.headline["event_f1"] + delta
+    assert exact_differences(base, new) == [
+        f"headline.event_f1: {base.headline['event_f1']} -> {new.headline['event_f1']}"
+    ]
+    assert exact_differences(base, base.model_copy(deep=True)) == []
+    for name, report in (("base", base), ("new", new)):
+        write_report(report, tmp_path / name, TEXTS, [synthetic_gold()])
+    done = CliRunner().invoke(
+        main,
+        ["eval", "compare", str(tmp_path / "base/report.json"), str(tmp_path / "new/report.json"), "--exact"],
+    )
+    assert done.exit_code == 1 and "replay gate failed: 1 figure(s)" in done.stderr

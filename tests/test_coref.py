@@ -80,6 +80,22 @@ def test_muc_is_zero_when_a_side_has_no_link_and_b_cubed_still_credits_singleton
     assert b_cubed([frozenset(c) for c in KEY], [frozenset(c) for c in singletons]).precision == 1.0
 
 
+def test_a_perfect_clustering_of_singletons_scores_one_on_every_metric() -> None:
+    # a gold set where every event is reported once: nothing to merge, and nothing merged
+    singletons = [frozenset({m}) for m in "abcd"]
+    scores = coref_scores(singletons, singletons)
+    assert (scores.muc.recall, scores.muc.precision, scores.muc.f1) == (1.0, 1.0, 1.0)
+    assert scores.conll_f1 == 1.0
+    assert scores.blanc.f1 == 1.0
+
+
+def test_muc_is_zero_when_only_the_response_has_links() -> None:
+    singletons = [frozenset({m}) for m in "abcd"]
+    merged = [frozenset("ab"), frozenset("c"), frozenset("d")]
+    assert muc(singletons, merged).f1 == 0.0
+    assert muc(merged, singletons).f1 == 0.0
+
+
 def test_blanc_uses_only_non_coreference_links_when_no_side_has_a_coreference_link() -> None:
     all_single = [frozenset({m}) for m in "abc"]
     assert (blanc(all_single, all_single).f1, blanc([frozenset("a")], [frozenset("a")]).f1) == (1.0, 1.0)

@@ -11,10 +11,17 @@ from hypothesis import strategies as st
 from evals.convert import gold_to_result
 from evals.gold import ARTICLES_DIR, load_all_gold
 from extractor import InputError, merge
-from extractor.corpus.features import MERGE_THRESHOLD, MentionView, blocked, similarity
+from extractor.corpus.features import (
+    MERGE_THRESHOLD,
+    MentionView,
+    blocked,
+    max_without_shared_key,
+    place_credit,
+    similarity,
+)
 from extractor.derive import names_match
 from schemas.corpus_v2 import FATALITIES_RULE
-from schemas.events_v3 import ArticleResult
+from schemas.events_v3 import ArticleResult, Event, PlaceResolution
 from tests.corpus_fakes import event, result
 
 GOLDS = load_all_gold()
@@ -123,7 +130,7 @@ def test_a_week_needs_an_agreeing_actor_or_place_to_link_to_a_day() -> None:
     [
         (event(date="2020-01-06"), "dates disagree"),
         (event(countries=("MLI",)), "different countries"),
-        (event(event_type="Armed clash"), "different ACLED event types"),
+        (event(event_type="Peaceful protest"), "different type families"),
         (event(date=None), "undated"),
     ],
 )
@@ -200,3 +207,77 @@ def test_the_merged_type_and_actor_are_what_most_mentions_say() -> None:
 def test_duplicate_article_ids_are_refused_with_the_id_named() -> None:
     with pytest.raises(InputError, match="'a'"):
         merge([result("a", event()), result("a", event())])
+
+
+def test_another_acled_type_of_the_same_family_links_only_when_everything_else_agrees() -> None:
+    # an IED that killed soldiers, coded by one article as Explosions/Remote violence, by another as Battles
+    full = {"actor1": "Northern Front", "actor2": "Town Guard", "place": "Town Alpha"}
+    bomb = event(event_type="Remote explosive/landmine/IED", **full)  # type: ignore[arg-type]
+    clash = event(event_type="Armed clash", **full)  # type: ignore[arg-type]
+    (merged,) = merge([result("a", bomb), result("b", clash)]).events
+    assert "same type family: armed violence" in merged.merge_explanation[0].features["event_type"]
+    one_actor = event(
+        event_type="Armed clash", actor1="Northern Front", actor2="Someone Else", place="Town Alpha"
+    )
+    assert len(merge([result("a", bomb), result("b", one_actor)]).events) == 2
+
+
+def test_periods_that_only_overlap_link_with_enough_else_in_common() -> None:
+    # an ISO week across the end of January, and February: neither inside the other
+    week = event(
+        date="2020-W05", precision="week", actor1="Eastern Militia", actor2="Villagers", place="Town Alpha"
+    )
+    month = event(
+        date="2020-02", precision="month", actor1="Eastern Militia", actor2="Villagers", place="Town Alpha"
+    )
+    a, b = MentionView("a", 0, week), MentionView("b", 0, month)
+    assert blocked(a, b) is None
+    score, features = similarity(a, b)
+    assert features["date"] == "overlapping: 2020-W05 / 2020-02" and score >= MERGE_THRESHOLD
+    bare = event(date="2020-02", precision="month")
+    assert len(merge([result("a", week), result("b", bare)]).events) == 2
+    apart = event(
+        date="2020-03", precision="month", actor1="Eastern Militia", actor2="Villagers", place="Town Alpha"
+    )
+    assert blocked(a, MentionView("c", 0, apart)) == "dates disagree"
+
+
+def _resolved(built: Event, lat: float, lon: float, admin1: str, *, precision: int = 1) -> Event:
+    """Give the event's first location a GeoNames resolution as extractor.geo would (events.v3)."""
+    found = PlaceResolution(
+        latitude=lat, longitude=lon, admin1=admin1, country_code="NGA", geo_precision=precision
+    )
+    first = built.locations[0].model_copy(update={"resolution": found})
+    return built.model_copy(update={"locations": [first, *built.locations[1:]]})
+
+
+def test_resolved_places_are_compared_by_distance_and_first_level_unit_not_by_words() -> None:
+    # two names of one town 8 km apart; one name for two towns 400 km apart
+    near = [
+        _resolved(event(place="Town Alpha"), 12.00, 8.50, "North"),
+        _resolved(event(place="Alpha City"), 12.07, 8.52, "North"),
+    ]
+    homonyms = [
+        _resolved(event(place="Springvale"), 12.00, 8.50, "North"),
+        _resolved(event(place="Springvale"), 9.00, 6.00, "South"),
+    ]
+    province = [
+        _resolved(event(place="Town Alpha"), 12.00, 8.50, "North"),
+        _resolved(event(place="Town Beta"), 11.00, 9.50, "North"),
+    ]
+    views = {
+        name: [MentionView(f"{name}{i}", 0, e) for i, e in enumerate(pair)]
+        for name, pair in (("near", near), ("homonyms", homonyms), ("province", province))
+    }
+    assert [place_credit(v[0].place_views[0], v[1].place_views[0]) for v in views.values()] == [1.0, 0.0, 0.5]
+    _, features = similarity(*views["near"])
+    assert features["places"] == "Town Alpha ~ Alpha City (8 km apart)"
+    assert "places" not in similarity(*views["homonyms"])[1]
+    unresolved = MentionView("u", 0, event(place="Springvale"))
+    assert place_credit(views["homonyms"][0].place_views[0], unresolved.place_views[0]) == 1.0  # words, then
+    admin_only = _resolved(event(place="North"), 11.5, 9.0, "North", precision=3)
+    assert MentionView("p", 0, admin_only).place_views[0].point is None  # a province's middle is no place
+
+
+def test_a_pair_sharing_no_index_key_cannot_reach_the_threshold() -> None:
+    assert max_without_shared_key() < MERGE_THRESHOLD

@@ -481,3 +481,18 @@ def test_resolve_country_does_not_take_a_subdivision_for_its_country(name: str) 
 
 def test_resolve_country_accepts_a_unique_partial_country_name() -> None:
     assert resolve_country("Syrian") == ("Syrian Arab Republic", "SYR")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("December 29", dt.date(2020, 1, 2), "2019-12-29"),  # four days before, across New Year
+        ("January 3", dt.date(2020, 1, 2), "2019-01-03"),  # one day after publication: last year's
+        ("January 2", dt.date(2020, 1, 2), "2020-01-02"),  # the day of publication itself
+        ("March 1", dt.date(2021, 2, 28), "2020-03-01"),
+    ],
+)
+def test_a_day_and_month_after_publication_is_last_years(
+    text: str, published: dt.date, expected: str
+) -> None:
+    assert resolved(text, published) == (expected, "day")

@@ -244,3 +244,35 @@ def test_a_slice_retyped_with_ascii_quotes_and_single_spaces_is_found(pair: tupl
     assert fold(text[span.start : span.end]) == fold(piece)
     # the span starts and ends on a non-blank character of the original text
     assert not text[span.start].isspace() and not text[span.end - 1].isspace()
+
+
+# ------------------------------------------------- names as whole words; claims keep their qualifier
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("Gao", "Officials in Gaoua said the road was open.", None),  # only inside a longer word
+        ("Gao", "Officials in Gaoua said fighting in Gao had stopped.", (36, 39)),
+        ("army", "The armyworm ate the crops; the army said nothing.", (32, 36)),
+        ("Mali", "Somalia and Malian troops", None),
+    ],
+)
+def test_locate_finds_names_as_whole_words_only(
+    name: str, text: str, expected: tuple[int, int] | None
+) -> None:
+    from extractor.grounding import locate
+
+    span = locate(name, text)
+    assert (None if span is None else (span.start, span.end)) == expected
+
+
+def test_an_actor_found_only_inside_a_longer_word_is_not_grounded() -> None:
+    grounded = ground_event(_event(actor1="Reb"), ARTICLE)  # "Rebels" holds "Reb"
+    assert grounded.actor1 is None
+    assert [p.kind for p in grounded.problems] == ["name_not_found"]
+
+
+@pytest.mark.parametrize("qualifier", ["at_least", "approximate", "exact"])
+def test_a_grounded_claim_keeps_the_qualifier_it_was_given(qualifier: str) -> None:
+    claim = {"kind": "killed", "count": 10, "qualifier": qualifier, "quote": '"at least 10 soldiers died"'}
+    grounded = ground_event(_event(casualties=[claim]), ARTICLE)
+    assert [(c.count, c.qualifier) for c in grounded.claims] == [(10, qualifier)]

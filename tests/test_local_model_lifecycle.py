@@ -27,7 +27,8 @@ from extractor.llm import local_model as local_model_module
 
 ROOT = Path(__file__).parent.parent
 #: These tests talk to a local server process over loopback, also under ``--block-network``.
-pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+#: Real server processes, each wait bounded by GUARD_S: longer than the default per-test timeout.
+pytestmark = [pytest.mark.block_network(allowed_hosts=["127.0.0.1"]), pytest.mark.timeout(600)]
 FAKE_LLM = ROOT / "scripts" / "fake_llm.py"
 GUARD_S = 60.0
 

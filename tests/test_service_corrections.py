@@ -13,7 +13,8 @@ import sqlalchemy
 from alembic import command
 from alembic.config import Config
 
-from extractor.service.store import _MIGRATIONS, Store
+from extractor.service.database import MIGRATIONS
+from extractor.service.store import Store
 from extractor.settings import hash_api_key
 from tests.review_fakes import KEYS, REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
 
@@ -245,7 +246,7 @@ def test_a_database_from_before_reviews_is_upgraded_and_its_results_served_uncha
     url = database.get("database_url") or f"sqlite:///{tmp_path / 'old.db'}"
     engine = sqlalchemy.create_engine(url)
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")

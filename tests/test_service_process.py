@@ -22,7 +22,8 @@ from tests.fakes import fake_llm_server
 GUARD_S = 120.0
 N_ARTICLES = 12
 
-pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+#: Real service processes, each wait bounded by GUARD_S: longer than the default per-test timeout.
+pytestmark = [pytest.mark.block_network(allowed_hosts=["127.0.0.1"]), pytest.mark.timeout(600)]
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:

@@ -7,7 +7,11 @@ for such "system mentions", with BLANC as extended by Luo et al. (2014).
 
 * **MUC** (Vilain et al., 1995): R = Σ_k (|k| − |p(k, R)|) / Σ_k (|k| − 1), where p(k, R) is the
   partition of k by the response (a mention of k the response lacks is its own part); P swaps
-  key and response. A side with no links (all singletons) gives 0, as the reference scorer does.
+  key and response. MUC counts links only, so its 0/0 cases follow the evals README's convention
+  (no items on either side = 1.0, any other 0/0 = 0.0): when neither side has a link (every entity
+  a singleton on both sides) R = P = F1 = 1.0; when only one side has links, the other side's
+  ratio is 0/0 and counts 0, so F1 is 0. (The CoNLL reference scorer gives 0 in the first case
+  too; a perfect merge of singleton gold would then be reported as MUC 0 and CoNLL F1 0.667.)
 * **B-cubed** (Bagga and Baldwin, 1998): R = Σ_k Σ_r |k∩r|² / |k| / Σ_k |k|; P swaps the roles.
 * **CEAF-e** (Luo, 2005): φ4(k, r) = 2|k∩r| / (|k| + |r|); the best one-to-one alignment of key and
   response entities (Hungarian algorithm, ``scipy.optimize.linear_sum_assignment``) gives
@@ -104,8 +108,12 @@ def _muc_side(a: Clustering, b: Clustering) -> float:
 
 
 def muc(key: Clustering, response: Clustering) -> Prf:
-    """MUC (R, P, F1); 0 when either side has no coreference link."""
-    if all(len(k) < 2 for k in key) or all(len(r) < 2 for r in response):
+    """MUC (R, P, F1); 1.0 when neither side has a coreference link, 0 when only one side has none."""
+    key_links = any(len(k) > 1 for k in key)
+    response_links = any(len(r) > 1 for r in response)
+    if not key_links and not response_links:
+        return _prf(1.0, 1.0)
+    if not key_links or not response_links:
         return _prf(0.0, 0.0)
     return _prf(_muc_side(key, response), _muc_side(response, key))
 

@@ -82,7 +82,8 @@ def score_merge(
     to_gold = {(aid, p): g for aid, pairs in matches.items() for p, g in pairs}
     response = []
     mention_gold: dict[str, str] = {}
-    for event in corpus.events:
+    events = list(corpus.events)  # built once (``merge`` builds each corpus event when it is read)
+    for event in events:
         cluster = set()
         for m in event.mentions:
             g = to_gold.get((m.article_id, m.event_index))
@@ -97,6 +98,6 @@ def score_merge(
     return MergeScore(
         gold_mentions=coref_scores(key, on_gold),
         end_to_end=coref_scores(key, response),
-        events=corpus.events,
+        events=events,
         mention_gold=mention_gold,
     )

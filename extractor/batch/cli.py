@@ -141,10 +141,21 @@ def run_command(requests: Path, output: Path, base_url: str | None, concurrency:
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--resume", is_flag=True, help="Continue -o FILE: skip articles it already has a result for.")
 @click.option("--batch-id", help="The engine's batch id, recorded in each result's provenance.")
+@click.option("--base-url", help="The endpoint the batch was prepared for (default: the manifest's).")
+@click.option("--model", help="The model the batch was prepared for (default: the manifest's).")
 def collect_command(
-    outputs: tuple[Path, ...], manifest_file: Path, output: Path, resume: bool, batch_id: str | None
+    outputs: tuple[Path, ...],
+    manifest_file: Path,
+    output: Path,
+    resume: bool,
+    batch_id: str | None,
+    base_url: str | None,
+    model: str | None,
 ) -> None:
-    """Ground the answers of OUTPUTS (OpenAI output + error files, or vLLM output) like `extract`."""
+    """Ground the answers of OUTPUTS (OpenAI output + error files, or vLLM output) like `extract`.
+
+    The endpoint and model are the manifest's, whatever the environment says.
+    """
     settings = _settings()
     try:
         sink = JsonlOutput.open(output, resume=resume)
@@ -157,6 +168,8 @@ def collect_command(
             sink,
             settings,
             batch_id=batch_id,
+            base_url=base_url,
+            model=model,
             on_failure=lambda where, why: _say(f"failed: {where}: {why}"),
         )
     if report.failed_validation:

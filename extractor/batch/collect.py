@@ -22,6 +22,7 @@ from schemas.events_v3 import ArticleResult, BatchSource
 
 from ..errors import BatchError, ExtractorError
 from ..llm import OfflineLLM
+from ..llm.tokens import answer_byte_limit
 from ..output import JsonlOutput
 from ..pipeline import Endpoint, article_result, cache_key_parts, plan_article
 from ..redact import redact_url
@@ -50,15 +51,10 @@ class CollectReport:
 class _Collector:
     def __init__(self, manifest: Manifest, manifest_file: Path, settings: Settings, batch_id: str | None):
         self.manifest, self.manifest_file, self.batch_id = manifest, manifest_file, batch_id
-        self.settings = settings.replace(
-            prompt=manifest.prompt,
-            model=manifest.model,
-            endpoint_kind=manifest.endpoint_kind,
-            temperature=manifest.temperature,
-        )
-        self.offline = OfflineLLM(self.settings)
+        self.settings = settings
+        self.offline = OfflineLLM(settings)
         url = redact_url(settings.base_url) if settings.base_url else None
-        self.endpoint = Endpoint(manifest.model, manifest.endpoint_kind, url)
+        self.endpoint = Endpoint(settings.resolved_model, manifest.endpoint_kind, url)
 
     def result(self, entry: ManifestArticle, index: OutputIndex) -> ArticleResult:
         location = index.found.get(entry.custom_id)
@@ -70,6 +66,11 @@ class _Collector:
             raise BatchError(f"{where}: the engine returned an error for {entry.custom_id}: {line.error}")
         article = reload_article(entry, max_chars=self.settings.max_article_chars)
         spec, strategy, plan = plan_article(self.settings, article, self.manifest.prompt)
+        if plan.request is None:
+            raise BatchError(
+                f"{where}: {entry.custom_id} was prepared with a request, but with these settings code "
+                "decides it alone (EXTRACTOR_ADJUDICATE or the prompt changed); its answer would be ignored"
+            )
         completion = None
         if plan.request is not None:
             request = plan.request
@@ -114,16 +115,22 @@ def collect(
     settings: Settings,
     *,
     batch_id: str | None = None,
+    base_url: str | None = None,
+    model: str | None = None,
     on_failure: Callable[[str, str], None] | None = None,
 ) -> CollectReport:
     """Collect ``outputs`` (OpenAI output + error files, or vLLM output) against ``manifest_file``.
 
-    ``on_failure(where, why)`` is called for each bad line and each article without a result.
+    The endpoint, model, endpoint kind, temperature and adjudication are the manifest's
+    (``Manifest.settings_for``; ``base_url`` and ``model`` override them). ``on_failure(where,
+    why)`` is called for each bad line and each article without a result.
     """
     manifest = Manifest.read(manifest_file)
     manifest.check_current(manifest_file)
+    settings = manifest.settings_for(settings, base_url=base_url, model=model)
     articles = [article for _, article in manifest.articles()]
-    index = OutputIndex.build(outputs, {article.custom_id for article in articles})
+    limit = answer_byte_limit(settings.max_tokens)  # the ceiling: every request's budget is at most this
+    index = OutputIndex.build(outputs, {article.custom_id for article in articles}, max_line_bytes=limit)
     report = CollectReport(problems=list(index.problems))
     for problem in index.problems:
         if on_failure is not None:

@@ -19,6 +19,8 @@ import json
 import re
 from typing import Any
 
+from ..jsonbounds import loads_untrusted
+
 __all__ = [
     "CHAT_URL",
     "MAX_CUSTOM_ID",
@@ -74,9 +76,9 @@ def _error_text(error: Any) -> str:
 def parse_output_line(raw: bytes) -> OutputLine:
     """Read one output line; ``ValueError`` with a reason when it is not one."""
     try:
-        record = json.loads(raw)
-    except ValueError:
-        raise ValueError("not valid JSON (a torn or truncated line)") from None
+        record = loads_untrusted(raw)
+    except ValueError as exc:
+        raise ValueError(f"not valid JSON (a torn or truncated line): {exc}") from None
     if not isinstance(record, dict) or not isinstance(record.get("custom_id"), str):
         raise ValueError("not a batch output line (no custom_id)")
     response = record.get("response")

@@ -3,11 +3,14 @@
 ``batch prepare`` writes ``<requests stem>.manifest.json`` beside the request files; ``batch
 collect`` reads it back and refuses it when the prompt (its sha256) or the record schema version
 it was prepared with is not what this installation would use now: the answers would be read
-against another request.
+against another request. It also refuses a manifest that names a custom_id or an article twice.
+The endpoint, model, endpoint kind, temperature and adjudication are read from the manifest
+(``settings_for``), so collect needs no environment to rebuild the requests it checks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from schemas.events_v3 import SCHEMA_VERSION
 from ..errors import BatchError, ExtractorError, InputError
 from ..inputs import Article, load_article, parse_date
 from ..prompts import load_prompt
+from ..settings import Settings
 
 __all__ = [
     "MANIFEST_FORMAT",
@@ -29,7 +33,9 @@ __all__ = [
     "text_sha256",
 ]
 
-MANIFEST_FORMAT = "extractor-batch-manifest/1"
+MANIFEST_FORMAT = "extractor-batch-manifest/2"
+#: Format 1 did not record the endpoint and the adjudication setting: they come from the settings.
+_FORMATS = (MANIFEST_FORMAT, "extractor-batch-manifest/1")
 
 
 def text_sha256(text: str) -> str:
@@ -74,7 +80,15 @@ class Manifest(_Model):
     draft_schema_version: str
     strategy: str
     model: str
+    endpoint: str | None = Field(
+        default=None,
+        description="The endpoint the requests were prepared for, without credentials (null: none "
+        "given); part of each request's hash, so collect reads the answers as this endpoint's.",
+    )
     endpoint_kind: str
+    adjudicate: bool | None = Field(
+        default=None, description="Whether the candidates strategy asked the LLM to adjudicate."
+    )
     temperature: float
     round: int = Field(default=1, description="1: first requests; 2 and up: re-asks (--retry-from).")
     package_version: str
@@ -89,8 +103,9 @@ class Manifest(_Model):
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
+        """The manifest in ``path``, checked: a known format, each custom_id and article once."""
         try:
-            return cls.model_validate_json(path.read_bytes())
+            manifest = cls.model_validate_json(path.read_bytes())
         except OSError as exc:
             raise BatchError(f"{path}: cannot be read: {exc.strerror or exc}") from None
         except ValidationError as exc:
@@ -98,6 +113,43 @@ class Manifest(_Model):
                 f"{path}: not a manifest written by `extractor batch prepare` "
                 f"({exc.error_count()} problem(s), first: {exc.errors()[0]['msg']})"
             ) from None
+        if manifest.format not in _FORMATS:
+            raise BatchError(f"{path}: manifest format {manifest.format!r} is not one this version reads")
+        manifest.check_unique(path)
+        return manifest
+
+    def check_unique(self, path: Path) -> None:
+        """Refuse a manifest naming one custom_id (or one article) twice: an answer would be read
+        for the wrong article."""
+        seen: dict[tuple[str, str], str] = {}
+        for file, article in self.articles():
+            here = f"{file.path} line {article.line}"
+            for field, value in (("custom_id", article.custom_id), ("article_id", article.article_id)):
+                first = seen.setdefault((field, value), here)
+                if first != here:
+                    raise BatchError(
+                        f"{path}: {field} {value!r} appears twice ({first}, {here}): one answer would "
+                        "be read for two articles; prepare the batch again"
+                    )
+
+    def settings_for(
+        self, settings: Settings, *, base_url: str | None = None, model: str | None = None
+    ) -> Settings:
+        """``settings`` as the requests were prepared: prompt, model, endpoint, endpoint kind,
+        temperature and adjudication from this manifest (not from the environment); ``base_url``
+        and ``model`` override them (for a manifest of format 1, which has no endpoint, the
+        settings' endpoint is used)."""
+        legacy = self.format != MANIFEST_FORMAT
+        endpoint = base_url or (settings.base_url if legacy else self.endpoint)
+        return dataclasses.replace(
+            settings,
+            prompt=self.prompt,
+            model=model or self.model,
+            base_url=endpoint,
+            endpoint_kind=self.endpoint_kind,
+            temperature=self.temperature,
+            adjudicate=settings.adjudicate if self.adjudicate is None else self.adjudicate,
+        )
 
     def check_current(self, path: Path) -> None:
         """Refuse a manifest prepared with another prompt text or another record schema."""

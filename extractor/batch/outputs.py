@@ -1,14 +1,17 @@
 """Reading engine output files: an index of their lines by custom_id, and problems by file and line.
 
 The files are read once to index them (custom_id -> file, line, byte offset); an answer is read
-again only when its article's turn comes, so memory does not grow with the answers' size.
+again only when its article's turn comes, so memory does not grow with the answers' size. A line
+longer than an answer within the token budget can be (``tokens.answer_byte_limit``) is named as a
+problem and skipped without ever being held in memory whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import BatchError
 from .lines import OutputLine, parse_output_line
@@ -31,7 +34,8 @@ class OutputIndex:
     problems: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
-    def build(cls, files: Iterable[Path], known: set[str]) -> OutputIndex:
+    def build(cls, files: Iterable[Path], known: set[str], *, max_line_bytes: int) -> OutputIndex:
+        """Index ``files``; a line over ``max_line_bytes`` is a problem, skipped without being held."""
         index = cls()
         for path in files:
             try:
@@ -40,9 +44,15 @@ class OutputIndex:
                 raise BatchError(f"{path}: cannot be read: {exc.strerror or exc}") from None
             with stream:
                 offset = 0
-                for number, raw in enumerate(stream, 1):
-                    index._add(path, number, offset, raw, known)
-                    offset += len(raw)
+                for number, (raw, size) in enumerate(_lines(stream, max_line_bytes), 1):
+                    if raw is None:
+                        index.problems.append(
+                            f"{path}:{number}: a line of {size} bytes, more than an answer within the "
+                            f"token budget can take ({max_line_bytes}); not read"
+                        )
+                    else:
+                        index._add(path, number, offset, raw, known)
+                    offset += size
         return index
 
     def _add(self, path: Path, number: int, offset: int, raw: bytes, known: set[str]) -> None:
@@ -70,6 +80,18 @@ class OutputIndex:
         with location.file.open("rb") as stream:
             stream.seek(location.offset)
             return parse_output_line(stream.readline())
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """Each line of ``stream`` and its size; ``None`` for a line over ``limit`` (never held whole)."""
+    while raw := stream.readline(limit + 1):
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield (raw if len(raw) <= limit else None), len(raw)
+            continue
+        size = len(raw)
+        while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+            size += len(rest)
+        yield None, size + len(rest)
 
 
 def read_line_at(path: Path, line: int) -> OutputLine:

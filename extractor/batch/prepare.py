@@ -28,6 +28,7 @@ from ..inputs import Article, load_articles
 from ..llm import OfflineLLM
 from ..pipeline import cache_key_parts, plan_article
 from ..prompts import load_prompt
+from ..redact import redact_url
 from ..settings import Settings
 from ..strategies import strategy_for
 from ..version import package_version
@@ -105,7 +106,9 @@ def _manifest(settings: Settings, offline: OfflineLLM, prompt: str | None, round
         draft_schema_version=spec.schema_version,
         strategy=strategy_for(spec).name,
         model=offline.model,
+        endpoint=redact_url(settings.base_url) if settings.base_url else None,
         endpoint_kind=offline.kind,
+        adjudicate=settings.resolved_adjudicate,
         temperature=settings.temperature,
         round=round_,
         package_version=package_version(),
@@ -165,7 +168,15 @@ def prepare(
             loaded.append((source, outcome))
 
     def lines() -> Iterator[tuple[bytes, ManifestArticle]]:
+        used: dict[str, str] = {}
         for source, article in loaded:
+            custom_id = custom_id_for(article.article_id)
+            if (first := used.setdefault(custom_id, source)) != source:
+                refusal = BatchError(f"{source}: its custom_id {custom_id!r} is already used by {first}")
+                manifest.refused[source] = str(refusal)
+                if on_refused is not None:
+                    on_refused(source, refusal)
+                continue
             spec, strategy, plan = plan_article(settings, article, None)
             if plan.request is None:
                 continue  # code decides this article alone: nothing to ask
@@ -174,7 +185,6 @@ def prepare(
             key = offline.request_sha256(
                 request.messages, request.response_model, cache_key_parts(settings, spec, strategy)
             )
-            custom_id = custom_id_for(article.article_id)
             yield request_line(custom_id, body), _entry(source, article, custom_id, key)
 
     try:
@@ -216,12 +226,7 @@ def prepare_retry(results: Path, output: Path, settings: Settings) -> PrepareRep
     previous = Manifest.read(first)
     previous.check_current(first)
     entries = {article.custom_id: article for _, article in previous.articles()}
-    settings = settings.replace(
-        prompt=previous.prompt,
-        model=previous.model,
-        endpoint_kind=previous.endpoint_kind,
-        temperature=previous.temperature,
-    )
+    settings = previous.settings_for(settings)
     offline = OfflineLLM(settings)
     manifest = _manifest(settings, offline, previous.prompt, previous.round + 1)
 

@@ -26,8 +26,10 @@ from typing import Any
 
 import httpx
 
-from ..errors import BatchError
+from ..errors import BatchError, LLMOutputError
+from ..jsonbounds import loads_untrusted
 from ..llm.transport import AsyncRetryTransport
+from ..redact import redact
 from ..settings import Settings
 from .lines import CHAT_URL
 
@@ -67,13 +69,13 @@ def _line(number: int, custom_id: str, response: httpx.Response | None, error: E
         output["error"] = {"code": type(error).__name__, "message": str(error)}
     else:
         try:
-            body: Any = response.json()
+            body: Any = loads_untrusted(response.content)
         except ValueError:
             body = {"error": {"message": response.text[:1000]}}
         request_id = response.headers.get("x-request-id") or f"req_{uuid.uuid4().hex}"
         output["response"] = {"status_code": response.status_code, "request_id": request_id, "body": body}
         output["error"] = None
-    return json.dumps(output, ensure_ascii=False)
+    return redact(json.dumps(output, ensure_ascii=False))  # a server's body may echo the key
 
 
 async def _run(
@@ -97,7 +99,7 @@ async def _run(
         async with gate:
             try:
                 response = await client.post(url, json=request["body"])
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, LLMOutputError) as exc:  # no answer, or one over its size bound
                 error = exc
         if response is None or response.status_code != 200:
             failed += 1

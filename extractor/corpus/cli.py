@@ -6,6 +6,7 @@ Exit codes as for ``extract``: 0 everything was used; 1 some lines were skipped 
 
 from __future__ import annotations
 
+import gc
 import shlex
 import sys
 from collections.abc import Sequence
@@ -36,6 +37,9 @@ def _report(problems: Sequence[LineProblem | str]) -> None:
 def merge(results: tuple[Path, ...], output: Path) -> None:
     """Merge the events of RESULTS (JSONL from `extractor extract`) into corpus events (one per line)."""
     loaded, problems = read_results(results)
+    # The records read live until the end: frozen, the cyclic garbage collector stops walking them
+    # again at each of its passes (a third of the merge's time on 10,000 results).
+    gc.freeze()
     where = {loc.record.article_id: loc for loc in loaded}
     corpus = merge_results(loc.record for loc in loaded)  # read_results dropped repeated article ids
     for warning in corpus.warnings:
@@ -45,10 +49,10 @@ def merge(results: tuple[Path, ...], output: Path) -> None:
             f"{warning.message}",
             err=True,
         )
-    n = write_corpus(corpus.events, output)
-    mentions = sum(len(e.mentions) for e in corpus.events)
+    n = write_corpus(corpus.events, output)  # each corpus event built as it is written
     click.echo(
-        f"merged {mentions} event(s) of {len(loaded)} article(s) into {n} corpus event(s): {output}", err=True
+        f"merged {corpus.mentions} event(s) of {len(loaded)} article(s) into {n} corpus event(s): {output}",
+        err=True,
     )
     _report(problems)
     if problems:

@@ -10,37 +10,43 @@ The clustering is a constrained agglomeration, deterministic and independent of 
    or two different events of one article).
 
 Each accepted link is kept, with its features, as the corpus event's ``merge_explanation``.
+
+**Near-linear, and incremental.** Pairs are not all compared: ``blocking.BlockIndex`` returns, for
+each mention, only those it could be linked to (same event type, agreeing dates, a country in
+common), so the work grows with the mentions and the size of their blocks, not with the square of
+the corpus. The candidate links form a graph; step 3 only ever joins clusters inside one connected
+component of it, and the order of the candidates inside a component is their order in the whole,
+so clustering each component on its own gives exactly the clusters of the all-pairs procedure
+(``tests/test_corpus_merge_index.py`` checks it against that procedure). ``IncrementalCorpus``
+keeps the links and clusters of the results added so far: adding (or replacing) a result links its
+mentions through the index and re-clusters only the components they touch. ``merge`` is one
+``IncrementalCorpus`` filled at once.
+
+**Built when read.** A corpus event is kept as an ``assembly.Cluster`` (its mentions and links, with
+its type, date, countries and id for sorting and filtering); ``Corpus.events`` is a sequence that
+builds each ``CorpusEvent`` when it is read (``CorpusEvents``), so a corpus of 100,000 events is not
+100,000 sets of pydantic objects unless someone reads them all (``extractor merge`` writes them one
+at a time; the service builds the page it returns).
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import overload
 
-from extractor.derive import acled_categories, date_interval, name_key
 from extractor.errors import InputError
-from schemas.corpus_v2 import (
-    Claim,
-    CorpusActor,
-    CorpusDate,
-    CorpusEvent,
-    CorpusLocation,
-    Link,
-    Mention,
-    MentionRef,
-    Source,
-)
+from schemas.corpus_v2 import CorpusEvent
 from schemas.events_v3 import ArticleResult
 
-from .features import MERGE_THRESHOLD, MentionView, blocked, similarity
+from .assembly import Cluster, event_id
+from .blocking import BlockIndex
+from .features import MERGE_THRESHOLD, ClusterBlocks, MentionView, blocked, score
 
-__all__ = ["Corpus", "MergeWarning", "event_id", "merge"]
+__all__ = ["Corpus", "CorpusEvents", "IncrementalCorpus", "MergeWarning", "event_id", "merge"]
 
-_S = TypeVar("_S", bound=str)
+Key = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -52,21 +58,69 @@ class MergeWarning:
     message: str
 
 
+class CorpusEvents(Sequence[CorpusEvent]):
+    """Corpus events in order, each built (``Cluster.build``) when it is read; ``clusters`` are the
+    unbuilt events, for sorting, counting and filtering without building them."""
+
+    def __init__(self, clusters: Sequence[Cluster] = ()) -> None:
+        self.clusters = list(clusters)
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    @overload
+    def __getitem__(self, index: int) -> CorpusEvent: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[CorpusEvent]: ...
+    def __getitem__(self, index: int | slice) -> CorpusEvent | list[CorpusEvent]:
+        if isinstance(index, slice):
+            return [c.build() for c in self.clusters[index]]
+        return self.clusters[index].build()
+
+    def __iter__(self) -> Iterator[CorpusEvent]:
+        return (c.build() for c in self.clusters)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CorpusEvents({len(self)} events)"
+
+
 @dataclass
 class Corpus:
-    """The merge's output: corpus events (sorted by date, type and id) and warnings."""
+    """The merge's output: corpus events (sorted by date, type and id, built when read) and warnings."""
 
-    events: list[CorpusEvent] = field(default_factory=list)
+    events: Sequence[CorpusEvent] = field(default_factory=CorpusEvents)
     warnings: list[MergeWarning] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> int:
+        """How many article events the corpus events hold."""
+        if isinstance(self.events, CorpusEvents):
+            return sum(len(c.views) for c in self.events.clusters)
+        return sum(len(e.mentions) for e in self.events)
 
 
 class _Clusters:
-    """Union-find over mention indices, with each root's members and accepted links."""
+    """Union-find over mention indices, with each root's members, accepted links and blocks."""
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
-        self.links: dict[int, list[Link]] = {i: [] for i in range(n)}
+    def __init__(self, views: Sequence[MentionView]) -> None:
+        self.views = views
+        self.parent = list(range(len(views)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(views))}
+        self.links: dict[int, list[tuple[int, int, float]]] = {i: [] for i in range(len(views))}
+        self._blocks: dict[int, ClusterBlocks] = {}
+
+    def blocks(self, root: int) -> ClusterBlocks:
+        found = self._blocks.get(root)
+        if found is None:
+            found = self._blocks[root] = ClusterBlocks(self.views[root])
+        return found
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -74,145 +128,170 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def join(self, a: int, b: int, link: Link) -> None:
-        ra, rb = sorted((self.find(a), self.find(b)))
+    def join(self, link: tuple[int, int, float]) -> None:
+        ra, rb = sorted((self.find(link[0]), self.find(link[1])))
         self.parent[rb] = ra
         self.members[ra] += self.members.pop(rb)
         self.links[ra] += [*self.links.pop(rb), link]
+        self.blocks(ra).absorb(self.blocks(rb))
+        del self._blocks[rb]
 
 
-def _ref(view: MentionView) -> MentionRef:
-    return MentionRef(article_id=view.article_id, event_index=view.event_index)
-
-
-def _cluster(views: Sequence[MentionView], threshold: float) -> _Clusters:
-    candidates: list[tuple[float, int, int, dict[str, str]]] = []
-    for i, j in itertools.combinations(range(len(views)), 2):
-        if blocked(views[i], views[j]) is None:
-            score, features = similarity(views[i], views[j])
-            if score >= threshold:
-                candidates.append((score, i, j, features))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    clusters = _Clusters(len(views))
-    for score, i, j, features in candidates:
-        ri, rj = clusters.find(i), clusters.find(j)
-        if ri == rj:
+def cluster(
+    views: Sequence[MentionView], candidates: Iterable[tuple[int, int, float]]
+) -> list[tuple[list[int], list[tuple[int, int, float]]]]:
+    """Steps 2-3 of the module doc over ``views`` (sorted by key) and their candidate links
+    ``(i, j, score)`` with ``i < j``: each cluster's member indices and accepted links, in the order
+    they were accepted."""
+    ordered = sorted(candidates, key=lambda c: (-c[2], c[0], c[1]))
+    clusters = _Clusters(views)
+    for link in ordered:
+        ri, rj = clusters.find(link[0]), clusters.find(link[1])
+        if ri == rj or clusters.blocks(ri).blocks(clusters.blocks(rj)):
             continue
-        if any(
-            blocked(views[p], views[q]) is not None
-            for p, q in itertools.product(clusters.members[ri], clusters.members[rj])
-        ):
-            continue
-        clusters.join(i, j, Link(a=_ref(views[i]), b=_ref(views[j]), score=score, features=features))
-    return clusters
+        clusters.join(link)
+    return [(members, clusters.links[root]) for root, members in clusters.members.items()]
 
 
-def _most_common(values: Iterable[_S]) -> _S:
-    counts = Counter(values)
-    return min(counts, key=lambda v: (-counts[v], v))
+class IncrementalCorpus:
+    """The merged corpus of the results added so far, kept up to date as results are added or
+    replaced (see the module doc). ``corpus()`` equals ``merge`` of the same results."""
 
+    def __init__(self, *, threshold: float = MERGE_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._results: dict[str, ArticleResult] = {}
+        self._views: dict[Key, MentionView] = {}
+        self._links: dict[Key, dict[Key, float]] = {}  # candidate links and their scores
+        self._index = BlockIndex()
+        self._cluster_of: dict[Key, Key] = {}
+        self._clusters: dict[Key, Cluster] = {}
+        self._dirty: set[Key] = set()
+        self._sorted: list[Cluster] | None = []
 
-def _date(views: Sequence[MentionView]) -> CorpusDate:
-    """The most precise date: the shortest period among the mentions' dates (all agree pairwise)."""
-    dated = [(date_interval(v.event.date.value), v) for v in views]
-    known = [(iv, v) for iv, v in dated if iv is not None]
-    if not known:
-        return CorpusDate()
-    _, best = min(known, key=lambda p: ((p[0][1] - p[0][0]).days, p[1].event.date.value or ""))
-    return CorpusDate(value=best.event.date.value, precision=best.event.date.precision)
+    def __len__(self) -> int:
+        """How many article results are merged."""
+        return len(self._results)
 
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._results
 
-def _locations(views: Sequence[MentionView]) -> list[CorpusLocation]:
-    by_country: dict[str | None, CorpusLocation] = {}
-    seen: dict[str | None, set[str]] = {}
-    for view in views:
-        for loc in view.event.locations:
-            key = loc.country_code or (name_key(loc.country.quote) if loc.country else None)
-            entry = by_country.setdefault(
-                key, CorpusLocation(country_name=loc.country_name, country_code=loc.country_code)
-            )
-            if loc.place is not None and name_key(loc.place.quote) not in seen.setdefault(key, set()):
-                seen[key].add(name_key(loc.place.quote))
-                entry.places.append(loc.place.quote)
-    return sorted(by_country.values(), key=lambda loc: (loc.country_code is None, loc.country_code or ""))
+    def add(self, result: ArticleResult, *, replace: bool = False) -> None:
+        """Merge ``result``'s events. An article id already merged raises ``InputError``, unless
+        ``replace``: then its earlier result is taken out first."""
+        article_id = result.article_id
+        if article_id in self._results:
+            if not replace:
+                raise InputError(f"duplicate article id {article_id!r}: each article may be merged once")
+            self.remove(article_id)
+        self._results[article_id] = result
+        for index, event in enumerate(result.events):
+            view = MentionView(article_id=article_id, event_index=index, event=event)
+            here = view.key
+            mine: dict[Key, float] = {}
+            # mentions of other articles with one signature block alike and score alike: once each
+            known: dict[tuple[object, ...], float | None] = {}
+            for key in self._index.candidates(view):
+                other = self._views[key]
+                a, b = (other, view) if key < here else (view, other)
+                if other.article_id == article_id:
+                    found = score(a, b) if blocked(a, b) is None else None
+                elif other.signature in known:
+                    found = known[other.signature]
+                else:
+                    found = known[other.signature] = score(a, b) if blocked(a, b) is None else None
+                if found is not None and found >= self.threshold:
+                    mine[key] = self._links[key][here] = found
+            self._views[here] = view
+            self._links[here] = mine
+            self._index.add(view)
+            self._dirty.add(here)
+        self._sorted = None
 
+    def remove(self, article_id: str) -> None:
+        """Take an article's events out of the corpus (nothing happens for an unknown id)."""
+        result = self._results.pop(article_id, None)
+        if result is None:
+            return
+        for index in range(len(result.events)):
+            key = (article_id, index)
+            self._index.remove(self._views.pop(key))
+            for other in self._links.pop(key):
+                if other in self._links:
+                    del self._links[other][key]
+                    self._dirty.add(other)
+            root = self._cluster_of.pop(key, None)
+            if root is not None:
+                self._clusters.pop(root, None)
+            self._dirty.discard(key)
+        self._sorted = None
 
-def _actor(views: Sequence[MentionView], role: int) -> CorpusActor | None:
-    names = [n for v in views if (n := v.actor(role)) is not None]
-    if not names:
-        return None
-    key = _most_common(name_key(n) for n in names)
-    return CorpusActor(
-        name=next(n for n in names if name_key(n) == key),
-        names=list(dict.fromkeys(names)),
-    )
+    def events(self) -> CorpusEvents:
+        """The corpus events, sorted by date, type and id, built when read."""
+        self._settle()
+        if self._sorted is None:
+            self._sorted = sorted(self._clusters.values(), key=lambda c: c.order)
+        return CorpusEvents(self._sorted)
 
+    def corpus(self) -> Corpus:
+        """The corpus events (``events``) and the warnings, as ``merge`` gives them."""
+        events = self.events()
+        warnings = [
+            MergeWarning(key[0], key[1], "event has no date: kept as its own corpus event")
+            for key in sorted(k for k, v in self._views.items() if v.interval is None)
+        ]
+        return Corpus(events=events, warnings=warnings)
 
-def _claims(views: Sequence[MentionView], urls: dict[str, str | None]) -> list[Claim]:
-    return [
-        Claim(
-            kind=c.kind,
-            count=c.count,
-            qualifier=c.qualifier,
-            claimed_by=c.claimed_by.quote if c.claimed_by else None,
-            victims=c.victims.quote if c.victims else None,
-            article_id=v.article_id,
-            url=urls.get(v.article_id),
-            event_index=v.event_index,
-            quote=c.quote,
-        )
-        for v in views
-        for c in v.event.casualties
-    ]
+    def _component(self, start: Key) -> set[Key]:
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            for other in self._links[queue.popleft()]:
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return seen
 
+    def _settle(self) -> None:
+        """Re-cluster every component that holds a mention added, or linked to one removed.
 
-def event_id(views: Sequence[MentionView]) -> str:
-    """Stable id from the content: the mentions' article ids and first evidence offsets."""
-    parts = sorted(
-        f"{v.article_id}@{v.event.evidence[0].start}-{v.event.evidence[0].end}:{v.event.event_type}"
-        for v in views
-    )
-    return "ce-" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def _assemble(
-    views: Sequence[MentionView], links: list[Link], results: dict[str, ArticleResult]
-) -> CorpusEvent:
-    views = sorted(views, key=lambda v: v.key)
-    event_type = _most_common(v.event.event_type for v in views)
-    acled_type, disorder = acled_categories(event_type)
-    urls = {a: results[a].url for a in {v.article_id for v in views}}
-    claims = _claims(views, urls)
-    killed = [c.count for c in claims if c.kind == "killed"]
-    sources = [
-        Source(article_id=r.article_id, url=r.url, title=r.title, published=r.published)
-        for r in (results[a] for a in sorted({v.article_id for v in views}))
-    ]
-    return CorpusEvent(
-        event_id=event_id(views),
-        event_type=event_type,
-        acled_event_type=acled_type,
-        disorder_type=disorder,
-        date=_date(views),
-        locations=_locations(views),
-        actor1=_actor(views, 1),
-        actor2=_actor(views, 2),
-        fatalities=min(killed) if killed else None,
-        claims=claims,
-        mentions=[
-            Mention(
-                article_id=v.article_id,
-                event_index=v.event_index,
-                url=results[v.article_id].url,
-                title=results[v.article_id].title,
-                event=v.event,
-            )
-            for v in views
-        ],
-        sources=sources,
-        merge_explanation=sorted(links, key=lambda lk: (-lk.score, lk.a.article_id, lk.a.event_index)),
-        reviewed=all(v.event.reviewed for v in views),
-    )
+        Two passes: every old cluster of the affected components is dropped before any new one is
+        made, because a replaced article's mentions come back under their old keys, and a stale
+        pointer to an old cluster named by such a key must not drop the new cluster of that name.
+        """
+        components: list[list[Key]] = []
+        done: set[Key] = set()
+        for start in sorted(self._dirty):
+            if start in done or start not in self._views:
+                continue
+            keys = sorted(self._component(start))
+            done.update(keys)
+            components.append(keys)
+        for key in done:
+            old = self._cluster_of.pop(key, None)
+            if old is not None:
+                self._clusters.pop(old, None)
+        for keys in components:
+            if len(keys) == 1:  # no link: its own corpus event
+                self._cluster_of[keys[0]] = keys[0]
+                self._clusters[keys[0]] = Cluster([self._views[keys[0]]], (), self._results)
+                continue
+            views = [self._views[k] for k in keys]
+            local = {k: i for i, k in enumerate(keys)}
+            candidates = [
+                (local[a], local[b], found) for a in keys for b, found in self._links[a].items() if a < b
+            ]
+            for members, links in cluster(views, candidates):
+                ordered = sorted(members)  # component indices are in key order: so are the members
+                position = {m: n for n, m in enumerate(ordered)}
+                root = keys[ordered[0]]
+                for m in ordered:
+                    self._cluster_of[keys[m]] = root
+                self._clusters[root] = Cluster(
+                    [views[m] for m in ordered],
+                    [(position[i], position[j], weight) for i, j, weight in links],
+                    self._results,
+                )
+        self._dirty.clear()
 
 
 def merge(results: Iterable[ArticleResult], *, threshold: float = MERGE_THRESHOLD) -> Corpus:
@@ -221,25 +300,7 @@ def merge(results: Iterable[ArticleResult], *, threshold: float = MERGE_THRESHOL
     Raises ``InputError`` naming the article when two results share an article id. The output does
     not depend on the order of ``results`` or of anything else but their content.
     """
-    by_id: dict[str, ArticleResult] = {}
+    corpus = IncrementalCorpus(threshold=threshold)
     for result in results:
-        if result.article_id in by_id:
-            raise InputError(f"duplicate article id {result.article_id!r}: each article may be merged once")
-        by_id[result.article_id] = result
-    views = [
-        MentionView(article_id=aid, event_index=i, event=event)
-        for aid in sorted(by_id)
-        for i, event in enumerate(by_id[aid].events)
-    ]
-    warnings = [
-        MergeWarning(v.article_id, v.event_index, "event has no date: kept as its own corpus event")
-        for v in views
-        if date_interval(v.event.date.value) is None
-    ]
-    clusters = _cluster(views, threshold)
-    events = [
-        _assemble([views[i] for i in members], clusters.links[root], by_id)
-        for root, members in clusters.members.items()
-    ]
-    events.sort(key=lambda e: (e.date.value or "~", e.event_type, e.event_id))
-    return Corpus(events=events, warnings=warnings)
+        corpus.add(result)
+    return corpus.corpus()

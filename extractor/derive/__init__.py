@@ -17,7 +17,7 @@ from .countries import resolve_country
 from .dates import resolve_date
 from .event import derive_event
 from .fatalities import HasKindAndCount, fatalities, victim_group
-from .names import country_key, name_key, names_match
+from .names import country_key, keys_match, name_key, names_match
 from .numbers import NUMBER_WORDS
 from .periods import date_agrees, date_contains, date_interval
 from .places import resolve_locations
@@ -38,6 +38,7 @@ __all__ = [
     "detention_figures",
     "fatalities",
     "figure_in",
+    "keys_match",
     "name_key",
     "names_match",
     "resolve_country",

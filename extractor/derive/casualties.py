@@ -91,10 +91,14 @@ _BEFORE_NOT_FIGURE: Final = re.compile(
     re.IGNORECASE,
 )
 _MONTH_AFTER: Final = re.compile(rf"^\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
-#: After a four-digit number, what makes it a head count rather than a year ("2000 people were killed").
+#: After a four-digit number, what makes it a head count rather than a year: a word for people,
+#: perhaps after one adjective ("2000 people were killed", "1500 Syrian soldiers died"), or a
+#: casualty verb at once ("2000 killed", "1900 were wounded"). Any other word between the number
+#: and the verb makes it a year ("The 2019 attack killed five people").
 _PERSON_AFTER: Final = re.compile(
-    r"^\s*(?:(?!that|which|who|when|where)[a-z-]+\s+)?(?:people|persons|civilians|soldiers|troops|fighters"
-    r"|militants|rebels|men|women|children|residents|refugees|migrants|protesters|killed|dead|died|injured|wounded)\b",
+    r"^\s*(?:(?:(?!that|which|who|when|where)[a-z-]+\s+)?(?:people|persons|civilians|soldiers|troops"
+    r"|fighters|militants|rebels|men|women|children|residents|refugees|migrants|protesters)"
+    r"|(?:(?:were|are|was|have\s+been|had\s+been)\s+)?(?:killed|dead|died|injured|wounded))\b",
     re.IGNORECASE,
 )
 #: Before a number: a month and a day ("December 27, 2019"), so the number is a year.

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .countries import resolve_country
 
-__all__ = ["country_key", "name_key", "names_match"]
+__all__ = ["country_key", "keys_match", "name_key", "names_match"]
 
 
 #: Dotted abbreviations such as "u.s." or "u.n" (single letters joined by dots, not inside a word).
@@ -74,13 +74,13 @@ def names_match(pred: str | None, gold: str | None, aliases: Iterable[str] = ())
     if pred is None or gold is None:
         return pred is None and gold is None
     p = name_key(pred)
-    if not p:
-        return False
-    for candidate in (gold, *aliases):
-        g = name_key(candidate)
-        if g and (p == g or _contains_words(p, g) or _contains_words(g, p)):
-            return True
-    return False
+    return any(keys_match(p, name_key(candidate)) for candidate in (gold, *aliases))
+
+
+def keys_match(a: str, b: str) -> bool:
+    """``names_match`` on two names already through ``name_key`` (for callers that compare one
+    name with many): both non-empty, and equal or one inside the other as whole words."""
+    return bool(a) and bool(b) and (a == b or _contains_words(a, b) or _contains_words(b, a))
 
 
 def country_key(name: str | None) -> str | None:

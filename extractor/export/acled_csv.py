@@ -3,7 +3,9 @@
 What each column holds (and which stay empty because nothing in a record can tell them honestly)
 is listed in ``COLUMN_SOURCES`` and in the README. ``acled_rows`` builds the rows as dicts (None
 for an empty cell); ``write_acled_csv`` writes them with the standard ``csv`` module (RFC 4180
-quoting: a cell with a comma, quote or newline is quoted, quotes doubled).
+quoting: a cell with a comma, quote or newline is quoted, quotes doubled), each text cell first
+made safe for spreadsheets by ``cells.neutralise`` (OWASP: a leading ``'`` before ``= + - @``, tab
+or CR; numbers untouched).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from extractor.derive import date_interval
 from extractor.derive.actors import acled_actor_codes, inter_code, interaction_code
 from schemas.corpus_v2 import Claim, CorpusEvent
 
+from .cells import neutralise_row
 from .geocode import GeoMatch, country_info, geocode, match_of_record
 
 __all__ = [
     "ACLED_COLUMNS",
     "COLUMN_SOURCES",
     "EMPTY_COLUMNS",
+    "NUMERIC_COLUMNS",
     "AcledCsvExporter",
     "acled_rows",
     "write_acled_csv",
@@ -41,6 +45,14 @@ ACLED_COLUMNS: Final[tuple[str, ...]] = (
 #: Columns never filled: nothing in a record tells them honestly.
 EMPTY_COLUMNS: Final[tuple[str, ...]] = (
     "assoc_actor_1", "assoc_actor_2", "admin3", "source_scale", "timestamp",
+)  # fmt: skip
+
+#: Columns that hold numbers: their values are never neutralised (a negative longitude stays as it is).
+NUMERIC_COLUMNS: Final[frozenset[str]] = frozenset(
+    {
+        "year", "time_precision", "inter1", "inter2", "interaction", "iso", "latitude", "longitude",
+        "geo_precision", "fatalities", "timestamp",
+    }
 )  # fmt: skip
 
 COLUMN_SOURCES: Final[dict[str, str]] = {
@@ -219,7 +231,8 @@ def write_acled_csv(events: Sequence[CorpusEvent], path: Path) -> int:
         writer = csv.DictWriter(handle, fieldnames=ACLED_COLUMNS, quoting=csv.QUOTE_MINIMAL)
         writer.writeheader()
         for row in acled_rows(events):
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            safe = neutralise_row(row, NUMERIC_COLUMNS)
+            writer.writerow({k: "" if v is None else v for k, v in safe.items()})
     return len(events)
 
 

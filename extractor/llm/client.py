@@ -44,7 +44,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel
 
 from ..errors import LLMError, LLMOutputError
-from ..redact import redact_url
+from ..redact import clipped, redact_url
 from ..settings import EndpointKind, Settings
 from .budget import async_reask_policy, only_validation_failures, reask_policy
 from .cache import CACHE_VERSION, ResponseCache, request_key
@@ -236,7 +236,7 @@ class LLMClient:
         ):
             if isinstance(exc.__cause__, IncompleteOutputException):
                 raise self._error(exc, stats) from exc
-            errors = tuple(" ".join(str(a.exception).split())[:1000] for a in exc.failed_attempts)
+            errors = tuple(clipped(a.exception, 1000) for a in exc.failed_attempts)
             completion = Completion(
                 content=content_of(exc.last_completion),
                 validated=None,

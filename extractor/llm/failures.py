@@ -10,13 +10,14 @@ from ..errors import (
     EndpointUnreachableError,
     ExtractorError,
     LLMError,
+    LLMOutputError,
     LLMTimeoutError,
     RateLimitedError,
     RequestRejectedError,
     ServerError,
     TruncatedOutputError,
 )
-from ..redact import redact_url
+from ..redact import clipped, redact_url
 
 __all__ = ["cause_chain", "map_api_error"]
 
@@ -74,6 +75,10 @@ def map_api_error(
                 "request(s); raise EXTRACTOR_TIMEOUT or check the server",
                 attempts=attempts,
             )
+        if isinstance(item, openai.APIConnectionError) and isinstance(
+            item.__cause__, ValueError | RecursionError
+        ):
+            return _unreadable(where, item.__cause__, attempts)  # an answer came, but not one to read
         if isinstance(item, openai.APIConnectionError):
             return EndpointUnreachableError(
                 f"cannot connect to the LLM endpoint {where} after {attempts} request(s): is the server "
@@ -108,10 +113,21 @@ def map_api_error(
                 status_code=status,
                 attempts=attempts,
             )
+    for item in chain:  # the response itself could not be read: broken or hostile JSON around the answer
+        if isinstance(item, ValueError | RecursionError):
+            return _unreadable(where, item, attempts)
     return LLMError(f"the LLM call failed: {type(exc).__name__}: {exc}", attempts=attempts)
+
+
+def _unreadable(where: str, error: BaseException, attempts: int) -> LLMOutputError:
+    return LLMOutputError(
+        f"the response from {where} could not be read as a chat completion "
+        f"({type(error).__name__}: {clipped(error, 160)}); the endpoint is broken",
+        attempts=attempts,
+    )
 
 
 def _short_detail(error: openai.APIStatusError) -> str:
     message = getattr(error, "message", "") or ""
-    message = " ".join(str(message).split())[:200]
+    message = clipped(message, 200)
     return f": {message}" if message else ""

@@ -16,6 +16,8 @@ import httpx
 from tenacity import RetryCallState
 from tenacity.stop import stop_base
 
+from ..redact import clipped
+
 __all__ = ["CallStats", "budget_spent", "count_request", "current_stats", "on_parse_error"]
 
 
@@ -66,4 +68,4 @@ def on_parse_error(error: Exception, **_: Any) -> None:
     """instructor's ``parse:error`` hook: keep the validation message for diagnostics."""
     stats = current_stats.get()
     if stats is not None:
-        stats.parse_errors.append(" ".join(str(error).split())[:1000])
+        stats.parse_errors.append(clipped(error, 1000))

@@ -1,6 +1,8 @@
 """HTTP transports that retry transient failures (tenacity): 429, 5xx, timeouts, connection errors.
 
-Never 400/401/403/404/422: those are the request's fault. A retry is also not made once the
+Never 400/401/403/404/422: those are the request's fault. Every chat-completion response is read
+with a size bound from the request's token budget (``bounded.py``): an oversized answer is an
+``LLMOutputError``, never retried. A retry is also not made once the
 structured call in progress has spent its request budget (``stats.budget_spent``): the last
 response (or error) then goes up as it is. ``Retry-After`` (or
 ``retry-after-ms``) is respected, capped at the backoff maximum. Exactly one INFO log line is
@@ -29,7 +31,9 @@ from tenacity import (
     wait_exponential,
 )
 
+from ..errors import LLMOutputError
 from ..redact import library_logger, redact_url
+from .bounded import IDLE_PROBE_LIMIT, answer_limit, bound_response, prepare_request
 from .stats import budget_spent, count_request
 
 __all__ = ["RETRY_STATUSES", "AsyncRetryTransport", "IdleWait", "RetryTransport"]
@@ -143,23 +147,33 @@ class RetryTransport(httpx.BaseTransport):
         if wait is None:
             return
         wait.announce()
+        probe = wait.request()
         try:
-            response = self.inner.handle_request(wait.request())
-            response.read()
-            response.close()
-        except httpx.HTTPError as exc:
+            response = bound_response(self.inner.handle_request(probe), probe, IDLE_PROBE_LIMIT)
+            try:
+                response.read()
+            finally:
+                response.close()
+        except (httpx.HTTPError, LLMOutputError) as exc:
             wait.gave_up(exc)
 
     def _send_once(self, request: httpx.Request) -> httpx.Response:
         logger.info("LLM request %s %s", request.method, redact_url(str(request.url)))
+        prepare_request(request)
         try:
             response = self.inner.handle_request(request)
         except BaseException:
             count_request(None)
             raise
         count_request(response)
+        try:
+            response = bound_response(response, request, answer_limit(request))
+            if _is_retryable(response):
+                response.read()
+        except LLMOutputError:
+            response.close()
+            raise
         if _is_retryable(response):
-            response.read()
             response.close()
         return response
 
@@ -215,23 +229,34 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         if wait is None:
             return
         wait.announce()
+        probe = wait.request()
         try:
-            response = await self.inner.handle_async_request(wait.request())
-            await response.aread()
-            await response.aclose()
-        except httpx.HTTPError as exc:
+            answer = await self.inner.handle_async_request(probe)
+            response = bound_response(answer, probe, IDLE_PROBE_LIMIT, asynchronous=True)
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+        except (httpx.HTTPError, LLMOutputError) as exc:
             wait.gave_up(exc)
 
     async def _send_once(self, request: httpx.Request) -> httpx.Response:
         logger.info("LLM request %s %s", request.method, redact_url(str(request.url)))
+        prepare_request(request)
         try:
             response = await self.inner.handle_async_request(request)
         except BaseException:
             count_request(None)
             raise
         count_request(response)
+        try:
+            response = bound_response(response, request, answer_limit(request), asynchronous=True)
+            if _is_retryable(response):
+                await response.aread()
+        except LLMOutputError:
+            await response.aclose()
+            raise
         if _is_retryable(response):
-            await response.aread()
             await response.aclose()
         return response
 

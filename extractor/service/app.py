@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor import Extractor, Settings, __version__
 
+from .corpora import Corpora
 from .editor import router as editor_router
 from .events import router as events_router
 from .login import router as login_router
@@ -92,7 +93,7 @@ def create_app(
     # requests at it until they time out
     concurrency = 1 if settings.uses_local_model else settings.workers
     workers = Workers(store, session, metrics, concurrency=concurrency, lease_s=settings.lease_s)
-    state = Service(settings, store, session, metrics, Guard(settings), workers)
+    state = Service(settings, store, session, metrics, Guard(settings), workers, Corpora(store))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -126,10 +127,12 @@ def create_app(
 
     @app.get("/readyz", summary="The database is reachable and the LLM endpoint answers")
     async def readyz() -> dict[str, str]:
+        # reachable = still the file opened at startup (SQLite) and takes a write (database.probe)
         try:
             await asyncio.to_thread(store.ping)
-        except Exception:
-            raise ProblemError(503, "database-unavailable", "the database does not answer") from None
+        except Exception as exc:
+            log.warning("not ready: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            raise ProblemError(503, "database-unavailable", "the database cannot be used now") from None
         if session.asks_llm and not await llm_probe(session.client.base_url):
             raise ProblemError(503, "llm-unavailable", "the LLM endpoint does not answer")
         return {"status": "ready"}

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["ArticleIn", "ExtractRequest", "JobPage", "JobStatus", "PromptInfo"]
+__all__ = ["ArticleIn", "EncodableText", "ExtractRequest", "JobPage", "JobStatus", "PromptInfo"]
+
+
+def _encodable(value: str) -> str:
+    """Refuse text that cannot be written as UTF-8: a lone surrogate (JSON allows ``"\\ud800"``)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"contains a lone surrogate (U+{ord(value[exc.start]):04X}) at character {exc.start}, "
+            "which is not a character and cannot be stored or sent as UTF-8"
+        ) from None
+    return value
+
+
+#: A string that can be encoded as UTF-8 (checked at the edge, before anything is stored or sent).
+EncodableText = Annotated[str, AfterValidator(_encodable)]
 
 
 class ArticleIn(BaseModel):
@@ -15,15 +31,17 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="The article's plain text.")
+    text: EncodableText = Field(description="The article's plain text.")
     published: dt.date | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
-    title: str | None = None
-    url: str | None = None
-    article_id: str | None = Field(default=None, description="Default: a hash of the text.")
+    title: EncodableText | None = None
+    url: EncodableText | None = None
+    article_id: EncodableText | None = Field(default=None, description="Default: a hash of the text.")
 
 
 class ExtractRequest(ArticleIn):
-    prompt: str | None = Field(default=None, description="Prompt id or id.vN (default: the service's).")
+    prompt: EncodableText | None = Field(
+        default=None, description="Prompt id or id.vN (default: the service's)."
+    )
 
 
 class JobStatus(BaseModel):

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from extractor import (
@@ -28,6 +29,8 @@ from extractor import (
     PromptError,
     RateLimitedError,
 )
+
+from .database import DatabaseUnavailableError
 
 __all__ = [
     "PROBLEM_RESPONSES",
@@ -167,6 +170,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.warning("%s: %s", type(exc).__name__, exc)
         return problem_response(status, slug, str(exc))
+
+    @app.exception_handler(DatabaseUnavailableError)
+    @app.exception_handler(OperationalError)
+    async def storage(_request: Request, exc: Exception) -> JSONResponse:
+        # the reason (a file path, a server address) goes to the log, not to the caller
+        log.error("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return problem_response(
+            503, "database-unavailable", "the database cannot be used now; see the service log"
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

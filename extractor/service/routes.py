@@ -63,18 +63,30 @@ def _parse_items(raw: bytes, content_type: str) -> list[tuple[str, Any]]:
             if line.strip():
                 try:
                     items.append((f"line {number}", json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    items.append((f"line {number}", _NotJSON(exc.msg)))
+                except (ValueError, RecursionError) as exc:
+                    items.append((f"line {number}", _NotJSON(_parse_error(exc))))
         return items
     try:
         parsed = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ProblemError(
-            422, "malformed-body", f"the body is not JSON or NDJSON: {exc}", pointer=""
+            422, "malformed-body", f"the body is not JSON or NDJSON: {_parse_error(exc)}", pointer=""
         ) from None
     if not isinstance(parsed, list):
         raise ProblemError(422, "malformed-body", "the body must be a JSON array of articles", pointer="")
     return [(f"item {index}", item) for index, item in enumerate(parsed)]
+
+
+def _parse_error(exc: ValueError | RecursionError) -> str:
+    """Why a body or line is not JSON. The parser's own bounds keep a hostile body a 422, never a
+    500: nesting past the interpreter's recursion limit (about 1,000 levels) and integers of more
+    than 4,300 digits (``sys.get_int_max_str_digits``) are refused; the size is bounded before
+    (``BodyLimit``)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    return str(exc).split("\n", maxsplit=1)[0]
 
 
 def _in_words(exc: ValidationError) -> str:
@@ -88,13 +100,22 @@ def _in_words(exc: ValidationError) -> str:
 def _safe_id(item: object) -> str | None:
     """The item's article_id when it is one the library accepts (for its error line), else None."""
     candidate = item.get("article_id") if isinstance(item, dict) else None
-    if not isinstance(candidate, str):
+    if not isinstance(candidate, str) or not _encodable(candidate):
         return None
     try:
         Article(text="-", article_id=candidate)
     except InputError:
         return None
     return candidate
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be stored and sent as UTF-8 (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _article(where: str, item: Any) -> NewArticle:
@@ -156,6 +177,13 @@ async def submit_job(
     prompt: Annotated[str | None, Query(max_length=100)] = None,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
 ) -> JobStatus:
+    if idempotency_key is not None and not idempotency_key.strip():
+        raise ProblemError(
+            422,
+            "validation-error",
+            "an empty Idempotency-Key is no key: send a non-empty one, or none",
+            pointer="/headers/idempotency-key",
+        )
     # the prompt the job runs, named in full (events -> events.v5) and kept with the job, so that
     # its status says it and a later change of the service's default does not change the job;
     # an unknown prompt is a PromptError (422) now, not one per article later
@@ -227,8 +255,9 @@ async def job_status(job_id: str, svc: Svc, key: Key) -> JobStatus:
     summary="Cancel a job (finished articles keep results); a finished job stays as it is (200)",
 )
 async def cancel_job(job_id: str, svc: Svc, key: Key) -> JobStatus:
-    await _status(svc, job_id, key)
-    await asyncio.to_thread(svc.store.cancel, job_id)  # no-op once nothing is left to do
+    await _status(svc, job_id, key)  # 404 for a job outside the caller's scope, before anything changes
+    # the store too cancels only this scope's job; a no-op once nothing is left to do
+    await asyncio.to_thread(svc.store.cancel, job_id, key_hash=key)
     return await _status(svc, job_id, key)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from extractor import Extractor, Settings
 
+from .corpora import Corpora
 from .metrics import Metrics
 from .roles import Caller, check_role, identify
 from .security import Guard
@@ -27,9 +28,8 @@ class Service:
     metrics: Metrics
     guard: Guard
     workers: Workers
+    corpora: Corpora
     poll_s: float = 0.2
-    #: per key hash: (results stored when merged, the merged corpus events)
-    corpus_cache: dict[str, tuple[int, list[Any]]] = dataclasses.field(default_factory=dict)
 
 
 def service(request: Request) -> Service:

@@ -18,24 +18,27 @@ import datetime as dt
 import itertools
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from .bodies import error_body, job_summary, refused_row
+from .database import MIGRATION_LOCK, open_database, probe
 from .tables import Item, Job, Result
 
-__all__ = ["Claimed", "IdempotencyConflictError", "NewArticle", "Store", "error_body", "utcnow"]
-
-_MIGRATIONS = Path(__file__).with_name("migrations")
-#: A PostgreSQL advisory lock (any constant key): service processes started together on one empty
-#: database migrate one after the other (two at once both create ``alembic_version``; one fails).
-MIGRATION_LOCK = 0x6578_7472
+__all__ = [
+    "MIGRATION_LOCK",
+    "Claimed",
+    "IdempotencyConflictError",
+    "NewArticle",
+    "Store",
+    "error_body",
+    "utcnow",
+]
 
 
 def utcnow() -> dt.datetime:
@@ -70,31 +73,27 @@ class Store:
     """One database. ``Store(url)`` runs the migrations up to the newest before anything else."""
 
     def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        self.engine, self.identity = open_database(url)  # migrated, written once, watched
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.migrate()
 
-    def migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":  # held until this transaction ends
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+    @property
+    def _insert(self) -> Any:
+        """The dialect's INSERT (with ``on_conflict_do_nothing``): SQLite's or PostgreSQL's."""
+        return sqlite_insert if self.is_sqlite else postgresql_insert
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def session(self) -> Session:
+        """A session for reads outside this class (``corpora``); use it as a context manager."""
+        return self._sessions()
+
     def ping(self) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        """Raise ``DatabaseUnavailableError`` unless the database is still the one opened and
+        takes a write (``database.probe``)."""
+        probe(self.engine, self.identity)
 
     # ------------------------------------------------------------------ jobs
     def create_job(
@@ -106,30 +105,41 @@ class Store:
         key_hash: str = "",
         idempotency_key: str | None = None,
     ) -> tuple[str, bool]:
-        """The job's id and whether it is new (False: the same key and body were sent before)."""
+        """The job's id and whether it is new (False: the same key and body were sent before).
+        Insert-or-return in one transaction (``ON CONFLICT DO NOTHING`` on the API key and
+        Idempotency-Key): of concurrent requests with one key one inserts, the others read its job."""
+        job_id = uuid.uuid4().hex
+        now = utcnow()
+        row = {
+            "id": job_id,
+            "created_at": now,
+            "key_hash": key_hash,
+            "idempotency_key": idempotency_key,
+            "body_sha256": body_sha256,
+            "prompt": prompt,
+            "total": len(articles),
+            "finished_at": None if any(a.error is None for a in articles) else now,
+        }
+        jobs = cast(Table, Job.__table__)  # Core statements: ``RETURNING`` says whether this one inserted
         with self._sessions.begin() as session:
-            if idempotency_key is not None:
-                earlier = session.scalars(
-                    select(Job).where(Job.key_hash == key_hash, Job.idempotency_key == idempotency_key)
-                ).first()
-                if earlier is not None:
+            if idempotency_key is None:
+                session.execute(insert(jobs).values(**row))
+            else:
+                new_row = (
+                    self._insert(jobs)
+                    .values(**row)
+                    .on_conflict_do_nothing(index_elements=[jobs.c.key_hash, jobs.c.idempotency_key])
+                    .returning(jobs.c.id)
+                )
+                if session.execute(new_row).scalar() is None:
+                    earlier = session.execute(
+                        select(Job.id, Job.body_sha256).where(
+                            Job.key_hash == key_hash, Job.idempotency_key == idempotency_key
+                        )
+                    ).one()
                     if earlier.body_sha256 != body_sha256:
                         raise IdempotencyConflictError(idempotency_key)
-                    return earlier.id, False
-            job_id = uuid.uuid4().hex
-            session.add(
-                Job(
-                    id=job_id,
-                    created_at=utcnow(),
-                    key_hash=key_hash,
-                    idempotency_key=idempotency_key,
-                    body_sha256=body_sha256,
-                    prompt=prompt,
-                    total=len(articles),
-                    finished_at=None if any(a.error is None for a in articles) else utcnow(),
-                )
-            )
-            session.flush()
+                    return str(earlier.id), False
             items = [
                 Item(
                     job_id=job_id,
@@ -172,14 +182,16 @@ class Store:
             ).all()
             return int(total or 0), [job_summary(session, job) for job in page]
 
-    def cancel(self, job_id: str) -> bool:
-        """Cancel the job's unfinished items; finished ones keep their results. A job with nothing
-        left to do (finished, or cancelled before) is left as it is: False."""
+    def cancel(self, job_id: str, *, key_hash: str = "") -> bool:
+        """Cancel the job's unfinished items, if the job is this key's; finished ones keep their
+        results. Another key's job, or a job with nothing left to do (finished, or cancelled
+        before), is left as it is: False."""
+        mine = select(Job.id).where(Job.id == job_id, Job.key_hash == key_hash).scalar_subquery()
         with self._sessions.begin() as session:
             # items first, as `finish` does, so that the two never wait on each other's locks
             moved = session.execute(
                 update(Item)
-                .where(Item.job_id == job_id, Item.status.in_(("pending", "running")))
+                .where(Item.job_id == mine, Item.status.in_(("pending", "running")))
                 .values(status="cancelled", lease_owner=None, lease_until=None)
             )
             if getattr(moved, "rowcount", 0) == 0:
@@ -330,28 +342,7 @@ class Store:
             ).all()
         return [dict(reviewed or body) for body, reviewed in rows]
 
-    def result_count(self, *, key_hash: str = "", job_id: str | None = None) -> int:
-        with self._sessions() as session:
-            return int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(Result)
-                    .join(Job, Job.id == Result.job_id)
-                    .where(Result.kind == "result", Job.key_hash == key_hash, *_of_job(job_id))
-                )
-                or 0
-            )
-
 
 def _of_job(job_id: str | None) -> list[ColumnElement[bool]]:
     """The condition limiting results to one job (none when ``job_id`` is None)."""
     return [] if job_id is None else [Result.job_id == job_id]
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no commit
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

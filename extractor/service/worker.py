@@ -18,6 +18,7 @@ from typing import Any
 
 from extractor import Extractor, ExtractorError
 
+from .database import DatabaseUnavailableError
 from .metrics import Metrics
 from .store import Claimed, Store, error_body
 
@@ -62,10 +63,14 @@ class Workers:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await asyncio.to_thread(self.store.release, self.owner)
+        try:
+            await asyncio.to_thread(self.store.release, self.owner)
+        except Exception as exc:  # the leases run out on their own
+            log.warning("worker pool: could not hand back its items at shutdown: %s", exc)
 
     async def _run(self) -> None:
         renewed = time.monotonic()
+        unavailable = False
         while True:
             # Cleared before looking, not after: a wake-up that arrives while claiming (a slot
             # freed meanwhile) must end the wait below at once, not be lost until the next poll.
@@ -80,6 +85,11 @@ class Workers:
                 if time.monotonic() - renewed > self.lease_s / 3:
                     await asyncio.to_thread(self.store.renew, self.owner, list(self._inflight), self.lease_s)
                     renewed = time.monotonic()
+                unavailable = False
+            except DatabaseUnavailableError as exc:  # file gone: nothing can be stored; say so once
+                if not unavailable:
+                    log.error("worker pool: claiming no work: %s", exc)
+                unavailable = True
             except Exception:  # the database is away: keep the pool alive and try again
                 log.exception("worker pool: claiming work failed; retrying")
             # asyncio.timeout, not wait_for: on Python 3.11 a cancellation (``stop``) that arrives as

@@ -8,7 +8,6 @@ grounds and never derives: it only decides *what is asked* and *how the answer b
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, Generic, Protocol, TypeVar
@@ -21,7 +20,9 @@ from schemas.events_v3 import Diagnostics, DroppedEvent
 
 from ..errors import LLMOutputError, PromptError
 from ..inputs import Article
+from ..jsonbounds import loads_untrusted
 from ..prompts import PromptSpec
+from ..redact import clipped
 from ..settings import Settings
 
 __all__ = [
@@ -138,10 +139,10 @@ def render_messages(spec: PromptSpec, article: Article) -> list[dict[str, str]]:
 def salvage(content: str, diagnostics: Diagnostics) -> list[EventDraft]:
     """Parse the last raw answer event by event, so one bad event does not sink the others."""
     try:
-        raw = json.loads(_FENCE.sub("", content.strip()))
-    except json.JSONDecodeError as exc:
+        raw = loads_untrusted(_FENCE.sub("", content.strip()))
+    except ValueError as exc:  # not JSON, or JSON beyond the bounds (huge numbers, deep nesting)
         raise LLMOutputError(
-            f"the LLM's last answer is not JSON ({exc.msg} at {exc.pos}); "
+            f"the LLM's last answer is not JSON that can be read ({exc}); "
             "a larger model or a different prompt is needed"
         ) from None
     if isinstance(raw, dict) and isinstance(raw.get("events"), list):
@@ -157,8 +158,7 @@ def salvage(content: str, diagnostics: Diagnostics) -> list[EventDraft]:
             diagnostics.dropped.append(
                 DroppedEvent(
                     event_type=str(event_type) if event_type is not None else None,
-                    reason=f"invalid record: {exc.error_count()} validation error(s): "
-                    f"{' '.join(str(exc).split())[:300]}",
+                    reason=f"invalid record: {exc.error_count()} validation error(s): {clipped(exc, 300)}",
                 )
             )
     return drafts

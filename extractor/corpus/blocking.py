@@ -1,0 +1,256 @@
+"""The merge's index: the mentions a mention could be linked to, found without comparing all pairs.
+
+A pair can only link (``features``) when no block holds (same type family, overlapping dates, a
+country in common or none named) and its score reaches the threshold, which it cannot without
+sharing one of these keys (``features.max_without_shared_key``, tested to stay below it):
+
+* the same sub-event type, the same date value and a country named by both (``strong``);
+* a name match between an actor or place of one and one of the other (``names_match``: equal, or
+  one inside the other as whole words, so the shorter name's words are all in the longer);
+* places resolved within ``PLACE_NEAR_KM`` of each other, or to the same first-level unit.
+
+So the index keeps, per type family, postings from each key to the mentions holding it, with their
+date periods (day ordinals); a query reads the postings of its own keys and keeps the mentions whose
+period overlaps its own and whose countries do not exclude its own. A short posting is a list read
+whole; a long one (a common key) is kept by period and country, and read only at the periods that
+can overlap the query's, for the query's countries (and None): the family's distinct periods are
+kept sorted by first day, and those that can overlap ``[start, end]`` begin between ``start -
+longest + 1`` and ``end`` (bisection). Names are found by their words without reading the postings
+of common words: each name is posted under *every* word and, once more, under its *rarest* word
+(fewest names so far); a query reads the every-word posting of its name's rarest word (finds the
+names containing it) and the rarest-word postings of all its words (finds the names inside it). A
+resolved place is posted under the 8 cells, of a grid of ``2 x PLACE_NEAR_KM`` over the Earth's
+surface (in 3-D), nearest to it, so a point within ``PLACE_NEAR_KM`` of it is in one of them, and a
+query reads its own cell only; and under its (country, admin1).
+
+``candidates`` returns every mention that could link and possibly more; ``blocked`` and the score
+decide. Undated mentions are never indexed (the date rule blocks them from every link).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from .features import PLACE_NEAR_KM, overlaps
+from .mentions import EARTH_RADIUS_KM, MentionView
+
+__all__ = ["BlockIndex"]
+
+Key = tuple[str, int]
+Period = tuple[int, int]
+Entry = tuple[Period, MentionView]
+
+#: A posting longer than this is kept by period.
+_SHORT = 24
+_CELL_KM = 2 * PLACE_NEAR_KM
+
+
+def _xyz(point: tuple[float, float]) -> tuple[float, float, float]:
+    """A point of the Earth's surface in 3-D, in cell widths."""
+    lat, lon = math.radians(point[0]), math.radians(point[1])
+    scale = EARTH_RADIUS_KM / _CELL_KM
+    return (
+        scale * math.cos(lat) * math.cos(lon),
+        scale * math.cos(lat) * math.sin(lon),
+        scale * math.sin(lat),
+    )
+
+
+def _cell(point: tuple[float, float]) -> tuple[int, int, int]:
+    x, y, z = _xyz(point)
+    return math.floor(x), math.floor(y), math.floor(z)
+
+
+def _near_cells(point: tuple[float, float]) -> list[tuple[int, int, int]]:
+    """The 8 cells nearest to ``point``: in each axis its own and the neighbour on its nearer side.
+    A point within half a cell (``PLACE_NEAR_KM``) of it, in a straight line and so on the surface,
+    lies in one of them."""
+    axes = []
+    for c in _xyz(point):
+        own = math.floor(c)
+        axes.append((own, own + 1 if c - own >= 0.5 else own - 1))
+    return [(x, y, z) for x, y, z in itertools.product(*axes)]
+
+
+def _post(long: dict[Period, dict[str | None, list[MentionView]]], period: Period, view: MentionView) -> None:
+    """Post ``view`` in a long posting: by period, then by each of its countries (None without)."""
+    by_country = long.setdefault(period, {})
+    for country in view.countries or (None,):
+        by_country.setdefault(country, []).append(view)
+
+
+def _compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    return not a or not b or not a.isdisjoint(b)
+
+
+@dataclass
+class _Family:
+    """One type family: its postings and the distinct periods of its mentions, sorted by first day;
+    the periods that can overlap a period are worked out once and kept until a period comes or goes."""
+
+    postings: dict[Hashable, list[Entry] | dict[Period, dict[str | None, list[MentionView]]]] = field(
+        default_factory=dict
+    )
+    periods: Counter[Period] = field(default_factory=Counter)
+    ordered: list[Period] = field(default_factory=list)
+    related: dict[Period, list[Period]] = field(default_factory=dict)
+
+
+class BlockIndex:
+    """Mentions by type family, key and period (see the module doc)."""
+
+    def __init__(self) -> None:
+        self._families: dict[str, _Family] = {}
+        self._longest = 1  # days in the longest period indexed so far
+        self._words: Counter[str] = Counter()  # how many indexed names hold each word
+        self._posted: dict[Key, list[Hashable]] = {}  # each mention's posting keys, for removal
+
+    def _rarest(self, words: list[str]) -> str:
+        return min(words, key=lambda w: (self._words[w], w))
+
+    def _keys(self, view: MentionView) -> list[Hashable]:
+        keys: list[Hashable] = [("strong", view.event.event_type, view.event.date.value)]
+        for name in view.name_keys:
+            words = name.split()
+            keys += [("word", w) for w in words]
+            keys.append(("rarest", self._rarest(words)))
+        for place in view.place_views:
+            if place.point is not None:
+                keys += [("cell", c) for c in _near_cells(place.point)]
+            if place.admin is not None:
+                keys.append(("admin", place.admin))
+        return list(dict.fromkeys(keys))
+
+    def add(self, view: MentionView) -> None:
+        period = view.interval
+        if period is None:
+            return
+        family = self._families.setdefault(view.family, _Family())
+        if family.periods[period] == 0:
+            bisect.insort(family.ordered, period)
+            self._forget_related(family, period)
+        family.periods[period] += 1
+        keys = self._keys(view)
+        self._posted[view.key] = keys
+        for k in keys:
+            posting = family.postings.get(k)
+            if posting is None:
+                family.postings[k] = [(period, view)]
+            elif isinstance(posting, list):
+                posting.append((period, view))
+                if len(posting) > _SHORT:
+                    long: dict[Period, dict[str | None, list[MentionView]]] = {}
+                    for p, v in posting:
+                        _post(long, p, v)
+                    family.postings[k] = long
+            else:
+                _post(posting, period, view)
+        for name in view.name_keys:
+            self._words.update(set(name.split()))
+        if period[1] - period[0] + 1 > self._longest:
+            self._longest = period[1] - period[0] + 1
+            for each in self._families.values():
+                each.related.clear()
+
+    def remove(self, view: MentionView) -> None:
+        period = view.interval
+        if period is None:
+            return
+        family = self._families[view.family]
+        for k in self._posted.pop(view.key):
+            posting = family.postings[k]
+            if isinstance(posting, list):
+                posting[:] = [e for e in posting if e[1] is not view]
+            else:
+                by_country = posting[period]
+                for country in view.countries or (None,):
+                    by_country[country] = [v for v in by_country[country] if v is not view]
+                    if not by_country[country]:
+                        del by_country[country]
+                if not by_country:
+                    del posting[period]
+            if not posting:
+                del family.postings[k]
+        for name in view.name_keys:
+            self._words.subtract(set(name.split()))
+        family.periods[period] -= 1
+        if family.periods[period] == 0:
+            del family.periods[period]
+            del family.ordered[bisect.bisect_left(family.ordered, period)]
+            self._forget_related(family, period)
+
+    def _window(self, family: _Family, period: Period) -> list[Period]:
+        """The indexed periods that can overlap ``period`` (by their first day), in order."""
+        start, end = period
+        lo = bisect.bisect_left(family.ordered, (start - self._longest + 1, -1))
+        hi = bisect.bisect_right(family.ordered, (end, end + self._longest))
+        return family.ordered[lo:hi]
+
+    def _related(self, family: _Family, period: Period) -> list[Period]:
+        found = family.related.get(period)
+        if found is None:
+            found = family.related[period] = [p for p in self._window(family, period) if overlaps(period, p)]
+        return found
+
+    def _forget_related(self, family: _Family, period: Period) -> None:
+        """A period came or went: drop the kept lists it belongs in (and its own)."""
+        family.related.pop(period, None)
+        for other in self._window(family, period):
+            if overlaps(period, other):
+                family.related.pop(other, None)
+
+    def candidates(self, view: MentionView) -> set[Key]:
+        """Every indexed mention (not ``view`` itself) that could be linked to ``view``."""
+        period = view.interval
+        family = self._families.get(view.family)
+        if period is None or family is None:
+            return set()
+        countries = view.countries
+        found: set[Key] = set()
+        strong = family.postings.get(("strong", view.event.event_type, view.event.date.value))
+        if strong is not None and countries:  # a shared country is part of this key
+            if isinstance(strong, list):
+                found.update(v.key for _, v in strong if not countries.isdisjoint(v.countries))
+            else:
+                by_country = strong.get(period, {})
+                for country in countries:
+                    found.update(v.key for v in by_country.get(country, ()))
+        for k in self._queries(view):
+            posting = family.postings.get(k)
+            if posting is None:
+                continue
+            if isinstance(posting, list):
+                found.update(
+                    v.key for p, v in posting if overlaps(period, p) and _compatible(countries, v.countries)
+                )
+                continue
+            for p in self._related(family, period):
+                at = posting.get(p)
+                if at is None:
+                    continue
+                if not countries:
+                    for views in at.values():
+                        found.update(v.key for v in views)
+                    continue
+                for where in (*countries, None):
+                    found.update(v.key for v in at.get(where, ()))
+        found.discard(view.key)
+        return found
+
+    def _queries(self, view: MentionView) -> list[Hashable]:
+        queries: list[Hashable] = []
+        for name in view.name_keys:
+            words = name.split()
+            queries.append(("word", self._rarest(words)))
+            queries += [("rarest", w) for w in words]
+        for place in view.place_views:
+            if place.point is not None:
+                queries.append(("cell", _cell(place.point)))
+            if place.admin is not None:
+                queries.append(("admin", place.admin))
+        return list(dict.fromkeys(queries))
