@@ -104,6 +104,15 @@ class PromptSpec(BaseModel):
             "Absent or 'template' (released files before it): the templates place ``{{ article }}``."
         ),
     )
+    answers: Literal["options", "options-or-quotes"] | None = Field(
+        default=None,
+        description=(
+            "Candidates strategy: what the adjudicator may answer for actor1, actor2, the date and the "
+            "place. Absent or 'options' (events.v5): one of code's candidates. 'options-or-quotes': an "
+            "option's id, or the article's own words when no option is right; code grounds the words "
+            "with the grounding rules and drops what the article does not say."
+        ),
+    )
     evidence_mode: Literal["quote", "sentences"] = Field(
         default="quote",
         description=(
@@ -130,7 +139,7 @@ class PromptSpec(BaseModel):
         dumped = self.model_dump(mode="json", exclude={"description"})
         if dumped["evidence_mode"] == "quote":
             del dumped["evidence_mode"]
-        for added in ("strategy", "article_placement"):
+        for added in ("strategy", "article_placement", "answers"):
             if dumped[added] is None:
                 del dumped[added]
         payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
