@@ -311,7 +311,7 @@ def serve(host: str, port: int) -> None:
         sys.exit(1)
 
 
-from .corpus.cli import export, merge  # noqa: E402  (registered after the commands above, in help order)
+from .corpus.cli import export, merge  # noqa: E402  (commands of other packages, added after main)
 
 main.add_command(merge)
 main.add_command(export)
