@@ -63,6 +63,8 @@ def _template(source: str) -> jinja2.Template:
 
 
 _FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.yaml$")
+#: "(issue 7)", "(see #12)": a tracker reference in a released description, left out of its summary.
+_TRACKER_REFERENCE = re.compile(r"\s*\((?:[^()]*\s)?(?:issues?\s+\d+|#\d+)\)", re.IGNORECASE)
 
 
 class FewShotExample(BaseModel):
@@ -124,6 +126,15 @@ class PromptSpec(BaseModel):
     @property
     def name(self) -> str:
         return f"{self.id}.v{self.version}"
+
+    @property
+    def summary(self) -> str:
+        """The description on one line, without references to a tracker ("(issue 7)").
+
+        Released files are never edited, so a reference one holds is left out where prompts are
+        listed (``extractor prompts list``, ``GET /v1/prompts``) instead of being rewritten.
+        """
+        return " ".join(_TRACKER_REFERENCE.sub("", self.description).split())
 
     @property
     def strategy_name(self) -> str:
