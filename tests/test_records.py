@@ -341,6 +341,37 @@ def test_the_party_holding_an_attacked_place_is_actor2() -> None:
     assert quote(event.actor2) == "the Northern Front"
 
 
+@pytest.mark.parametrize(
+    ("text", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The army said the airstrikes were a response to a Friday rebel rocket barrage that wounded a "
+            "shepherd near the dam.",
+            "Shelling/artillery/missile attack",
+            None,
+            "shepherd",
+        ),
+        (
+            "Jets carried out airstrikes on Monday targeting a separatist militia in the hills, officials said.",
+            "Air/drone strike",
+            None,
+            "separatist militia",
+        ),
+        ("The ambush, carried out by bandits on Monday, left two drivers hurt.", "Attack", "bandits", None),
+        ("The bombing that the insurgents carried out on Monday wounded two guards.", None, "the insurgents", None),
+    ],
+)
+def test_a_clause_on_the_event_noun_names_its_parties(
+    text: str, trigger: str | None, actor1: str | None, actor2: str | None
+) -> None:
+    events = extract(text).events
+    event = next(e for e in events if trigger is None or e.event_type == trigger)
+    if actor1 is not None:
+        assert quote(event.actor1) == actor1
+    if actor2 is not None:
+        assert quote(event.actor2) == actor2
+
+
 def test_who_claimed_responsibility_for_a_dated_bombing_carried_it_out() -> None:
     event = only(
         extract("Separatist rebels claimed responsibility for the March 3 bombing of a bus in the capital.")

@@ -11,6 +11,8 @@ module             what it does
 ``layout``         the article as the parser reads it: wrapped lines joined, paragraphs, datelines
 ``spans``          parsed spans as the article's own words, entities, noun phrases
 ``sentence``       what one sentence reports: its events and whose each casualty figure is
+``reporting``      who a sentence cites (reporting verbs, "according to"): sources and claimants
+``holders``        the party holding an attacked place ("sites used by X")
 ``roles``          actor1 / actor2 from the event predicate's arguments; sources are never actors
 ``when``           the event's own date (predicate, clause, sentence, anchor, report, paragraph)
 ``where``          places the event predicate locates

@@ -27,7 +27,8 @@ from .layout import prepare
 from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger, find_triggers
 from .nlp import parse
 from .ranking import rank_types
-from .roles import actor_roles, other_parties, sources
+from .reporting import sources
+from .roles import actor_roles, other_parties
 from .sentence import RAID, Hit, by_target, events_of, owned, predicate_of, triggers
 from .spans import PREPARED, offsets, words
 from .story import filed_in, relative_dates

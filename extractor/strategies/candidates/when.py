@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from ...derive.dates import resolve_date
 from .lexicon import find_triggers
-from .roles import REPORTING
+from .reporting import REPORTING
 from .spans import entities, words
 
 if TYPE_CHECKING:
