@@ -187,6 +187,25 @@ def test_the_date_of_the_report_is_used_only_when_nothing_else_dates_the_event_a
     assert any("the date of the report was used" in w for w in result.diagnostics.warnings)
 
 
+def test_a_date_in_a_clause_on_the_event_noun_is_the_events_own() -> None:
+    event = only(extract("The raid, carried out by special forces on Monday, killed two militants."))
+    assert event.date.value == "2023-03-13" and event.date_basis == "event"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army bombed rebel depots in the hills, in reply to a rocket attack that killed a guard "
+        "last week, officials said.",
+        "Jets bombed the depots of a militia the army blames for a rocket attack that killed a guard "
+        "last week, officials said.",
+    ],
+)
+def test_a_date_in_a_clause_on_another_event_word_does_not_date_this_event(text: str) -> None:
+    bombing = next(e for e in extract(text).events if e.event_type != "Shelling/artillery/missile attack")
+    assert bombing.date is None or quote(bombing.date.text) != "last week"
+
+
 def test_a_date_of_what_will_happen_does_not_date_what_happened() -> None:
     text = (
         "The council will vote on Friday while striking nurses keep picketing the clinic.\n"
@@ -352,13 +371,19 @@ def test_the_party_holding_an_attacked_place_is_actor2() -> None:
             "shepherd",
         ),
         (
-            "Jets carried out airstrikes on Monday targeting a separatist militia in the hills, officials said.",
+            "Jets carried out airstrikes on Monday targeting a separatist militia in the hills, officials "
+            "said.",
             "Air/drone strike",
             None,
             "separatist militia",
         ),
         ("The ambush, carried out by bandits on Monday, left two drivers hurt.", "Attack", "bandits", None),
-        ("The bombing that the insurgents carried out on Monday wounded two guards.", None, "the insurgents", None),
+        (
+            "The bombing that the insurgents carried out on Monday wounded two guards.",
+            None,
+            "the insurgents",
+            None,
+        ),
     ],
 )
 def test_a_clause_on_the_event_noun_names_its_parties(
