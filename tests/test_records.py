@@ -84,6 +84,21 @@ def test_aggregates_over_periods_are_not_events(text: str) -> None:
     assert any(r.startswith(("many events", "date unresolvable")) for r in reasons(result)), reasons(result)
 
 
+def test_deaths_in_a_clause_on_a_backdrop_are_the_backdrops_not_an_event() -> None:
+    result = extract(
+        "The governor, who quit in May amid mass protests that left 40 people dead, opened a school."
+    )
+    assert result.events == []
+    assert "background (a time reference)" in reasons(result)
+
+
+def test_deaths_in_a_clause_on_a_dated_claimed_bombing_stay_its_toll() -> None:
+    event = only(
+        extract("Rebels claimed responsibility for March 3 bombings that killed 12 shoppers in the capital.")
+    )
+    assert event.fatalities == 12
+
+
 def test_a_series_with_its_own_day_is_one_event() -> None:
     text = "A series of attacks on March 3 killed 40 people across the capital, officials said."
     event = only(extract(text))
