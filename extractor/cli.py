@@ -198,7 +198,7 @@ def _run_extract(
 ) -> None:
     with contextlib.closing(sink), StopOnSignals() as stop:
         batch = Batch(sink, err, progress=not show.quiet)
-        batch.load(files, max_chars=settings.max_article_chars, published=pub)
+        batch.load(files, max_chars=settings.extraction.max_article_chars, published=pub)
         if batch.articles and stop.signum is None:
             try:
                 batch.run(Extractor(settings), concurrency=concurrency, stop=stop)
@@ -247,7 +247,7 @@ def prompts_show(name: str, article: Path | None) -> None:
             click.echo(f"## system\n{spec.system}\n## user\n{spec.user}")
             click.echo(f"## examples: {len(spec.examples)}")
             return
-        loaded = load_article(article, max_chars=Settings().max_article_chars)
+        loaded = load_article(article, max_chars=Settings().extraction.max_article_chars)
         rendered = spec.render(
             article=loaded.text,
             title=loaded.title,
@@ -273,7 +273,7 @@ def model_serve(port: int, host: str) -> None:
     """Run the embedded model server in the foreground until interrupted."""
     settings = _settings()
     server = LocalModelServer(
-        settings.local_model_path, host=host, port=port, log_dir=settings.cache_dir / "logs"
+        settings.llm.local_model_path, host=host, port=port, log_dir=settings.cache.cache_dir / "logs"
     )
     try:
         server.start()

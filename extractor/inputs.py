@@ -266,12 +266,12 @@ def load_article(
     """Read and check one article file with its metadata (an InputError naming the file otherwise).
 
     ``extractor.load_article("story.txt")`` is enough: ``max_chars`` defaults to
-    ``Settings.from_env().max_article_chars`` (``EXTRACTOR_MAX_ARTICLE_CHARS``, 200,000), the
+    ``Settings.from_env().extraction.max_article_chars`` (``EXTRACTOR_MAX_ARTICLE_CHARS``, 200,000), the
     limit ``extractor.extract`` applies; ``published`` overrides the file's own date.
     """
     path = Path(path)
     if max_chars is None:
-        max_chars = Settings.from_env().max_article_chars
+        max_chars = Settings.from_env().extraction.max_article_chars
     where = str(path)
     limit = max_article_bytes(max_chars)
     data = read_regular_file(path, limit=limit, where=where, hint=_size_hint(max_chars))

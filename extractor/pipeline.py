@@ -70,8 +70,8 @@ def plan_article(
     settings: Settings, article: Article, prompt: str | None
 ) -> tuple[PromptSpec, Strategy[Any, Any], Plan[Any]]:
     """The checked article's prompt, strategy and plan (the request, if any): the first half of a run."""
-    check_text(article.text, max_chars=settings.max_article_chars, where=article.article_id)
-    spec = load_prompt(prompt or settings.prompt)
+    check_text(article.text, max_chars=settings.extraction.max_article_chars, where=article.article_id)
+    spec = load_prompt(prompt or settings.extraction.prompt)
     if spec.schema_version not in DRAFT_MODELS:
         raise PromptError(
             f"prompt {spec.name} targets schema {spec.schema_version}; this library reads the drafts "
@@ -108,7 +108,7 @@ def article_result(
         validation_errors=answer.validation_errors,
         text=article.text,
         published=article.published,
-        max_events=settings.max_events_per_article,
+        max_events=settings.extraction.max_events_per_article,
         title=article.title,
     )
     return ArticleResult(
@@ -128,7 +128,7 @@ def article_result(
             model=endpoint.model if endpoint else None,
             endpoint_kind=endpoint.kind if endpoint else None,
             endpoint=endpoint.url if endpoint else None,
-            temperature=settings.temperature,
+            temperature=settings.llm.temperature,
             attempts=answer.attempts,
             usage=answer.usage,
             duration_s=round(duration_s, 4),
@@ -164,7 +164,7 @@ class Extractor:
         self, settings: Settings | None = None, *, client: LLMClient | None = None, cache: Any | None = None
     ) -> None:
         self.settings = settings or Settings.from_env()
-        geo.use_cache_dir(self.settings.cache_dir)  # where the gazetteer index is cached
+        geo.use_cache_dir(self.settings.cache.cache_dir)  # where the gazetteer index is cached
         self._client = client
         self._server: LocalModelServer | None = None
         self._cache = cache
@@ -175,13 +175,13 @@ class Extractor:
     @property
     def asks_llm(self) -> bool:
         """Whether the default prompt, with these settings, calls an LLM at all."""
-        spec = load_prompt(self.settings.prompt)
+        spec = load_prompt(self.settings.extraction.prompt)
         strategy = strategy_for(spec)
         return strategy.asks_llm(spec, strategy.options(self.settings))
 
     def start(self) -> Extractor:
         """Connect; the embedded model is started now only if the default prompt asks an LLM."""
-        if self._client is None and (self.settings.base_url is not None or self.asks_llm):
+        if self._client is None and (self.settings.llm.base_url is not None or self.asks_llm):
             self._connect()
         return self
 
@@ -189,13 +189,15 @@ class Extractor:
         """The client, connected once (a lock: concurrent first calls start one server, not two)."""
         with self._connecting:
             if self._client is None:
-                base_url = self.settings.base_url
+                base_url = self.settings.llm.base_url
                 if base_url is None:
-                    log_dir = self.settings.cache_dir / "logs"
-                    self._server = LocalModelServer(self.settings.local_model_path, log_dir=log_dir).start()
+                    log_dir = self.settings.cache.cache_dir / "logs"
+                    self._server = LocalModelServer(
+                        self.settings.llm.local_model_path, log_dir=log_dir
+                    ).start()
                     base_url = self._server.base_url
-                if self._cache is None and self.settings.use_cache:
-                    self._cache = open_disk_cache(self.settings.cache_dir)
+                if self._cache is None and self.settings.cache.use_cache:
+                    self._cache = open_disk_cache(self.settings.cache.cache_dir)
                 self._client = LLMClient(self.settings, base_url=base_url, cache=self._cache)
             return self._client
 
@@ -263,7 +265,7 @@ class Extractor:
                 plan.request.messages,
                 plan.request.response_model,
                 dict(plan.request.context),
-                use_cache=self.settings.use_cache,
+                use_cache=self.settings.cache.use_cache,
                 key_parts=cache_key_parts(self.settings, spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)
@@ -279,7 +281,7 @@ class Extractor:
                 plan.request.messages,
                 plan.request.response_model,
                 dict(plan.request.context),
-                use_cache=self.settings.use_cache,
+                use_cache=self.settings.cache.use_cache,
                 key_parts=cache_key_parts(self.settings, spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)

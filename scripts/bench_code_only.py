@@ -72,7 +72,7 @@ def main() -> None:
         session.extract("Rebels attacked an army post on Monday, the army said.")  # loads spaCy + gazetteer
         loading = time.perf_counter() - started
         figures = {
-            name: _measure(session, _articles(folder, settings.max_article_chars), args.repeat)
+            name: _measure(session, _articles(folder, settings.extraction.max_article_chars), args.repeat)
             for name, folder in sets.items()
         }
     report = {"loading_s": loading, "repeat": args.repeat, "machine": platform.platform(), "sets": figures}

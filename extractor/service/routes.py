@@ -187,9 +187,9 @@ async def submit_job(
     # the prompt the job runs, named in full (events -> events.v5) and kept with the job, so that
     # its status says it and a later change of the service's default does not change the job;
     # an unknown prompt is a PromptError (422) now, not one per article later
-    runs = load_prompt(prompt or svc.settings.prompt).name
+    runs = load_prompt(prompt or svc.settings.extraction.prompt).name
     articles = _articles(
-        await request.body(), request.headers.get("content-type", ""), svc.settings.max_job_articles
+        await request.body(), request.headers.get("content-type", ""), svc.settings.service.max_job_articles
     )
     canonical = json.dumps(
         [[a.text, a.article_id, str(a.published), a.title, a.url, a.error] for a in articles]
@@ -222,7 +222,7 @@ async def submit_job(
 
 def _job_status(svc: Service, found: dict[str, Any]) -> JobStatus:
     # a job stored without its prompt runs the service's default
-    prompt = found["prompt"] or load_prompt(svc.settings.prompt).name
+    prompt = found["prompt"] or load_prompt(svc.settings.extraction.prompt).name
     return JobStatus.model_validate({**found, "prompt": prompt})
 
 
