@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 
 from extractor.service.database import MIGRATIONS
+from extractor.service.rows import StoredArticle
 from extractor.service.store import Store
 from extractor.settings import ApiKeys
 from tests.review_fakes import KEYS, REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
@@ -277,7 +278,7 @@ def test_a_database_from_before_reviews_is_upgraded_and_its_results_served_uncha
     store = Store(url)
     try:
         assert store.articles("j1") == [
-            (0, "T", {"article_id": None, "error": {"type": "InputError", "message": "m"}})
+            StoredArticle(0, "T", {"article_id": None, "error": {"type": "InputError", "message": "m"}})
         ]
         with store.engine.connect() as connection:
             assert connection.execute(sqlalchemy.text("SELECT count(*) FROM corrections")).scalar() == 0
