@@ -16,14 +16,9 @@ from rich.console import Console
 from extractor.errors import ExtractorError
 from extractor.settings import Settings
 
-from .compare import (
-    ReportFormatError,
-    compare_reports,
-    exact_differences,
-    gate,
-    load_report,
-    render_comparison,
-)
+from .compare import compare_reports
+from .gate import exact_differences, gate
+from .report import ReportFormatError, load_report, render_comparison
 from .runner import EvalRunError, run_eval
 
 __all__ = ["eval_"]
