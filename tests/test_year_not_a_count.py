@@ -11,6 +11,9 @@ from tests.conftest import FakeEndpoint
 from tests.fakes import Recorder, ok
 
 SENTENCE = "The 2019 attack killed five people, officials said."
+#: The year's clause inside the Monday event's sentence: alone, "The 2019 attack" is an event of a
+#: year only, excluded before any claim is read, so the year rule would not be exercised.
+CODE_TEXT = "Gunmen attacked a market in the north on Monday, the 2019 attack killed five people."
 TEXT = f"Gunmen attacked a market in the north on Monday. {SENTENCE}"
 
 
@@ -19,7 +22,7 @@ def test_code_only_claims_never_count_the_year(tmp_path: Path) -> None:
 
     settings = fake_settings(tmp_path, prompt="events.v5", adjudicate=False)
     with Extractor(settings) as session:
-        result = session.extract_article(make_article(TEXT, "2020-01-08", "y"))
+        result = session.extract_article(make_article(CODE_TEXT, "2020-01-08", "y"))
     claims = [(c.kind, c.count) for event in result.events for c in event.casualties]
     assert ("killed", 2019) not in claims
     assert ("killed", 5) in claims
