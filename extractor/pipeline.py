@@ -8,8 +8,9 @@
       -> derive: date, ACLED types, fatalities     extractor.derive
       -> ArticleResult {events, diagnostics, provenance}
 
-``Extractor`` holds one client (and, with no endpoint configured, the embedded local model server) across
-calls; ``extractor.api`` has the module-level ``extract`` / ``aextract`` / ``extract_many``.
+The two halves of one article's run are in ``extractor.article_run``. ``Extractor`` holds one
+client (and, with no endpoint configured, the embedded local model server) across calls;
+``extractor.api`` has the module-level ``extract`` / ``aextract`` / ``extract_many``.
 
 What the LLM returns is never trusted: ungrounded events are dropped (``diagnostics.dropped``),
 ungrounded claims counted (``claims_dropped``), unfound date expressions discarded with a warning.
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import sqlite3
 import threading
@@ -28,129 +28,19 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from schemas import DRAFT_MODELS
-from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
+from schemas.events_v3 import ArticleResult
 
-from . import geo, version
-from .assemble import build_events
-from .errors import ConfigurationError, ExtractorError, PromptError
-from .inputs import Article, as_article, check_text, make_article
+from . import geo
+from .article_run import Endpoint, article_result, cache_key_parts, plan_article
+from .errors import ConfigurationError, ExtractorError
+from .inputs import Article, as_article, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
-from .redact import redact_url, redacted
+from .redact import redact_url
 from .settings import Settings
 from .strategies import Plan, Strategy, strategy_for
 
 __all__ = ["Endpoint", "Extractor", "article_result", "cache_key_parts", "plan_article"]
-
-#: What "the LLM answered" when no LLM was called.
-_NO_CALL = Completion(
-    content="",
-    validated=None,
-    attempts=0,
-    requests=0,
-    usage=Usage(),
-    validation_errors=(),
-    duration_s=0.0,
-    cache_hit=False,
-    request_sha256="",
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class Endpoint:
-    """Who answered: the model, the endpoint kind and the URL (without credentials)."""
-
-    model: str
-    kind: str
-    url: str | None
-
-
-def plan_article(
-    settings: Settings, article: Article, prompt: str | None
-) -> tuple[PromptSpec, Strategy[Any, Any], Plan[Any]]:
-    """The checked article's prompt, strategy and plan (the request, if any): the first half of a run."""
-    check_text(article.text, max_chars=settings.extraction.max_article_chars, where=article.article_id)
-    spec = load_prompt(prompt or settings.extraction.prompt)
-    if spec.schema_version not in DRAFT_MODELS:
-        raise PromptError(
-            f"prompt {spec.name} targets schema {spec.schema_version}; this library reads the drafts "
-            f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
-        )
-    strategy = strategy_for(spec)
-    return spec, strategy, strategy.plan(spec, article, strategy.options(settings))
-
-
-def article_result(
-    settings: Settings,
-    article: Article,
-    spec: PromptSpec,
-    strategy: Strategy[Any, Any],
-    plan: Plan[Any],
-    *,
-    completion: Completion | None,
-    endpoint: Endpoint | None,
-    duration_s: float,
-    batch: BatchSource | None = None,
-) -> ArticleResult:
-    """The second half of a run: the answer -> drafts -> grounded, derived events -> the result.
-
-    The one function every way an answer arrives goes through: a live call, the cache, a batch
-    engine's output file (``batch`` then says where the answer came from). ``completion`` is
-    ``None`` when the plan called no LLM.
-    """
-    answer = completion or _NO_CALL
-    events, diagnostics = build_events(
-        strategy,
-        plan,
-        validated=answer.validated,
-        content=answer.content,
-        validation_errors=answer.validation_errors,
-        text=article.text,
-        published=article.published,
-        max_events=settings.extraction.max_events_per_article,
-        title=article.title,
-    )
-    return ArticleResult(
-        article_id=article.article_id,
-        published=article.published,
-        title=article.title,
-        url=article.url,
-        events=events,
-        diagnostics=redacted(diagnostics),  # they quote the endpoint's answers, which may echo a key
-        provenance=Provenance(
-            prompt_id=spec.id,
-            prompt_version=spec.version,
-            prompt_sha256=spec.sha256,
-            request_sha256=answer.request_sha256 or None,
-            schema_version=SCHEMA_VERSION,
-            strategy=strategy.name,
-            model=endpoint.model if endpoint else None,
-            endpoint_kind=endpoint.kind if endpoint else None,
-            endpoint=endpoint.url if endpoint else None,
-            temperature=settings.llm.temperature,
-            attempts=answer.attempts,
-            usage=answer.usage,
-            duration_s=round(duration_s, 4),
-            llm_duration_s=round(answer.duration_s, 4),
-            cache_hit=answer.cache_hit,
-            package_version=version.package_version(),
-            batch=batch,
-            adjudicated=completion is not None,
-        ),
-    )
-
-
-def cache_key_parts(settings: Settings, spec: PromptSpec, strategy: Strategy[Any, Any]) -> dict[str, Any]:
-    """What, besides the request itself, decides the answer's meaning: part of the cache key
-    (and so of ``Provenance.request_sha256``), for live and batch requests alike. The strategy
-    says which of its own options belong there (``Strategy.cache_key``)."""
-    return {
-        **strategy.cache_key(strategy.options(settings)),
-        "prompt_sha256": spec.sha256,
-        "strategy": strategy.name,
-        "schema_version": SCHEMA_VERSION,
-    }
 
 
 class Extractor:
