@@ -1,7 +1,8 @@
 """Agreement between two annotators of the same articles, measured with the eval scorer.
 
-Annotator B's gold records are read as predictions (each quote located in the article: the
-first occurrence, as gold quotes carry no offsets) and scored against annotator A's gold with
+Annotator B's gold records are read as predictions (each quote located in the article as
+grounding locates quotes: the first occurrence, with whitespace, quote marks and case folded, as
+gold quotes carry no offsets and are typed by hand) and scored against annotator A's gold with
 ``score_article``: event F1 between the two gold files, typed event F1, slot F1 per field and
 claim F1. The figures are symmetric for events (A's misses are B's extras); attribution and
 slot credit follow the scorer's rules with A as the reference.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.derive import acled_categories, resolve_country
+from extractor.grounding import find_quote
 from schemas.events_v3 import CasualtyClaim, Event, EventDate, Location, Span
 
 from .gold import GoldArticle, GoldEvent, load_gold
@@ -25,12 +27,8 @@ class AgreementError(ValueError):
 
 
 def _span(text: str, quote: str | None) -> Span | None:
-    if quote is None:
-        return None
-    start = text.find(quote)
-    if start < 0:
-        return None
-    return Span(quote=quote, start=start, end=start + len(quote), alignment="exact")
+    """The first occurrence of ``quote``, found as grounding finds quotes (whitespace, quote marks folded)."""
+    return None if quote is None else find_quote(quote, text)
 
 
 def _location(text: str, country: str, place: str | None) -> Location:

@@ -29,7 +29,8 @@ def extract(
     """Extract grounded event records from one article.
 
     With no endpoint configured (``EXTRACTOR_BASE_URL`` unset) the embedded local model is
-    started for the call and stopped afterwards. Raises an ``ExtractorError`` subclass.
+    started for the call and stopped afterwards, if the prompt asks an LLM at all (the default
+    prompt with the embedded model does not). Raises an ``ExtractorError`` subclass.
     """
     with Extractor(settings) as session:
         return session.extract(

@@ -227,7 +227,7 @@ def prompts_list() -> None:
     """Every released prompt version."""
     table = Table("name", "schema", "sha256", "description")
     for spec in list_prompts():
-        table.add_row(spec.name, spec.schema_version, spec.sha256[:12], " ".join(spec.description.split()))
+        table.add_row(spec.name, spec.schema_version, spec.sha256[:12], spec.summary)
     Console().print(table)
 
 
@@ -311,7 +311,7 @@ def serve(host: str, port: int) -> None:
         sys.exit(1)
 
 
-from .corpus.cli import export, merge  # noqa: E402  (kept at the end: cli.py is being rewritten)
+from .corpus.cli import export, merge  # noqa: E402  (commands of other packages, added after main)
 
 main.add_command(merge)
 main.add_command(export)

@@ -63,6 +63,8 @@ def _template(source: str) -> jinja2.Template:
 
 
 _FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.yaml$")
+#: "(issue 7)", "(see #12)": a tracker reference in a released description, left out of its summary.
+_TRACKER_REFERENCE = re.compile(r"\s*\((?:[^()]*\s)?(?:issues?\s+\d+|#\d+)\)", re.IGNORECASE)
 
 
 class FewShotExample(BaseModel):
@@ -104,6 +106,15 @@ class PromptSpec(BaseModel):
             "Absent or 'template' (released files before it): the templates place ``{{ article }}``."
         ),
     )
+    answers: Literal["options", "options-or-quotes"] | None = Field(
+        default=None,
+        description=(
+            "Candidates strategy: what the adjudicator may answer for actor1, actor2, the date and the "
+            "place. Absent or 'options' (events.v5): one of code's candidates. 'options-or-quotes': an "
+            "option's id, or the article's own words when no option is right; code grounds the words "
+            "with the grounding rules and drops what the article does not say."
+        ),
+    )
     evidence_mode: Literal["quote", "sentences"] = Field(
         default="quote",
         description=(
@@ -115,6 +126,15 @@ class PromptSpec(BaseModel):
     @property
     def name(self) -> str:
         return f"{self.id}.v{self.version}"
+
+    @property
+    def summary(self) -> str:
+        """The description on one line, without references to a tracker ("(issue 7)").
+
+        Released files are never edited, so a reference one holds is left out where prompts are
+        listed (``extractor prompts list``, ``GET /v1/prompts``) instead of being rewritten.
+        """
+        return " ".join(_TRACKER_REFERENCE.sub("", self.description).split())
 
     @property
     def strategy_name(self) -> str:
@@ -130,7 +150,7 @@ class PromptSpec(BaseModel):
         dumped = self.model_dump(mode="json", exclude={"description"})
         if dumped["evidence_mode"] == "quote":
             del dumped["evidence_mode"]
-        for added in ("strategy", "article_placement"):
+        for added in ("strategy", "article_placement", "answers"):
             if dumped[added] is None:
                 del dumped[added]
         payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)

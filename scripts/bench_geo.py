@@ -13,7 +13,7 @@ Runs two fresh processes against an empty temporary cache folder (``geo.use_cach
 * bad input at scale: articles of 1,000, 2,000 and 4,000 place mentions (the 2,000 one about
   200 KB), to show the time grows linearly, and an article naming 30 countries.
 
-Goals (issue 17): under 400 MB resident, under 2 ms per toponym after loading. Wall and CPU
+Goals: under 400 MB resident, under 2 ms per toponym after loading. Wall and CPU
 times are both given, with the load average: on a shared machine the CPU time is the steadier.
 """
 

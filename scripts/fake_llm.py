@@ -1,7 +1,7 @@
 """A fake OpenAI-compatible endpoint on loopback, for install checks, benchmarks and conformance tests.
 
     python scripts/fake_llm.py [--port 0] [--delay-ms 0] [--reject-auth] [--single-slot]
-                               [--script ok,refusal,...] [--hostile]
+                               [--script ok,refusal,...] [--hostile] [--answers answers.json]
 
 Standard library only. Prints ``http://127.0.0.1:PORT/v1`` on its first line once it listens.
 
@@ -18,7 +18,10 @@ a valid ``CreateChatCompletionResponse`` of OpenAI's API description.
 ``--script`` answers the first requests with faults, one per request, then normally:
 ``refusal`` (a refusal, no content), ``no-choices`` (an empty choice list), ``length`` (the
 answer cut off, ``finish_reason: length``), ``bad-json`` (invalid JSON in the tool call's
-arguments or the content), ``ok``. ``GET /v1/models`` lists one model.
+arguments or the content), ``ok``. ``--answers`` (a JSON list of objects) scripts what the model
+answers to the first requests, one per request, instead of the filled schema (then the filled
+schema again), sent the way the request's kind is answered; a fault of ``--script`` applies to it
+as to any answer. ``GET /v1/models`` lists one model.
 
 ``--reject-auth`` answers every POST with 401 and echoes the bearer key in the body, as some
 servers do: as it is, and escaped (JSON, URL encoding, Python's repr). ``--single-slot`` works
@@ -158,9 +161,12 @@ def _forced_tool(request: dict[str, Any]) -> str | None:
     return str(tools[0].get("function", {}).get("name"))
 
 
-def completion_for(request: dict[str, Any], fault: str = "ok", *, number: int = 0) -> dict[str, Any]:
-    """The ``CreateChatCompletionResponse`` answering ``request``, with ``fault`` (one of ``FAULTS``)."""
-    text = answer_for(request)
+def completion_for(
+    request: dict[str, Any], fault: str = "ok", *, number: int = 0, scripted: Any = None
+) -> dict[str, Any]:
+    """The ``CreateChatCompletionResponse`` answering ``request``, with ``fault`` (one of ``FAULTS``);
+    ``scripted``: the object to answer instead of the filled schema."""
+    text = answer_for(request) if scripted is None else json.dumps(scripted)
     finish = "stop"
     if fault == "length":
         text, finish = text[: max(1, len(text) // 2)], "length"
@@ -208,6 +214,8 @@ class Options:
     single_slot: bool = False
     #: Faults for the first requests, one per request (then ``ok``).
     script: list[str] = dataclasses.field(default_factory=list)
+    #: What the model answers to the first requests, one object per request (then the filled schema).
+    answers: list[Any] = dataclasses.field(default_factory=list)
     check_request: Check | None = None
     check_response: Check | None = None
     #: Articles holding HOSTILE-BIGINT, HOSTILE-DEEP or HOSTILE-HUGE get hostile answers.
@@ -347,7 +355,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": {**error, "param": None, "code": None}})
             return
         fault = options.script[number] if number < len(options.script) else "ok"
-        answer = completion_for(request, fault, number=number)
+        scripted = options.answers[number] if number < len(options.answers) else None
+        answer = completion_for(request, fault, number=number, scripted=scripted)
         found = options.check_response(answer) if options.check_response else []
         first = _first_sentence(request.get("messages") or [])
         with server.lock:
@@ -372,8 +381,16 @@ def main() -> None:
     parser.add_argument("--reject-auth", action="store_true", help="401 echoing the key to every POST")
     parser.add_argument("--single-slot", action="store_true", help="one request at a time")
     parser.add_argument("--script", default="", help=f"faults for the first requests: {', '.join(FAULTS)}")
+    parser.add_argument(
+        "--answers",
+        type=argparse.FileType("r", encoding="utf-8"),
+        help="a JSON list: what the model answers to the first requests, one object each",
+    )
     parser.add_argument("--hostile", action="store_true", help="HOSTILE-* articles get hostile answers")
     args = parser.parse_args()
+    answers = json.load(args.answers) if args.answers else []
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        parser.error("--answers must hold a JSON list of objects")
     script = [f for f in args.script.split(",") if f]
     unknown = sorted(set(script) - set(FAULTS))
     if unknown:
@@ -383,6 +400,7 @@ def main() -> None:
         reject_auth=args.reject_auth,
         single_slot=args.single_slot,
         script=script,
+        answers=answers,
         hostile=args.hostile,
     )
     server = FakeServer(args.port, options)

@@ -4,7 +4,7 @@ It reads the request lines and writes one output line per request in vLLM's form
 (``{"id", "custom_id", "response": {"status_code": 200, "request_id", "body"}, "error": null}``),
 each answering with the smallest JSON value the request's ``response_format`` schema allows
 (every required property; the first value of an enum; ``true`` for a boolean). The test of the
-README's batch example defines a shell function ``vllm`` that runs this module.
+docs/batch.md's vLLM example defines a shell function ``vllm`` that runs this module.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The layout the README's Architecture section promises: small modules, known strategies, no evals."""
+"""The layout docs/architecture.md promises: small modules, known strategies, no evals."""
 
 from __future__ import annotations
 

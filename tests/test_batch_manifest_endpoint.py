@@ -36,10 +36,11 @@ ARTICLES = {
 
 
 def _readme_vllm_example() -> str:
-    """The README's vLLM batch commands, exactly as written there."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    intro = readme.index("**vLLM** (prepare for the model")
-    block = readme[readme.index("```", intro) + 3 :]
+    """The vLLM batch commands of docs/batch.md, exactly as written there."""
+    page = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    intro = page.index("**vLLM** (prepare for the model")
+    fence = page.index("```", intro)
+    block = page[page.index("\n", fence) + 1 :]  # after the fence and its language
     return block[: block.index("```")].strip()
 
 

@@ -2,7 +2,7 @@
 grows with the whole article (one 200,000-character article took 850 MB and 17 s), and nothing of
 what the strategy finds is lost at the pieces' seams.
 
-Speed and memory themselves are measured by ``scripts/bench_big_article.py`` (README, Benchmark).
+Speed and memory themselves are measured by ``scripts/bench_big_article.py`` (docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -247,6 +247,32 @@ def test_the_pipeline_is_loaded_once_per_process() -> None:
     assert nlp_module.load_pipeline() is nlp_module.load_pipeline()
 
 
+def test_the_pipeline_runs_only_components_some_rule_reads() -> None:
+    nlp = nlp_module.load_pipeline()
+    assert "senter" not in nlp.component_names  # disabled in the package: not even loaded
+    assert set(nlp.pipe_names) == {
+        "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", nlp_module.PARAGRAPH_BREAK,
+    }  # fmt: skip
+
+
+def test_an_article_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spacy.language import Language
+
+    calls: list[str] = []
+    real_call = Language.__call__
+
+    def counted(self: Language, text: Any, **kwargs: Any) -> Any:
+        calls.append(str(text)[:20])
+        return real_call(self, text, **kwargs)
+
+    monkeypatch.setattr(Language, "__call__", counted)
+    spec = load_prompt("events.v5")
+    text = f"{TEXT}\n\nTroops shelled the village on Tuesday, killing two people, officials said."
+    plan = strategy_for(spec).plan(spec, make_article(text, PUBLISHED), CandidatesOptions(adjudicate=False))
+    assert plan.state.candidates.mentions
+    assert len(calls) == 1
+
+
 # ------------------------------------------------------------------ precedence refinements
 @pytest.mark.parametrize(
     ("sentence", "expected"),

@@ -21,7 +21,7 @@ HOSTILE = {
 
 
 def restore(cell: str) -> str:
-    """The README's rule for readers: a text cell that starts with ' loses that first character."""
+    """The rule for readers (docs/corpus-and-export.md): a text cell starting with ' loses that character."""
     return cell[1:] if cell.startswith("'") else cell
 
 

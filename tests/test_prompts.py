@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,24 @@ def test_unknown_keys_in_a_prompt_file_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(PromptError, match="invalid prompt file"):
         list_prompts(tmp_path)
+
+
+def test_listed_prompts_show_no_tracker_references() -> None:
+    """A released description may hold "(issue N)"; what `prompts list` and /v1/prompts show does not."""
+    specs = list_prompts()
+    assert any(re.search(r"\(issue \d+\)", s.description) for s in specs)  # the rule has work to do
+    for spec in specs:
+        assert not re.search(r"issue \d+|#\d+", spec.summary), spec.name
+        assert "\n" not in spec.summary
+
+
+def test_a_summary_keeps_the_words_around_a_tracker_reference() -> None:
+    spec = PromptSpec(
+        id="x",
+        version=1,
+        schema_version="events.v1",
+        description="Candidates (issue 7): code\n reads (see #12) it (a span).",
+        system="s",
+        user="u",
+    )
+    assert spec.summary == "Candidates: code reads it (a span)."

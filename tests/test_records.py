@@ -1,4 +1,4 @@
-"""Right records on articles nobody tuned for (issue 18): one test per class of error, code only.
+"""Right records on articles nobody tuned for: one test per class of error, code only.
 
 Every article here is written for these tests; none comes from an eval or development article.
 """

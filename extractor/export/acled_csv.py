@@ -1,8 +1,8 @@
 """ACLED-shaped rows: one per corpus event, ACLED's columns in ACLED's order.
 
 What each column holds (and which stay empty because nothing in a record can tell them honestly)
-is listed in ``COLUMN_SOURCES`` and in the README. ``acled_rows`` builds the rows as dicts (None
-for an empty cell); ``write_acled_csv`` writes them with the standard ``csv`` module (RFC 4180
+is listed in ``COLUMN_SOURCES`` and in docs/corpus-and-export.md. ``acled_rows`` builds the rows
+as dicts (None for an empty cell); ``write_acled_csv`` writes them with the standard ``csv`` module (RFC 4180
 quoting: a cell with a comma, quote or newline is quoted, quotes doubled), each text cell first
 made safe for spreadsheets by ``cells.neutralise`` (OWASP: a leading ``'`` before ``= + - @``, tab
 or CR; numbers untouched).

