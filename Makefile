@@ -11,7 +11,7 @@ PROMPTS_EVAL := events.v1 events.v2 events.v3 events.v4 events.v5 naive.v1
 PROMPTS_CODE_ONLY := events.v5
 
 .PHONY: help run test lint typecheck unit core-check postgresql chromium eval-replay eval-gate baseline record record-tests record-evals \
-        eval-live eval-dev eval-dev-llm schemas bench bench-big clean
+        eval-live eval-dev eval-dev-llm schemas settings-doc bench bench-big clean
 
 help:
 	@echo "make run     - install with the embedded model, extract the five articles, print the records"
@@ -22,6 +22,7 @@ help:
 	@echo "make eval-dev DEVDATA=../shared/devdata - score the development news beside the five articles, code only"
 	@echo "make eval-dev-llm DEVDATA=...           - the same with the LLM adjudicating (embedded model or endpoint)"
 	@echo "make schemas - regenerate schemas/json after a schema change"
+	@echo "make settings-doc - regenerate the settings docstring and docs/configuration.md from the variables table"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -160,6 +161,9 @@ eval-dev-llm: $(VENV)/.dev-installed $(VENV)/.local-installed
 
 schemas: $(VENV)/.dev-installed
 	$(PY) -m schemas.generate
+
+settings-doc: $(VENV)/.dev-installed
+	$(PY) -m extractor.settings.doc
 
 bench: $(VENV)/.dev-installed
 	$(PY) scripts/benchmark.py $(if $(BENCH_LIVE),--live,)

@@ -16,14 +16,9 @@ from rich.console import Console
 from extractor.errors import ExtractorError
 from extractor.settings import Settings
 
-from .compare import (
-    ReportFormatError,
-    compare_reports,
-    exact_differences,
-    gate,
-    load_report,
-    render_comparison,
-)
+from .compare import compare_reports
+from .gate import exact_differences, gate
+from .report import ReportFormatError, load_report, render_comparison
 from .runner import EvalRunError, run_eval
 
 __all__ = ["eval_"]
@@ -97,7 +92,7 @@ def eval_(
     try:
         report = run_eval(
             mode=mode or ("live" if folders else "replay"),
-            prompt=prompt or settings.prompt,
+            prompt=prompt or settings.extraction.prompt,
             settings=settings,
             out_dir=out,
             console=Console(),
@@ -290,7 +285,7 @@ def eval_places(jsonl: Path, out_dir: Path | None, no_recognition: bool) -> None
 
     from .places_run import places_markdown, run_places, write_places_report  # noqa: PLC0415
 
-    use_cache_dir(_settings().cache_dir)  # the gazetteer index is cached where extract caches it
+    use_cache_dir(_settings().cache.cache_dir)  # the gazetteer index is cached where extract caches it
     recognise = None
     recogniser = "none (gold spans only)"
     if not no_recognition:

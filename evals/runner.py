@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 RECORDINGS_DIR = Path(__file__).parent / "recordings"
-#: Settings that shape request bodies: replay must use the values the recording was made with.
+#: LLM settings that shape request bodies: replay must use the values the recording was made with.
 _RECORDED_SETTINGS = ("model", "endpoint_kind", "temperature", "max_tokens", "seed", "reasks")
 
 
@@ -97,9 +97,9 @@ def recorded_settings(settings: Settings, folder: Path) -> Settings:
 def resolve_adjudication(settings: Settings, mode: str, folder: Path) -> Settings:
     """``settings`` with adjudication resolved as ``extract`` resolves it: as set, else on with a
     configured endpoint and off with the embedded model; in replay, the recordings' endpoint."""
-    if settings.adjudicate is not None:
+    if settings.extraction.adjudicate is not None:
         return settings
-    embedded = recorded_meta(folder)["embedded"] if mode == "replay" else settings.uses_local_model
+    embedded = recorded_meta(folder)["embedded"] if mode == "replay" else settings.llm.uses_local_model
     return settings.replace(adjudicate=not embedded)
 
 
@@ -109,9 +109,9 @@ def _endpoint(settings: Settings, mode: str, folder: Path) -> str:
         meta = recorded_meta(folder)
         where = "the embedded model server" if meta["embedded"] else str(meta.get("endpoint"))
         return f"{where} ({meta.get('endpoint_kind')}), replayed from {folder.parent.name}/{folder.name}"
-    if settings.base_url is None:
-        return f"the embedded model server ({settings.resolved_endpoint_kind})"
-    return f"{redact_url(settings.base_url)} ({settings.resolved_endpoint_kind})"
+    if settings.llm.base_url is None:
+        return f"the embedded model server ({settings.llm.resolved_endpoint_kind})"
+    return f"{redact_url(settings.llm.base_url)} ({settings.llm.resolved_endpoint_kind})"
 
 
 def decided_by(spec: PromptSpec, settings: Settings, endpoint: str) -> str:
@@ -119,16 +119,16 @@ def decided_by(spec: PromptSpec, settings: Settings, endpoint: str) -> str:
     strategy = strategy_for(spec)
     if not strategy.asks_llm(spec, strategy.options(settings)):
         return CODE_ONLY
-    return f"LLM {strategy.llm_role} by {settings.resolved_model} at {endpoint}"
+    return f"LLM {strategy.llm_role} by {settings.llm.resolved_model} at {endpoint}"
 
 
 def _write_meta(settings: Settings, folder: Path, model: str, kind: str) -> None:
-    meta: dict[str, Any] = {k: getattr(settings, k) for k in _RECORDED_SETTINGS}
+    meta: dict[str, Any] = {k: getattr(settings.llm, k) for k in _RECORDED_SETTINGS}
     meta.update(
         model=model,
         endpoint_kind=kind,
-        embedded=settings.uses_local_model,
-        endpoint=None if settings.base_url is None else redact_url(settings.base_url),
+        embedded=settings.llm.uses_local_model,
+        endpoint=None if settings.llm.base_url is None else redact_url(settings.llm.base_url),
     )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -162,7 +162,7 @@ def run_eval(
         raise EvalRunError(str(exc)) from exc
     if not golds:
         raise EvalRunError(f"no gold file (<article_id>.json) in {gold_dir}")
-    articles = load_eval_articles(golds, settings.max_article_chars, articles_dir)
+    articles = load_eval_articles(golds, settings.extraction.max_article_chars, articles_dir)
     folder = recordings_dir / spec.name
     settings = resolve_adjudication(settings, mode, folder)
     endpoint = _endpoint(settings, mode, folder)

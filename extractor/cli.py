@@ -27,7 +27,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .cli_params import VERBOSE_HELP, add_verbosity, iso_date, with_verbose
-from .cli_run import TABLE_MAX_ARTICLES, Batch, Show, StopOnSignals, describe_resume
+from .cli_run import TABLE_MAX_ARTICLES, ExtractCommand, Show, StopOnSignals, describe_resume
 from .errors import ExtractorError
 from .inputs import load_article
 from .llm import LocalModelServer
@@ -197,11 +197,11 @@ def _run_extract(
     show: Show,
 ) -> None:
     with contextlib.closing(sink), StopOnSignals() as stop:
-        batch = Batch(sink, err, progress=not show.quiet)
-        batch.load(files, max_chars=settings.max_article_chars, published=pub)
-        if batch.articles and stop.signum is None:
+        extraction = ExtractCommand(sink, err, progress=not show.quiet)
+        extraction.load(files, max_chars=settings.extraction.max_article_chars, published=pub)
+        if extraction.articles and stop.signum is None:
             try:
-                batch.run(Extractor(settings), concurrency=concurrency, stop=stop)
+                extraction.run(Extractor(settings), concurrency=concurrency, stop=stop)
             except ExtractorError as exc:
                 err.print(
                     f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True
@@ -211,10 +211,10 @@ def _run_extract(
         _say(stop.message(sink))
         sys.exit(128 + stop.signum)
     if output is not None and not show.quiet:
-        if show.wants_table(len(batch.results)):
-            Console().print(summary_table(batch.results))
-        _say(batch.report(table_left_out=not show.wants_table(len(batch.results))))
-    sys.exit(1 if batch.failures else 0)
+        if show.wants_table(len(extraction.results)):
+            Console().print(summary_table(extraction.results))
+        _say(extraction.report(table_left_out=not show.wants_table(len(extraction.results))))
+    sys.exit(1 if extraction.failures else 0)
 
 
 @main.group()
@@ -247,7 +247,7 @@ def prompts_show(name: str, article: Path | None) -> None:
             click.echo(f"## system\n{spec.system}\n## user\n{spec.user}")
             click.echo(f"## examples: {len(spec.examples)}")
             return
-        loaded = load_article(article, max_chars=Settings().max_article_chars)
+        loaded = load_article(article, max_chars=Settings().extraction.max_article_chars)
         rendered = spec.render(
             article=loaded.text,
             title=loaded.title,
@@ -273,7 +273,7 @@ def model_serve(port: int, host: str) -> None:
     """Run the embedded model server in the foreground until interrupted."""
     settings = _settings()
     server = LocalModelServer(
-        settings.local_model_path, host=host, port=port, log_dir=settings.cache_dir / "logs"
+        settings.llm.local_model_path, host=host, port=port, log_dir=settings.cache.cache_dir / "logs"
     )
     try:
         server.start()

@@ -35,7 +35,7 @@ from .inputs import Article, load_articles
 from .output import JsonlOutput
 from .pipeline import Extractor
 
-__all__ = ["SIGNALS", "TABLE_MAX_ARTICLES", "Batch", "Show", "StopOnSignals", "describe_resume"]
+__all__ = ["SIGNALS", "TABLE_MAX_ARTICLES", "ExtractCommand", "Show", "StopOnSignals", "describe_resume"]
 
 #: The signals that stop a run cleanly; the exit code is 128 + the signal number.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -113,7 +113,7 @@ class StopOnSignals:
         )
 
 
-class Batch:
+class ExtractCommand:
     """The files of one ``extract`` command: their outcomes go to ``sink`` as they are known."""
 
     def __init__(self, sink: JsonlOutput, console: Console, *, progress: bool = True) -> None:
@@ -152,7 +152,7 @@ class Batch:
                 if isinstance(entry, Path):
                     yield entry
                 else:
-                    self.fail(str(entry[0]), None, entry[1])
+                    self.fail(str(entry.path), None, entry.error)
 
         for source, loaded in load_articles(paths(), max_chars=max_chars, published=published):
             if isinstance(loaded, ExtractorError):

@@ -19,16 +19,31 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["SIDECAR_SUFFIX", "ArticleFiles", "article_files", "over_size_limit", "read_regular_file"]
+__all__ = [
+    "SIDECAR_SUFFIX",
+    "ArticleFiles",
+    "RefusedPath",
+    "article_files",
+    "over_size_limit",
+    "read_regular_file",
+]
 
 SIDECAR_SUFFIX = ".meta.json"
+
+
+@dataclass(frozen=True)
+class RefusedPath:
+    """A path named as input that is refused (a folder without articles, one that cannot be listed)."""
+
+    path: Path
+    error: InputError
 
 
 @dataclass
 class ArticleFiles:
     """In the order given: each file to read, or a path refused with its error; the sidecars left out."""
 
-    entries: list[Path | tuple[Path, InputError]] = field(default_factory=list)
+    entries: list[Path | RefusedPath] = field(default_factory=list)
     sidecars_skipped: list[Path] = field(default_factory=list)
 
     def note(self) -> str | None:
@@ -59,10 +74,10 @@ def _folder(path: Path) -> list[Path] | InputError:
 
 def article_files(paths: Iterable[Path]) -> ArticleFiles:
     """The article files ``paths`` name: folders expanded, the sidecars of named articles left out."""
-    expanded: list[Path | tuple[Path, InputError]] = []
+    expanded: list[Path | RefusedPath] = []
     for path in paths:
         listed = _folder(path) if path.is_dir() else [path]
-        expanded.extend(listed if isinstance(listed, list) else [(path, listed)])
+        expanded.extend(listed if isinstance(listed, list) else [RefusedPath(path, listed)])
     named = [p for p in expanded if isinstance(p, Path) and not p.name.endswith(SIDECAR_SUFFIX)]
     own_sidecars = {p.with_suffix(SIDECAR_SUFFIX) for p in named}
     out = ArticleFiles()

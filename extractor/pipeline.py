@@ -8,8 +8,9 @@
       -> derive: date, ACLED types, fatalities     extractor.derive
       -> ArticleResult {events, diagnostics, provenance}
 
-``Extractor`` holds one client (and, with no endpoint configured, the embedded local model server) across
-calls; ``extractor.api`` has the module-level ``extract`` / ``aextract`` / ``extract_many``.
+The two halves of one article's run are in ``extractor.article_run``. ``Extractor`` holds one
+client (and, with no endpoint configured, the embedded local model server) across calls;
+``extractor.api`` has the module-level ``extract`` / ``aextract`` / ``extract_many``.
 
 What the LLM returns is never trusted: ungrounded events are dropped (``diagnostics.dropped``),
 ungrounded claims counted (``claims_dropped``), unfound date expressions discarded with a warning.
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import sqlite3
 import threading
@@ -28,129 +28,19 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from schemas import DRAFT_MODELS
-from schemas.events_v3 import SCHEMA_VERSION, ArticleResult, BatchSource, Provenance, Usage
+from schemas.events_v3 import ArticleResult
 
-from . import geo, version
-from .assemble import build_events
-from .errors import ConfigurationError, ExtractorError, PromptError
-from .inputs import Article, as_article, check_text, make_article
+from . import geo
+from .article_run import Endpoint, article_result, cache_key_parts, plan_article
+from .errors import ConfigurationError, ExtractorError
+from .inputs import Article, as_article, make_article
 from .llm import Completion, LLMClient, LocalModelServer, open_disk_cache
 from .prompts import PromptSpec, load_prompt
-from .redact import redact_url, redacted
+from .redact import redact_url
 from .settings import Settings
 from .strategies import Plan, Strategy, strategy_for
 
 __all__ = ["Endpoint", "Extractor", "article_result", "cache_key_parts", "plan_article"]
-
-#: What "the LLM answered" when no LLM was called.
-_NO_CALL = Completion(
-    content="",
-    validated=None,
-    attempts=0,
-    requests=0,
-    usage=Usage(),
-    validation_errors=(),
-    duration_s=0.0,
-    cache_hit=False,
-    request_sha256="",
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class Endpoint:
-    """Who answered: the model, the endpoint kind and the URL (without credentials)."""
-
-    model: str
-    kind: str
-    url: str | None
-
-
-def plan_article(
-    settings: Settings, article: Article, prompt: str | None
-) -> tuple[PromptSpec, Strategy[Any, Any], Plan[Any]]:
-    """The checked article's prompt, strategy and plan (the request, if any): the first half of a run."""
-    check_text(article.text, max_chars=settings.max_article_chars, where=article.article_id)
-    spec = load_prompt(prompt or settings.prompt)
-    if spec.schema_version not in DRAFT_MODELS:
-        raise PromptError(
-            f"prompt {spec.name} targets schema {spec.schema_version}; this library reads the drafts "
-            f"of {', '.join(DRAFT_MODELS)} and produces {SCHEMA_VERSION} records"
-        )
-    strategy = strategy_for(spec)
-    return spec, strategy, strategy.plan(spec, article, strategy.options(settings))
-
-
-def article_result(
-    settings: Settings,
-    article: Article,
-    spec: PromptSpec,
-    strategy: Strategy[Any, Any],
-    plan: Plan[Any],
-    *,
-    completion: Completion | None,
-    endpoint: Endpoint | None,
-    duration_s: float,
-    batch: BatchSource | None = None,
-) -> ArticleResult:
-    """The second half of a run: the answer -> drafts -> grounded, derived events -> the result.
-
-    The one function every way an answer arrives goes through: a live call, the cache, a batch
-    engine's output file (``batch`` then says where the answer came from). ``completion`` is
-    ``None`` when the plan called no LLM.
-    """
-    answer = completion or _NO_CALL
-    events, diagnostics = build_events(
-        strategy,
-        plan,
-        validated=answer.validated,
-        content=answer.content,
-        validation_errors=answer.validation_errors,
-        text=article.text,
-        published=article.published,
-        max_events=settings.max_events_per_article,
-        title=article.title,
-    )
-    return ArticleResult(
-        article_id=article.article_id,
-        published=article.published,
-        title=article.title,
-        url=article.url,
-        events=events,
-        diagnostics=redacted(diagnostics),  # they quote the endpoint's answers, which may echo a key
-        provenance=Provenance(
-            prompt_id=spec.id,
-            prompt_version=spec.version,
-            prompt_sha256=spec.sha256,
-            request_sha256=answer.request_sha256 or None,
-            schema_version=SCHEMA_VERSION,
-            strategy=strategy.name,
-            model=endpoint.model if endpoint else None,
-            endpoint_kind=endpoint.kind if endpoint else None,
-            endpoint=endpoint.url if endpoint else None,
-            temperature=settings.temperature,
-            attempts=answer.attempts,
-            usage=answer.usage,
-            duration_s=round(duration_s, 4),
-            llm_duration_s=round(answer.duration_s, 4),
-            cache_hit=answer.cache_hit,
-            package_version=version.package_version(),
-            batch=batch,
-            adjudicated=completion is not None,
-        ),
-    )
-
-
-def cache_key_parts(settings: Settings, spec: PromptSpec, strategy: Strategy[Any, Any]) -> dict[str, Any]:
-    """What, besides the request itself, decides the answer's meaning: part of the cache key
-    (and so of ``Provenance.request_sha256``), for live and batch requests alike. The strategy
-    says which of its own options belong there (``Strategy.cache_key``)."""
-    return {
-        **strategy.cache_key(strategy.options(settings)),
-        "prompt_sha256": spec.sha256,
-        "strategy": strategy.name,
-        "schema_version": SCHEMA_VERSION,
-    }
 
 
 class Extractor:
@@ -164,7 +54,7 @@ class Extractor:
         self, settings: Settings | None = None, *, client: LLMClient | None = None, cache: Any | None = None
     ) -> None:
         self.settings = settings or Settings.from_env()
-        geo.use_cache_dir(self.settings.cache_dir)  # where the gazetteer index is cached
+        geo.use_cache_dir(self.settings.cache.cache_dir)  # where the gazetteer index is cached
         self._client = client
         self._server: LocalModelServer | None = None
         self._cache = cache
@@ -175,13 +65,13 @@ class Extractor:
     @property
     def asks_llm(self) -> bool:
         """Whether the default prompt, with these settings, calls an LLM at all."""
-        spec = load_prompt(self.settings.prompt)
+        spec = load_prompt(self.settings.extraction.prompt)
         strategy = strategy_for(spec)
         return strategy.asks_llm(spec, strategy.options(self.settings))
 
     def start(self) -> Extractor:
         """Connect; the embedded model is started now only if the default prompt asks an LLM."""
-        if self._client is None and (self.settings.base_url is not None or self.asks_llm):
+        if self._client is None and (self.settings.llm.base_url is not None or self.asks_llm):
             self._connect()
         return self
 
@@ -189,13 +79,15 @@ class Extractor:
         """The client, connected once (a lock: concurrent first calls start one server, not two)."""
         with self._connecting:
             if self._client is None:
-                base_url = self.settings.base_url
+                base_url = self.settings.llm.base_url
                 if base_url is None:
-                    log_dir = self.settings.cache_dir / "logs"
-                    self._server = LocalModelServer(self.settings.local_model_path, log_dir=log_dir).start()
+                    log_dir = self.settings.cache.cache_dir / "logs"
+                    self._server = LocalModelServer(
+                        self.settings.llm.local_model_path, log_dir=log_dir
+                    ).start()
                     base_url = self._server.base_url
-                if self._cache is None and self.settings.use_cache:
-                    self._cache = open_disk_cache(self.settings.cache_dir)
+                if self._cache is None and self.settings.cache.use_cache:
+                    self._cache = open_disk_cache(self.settings.cache.cache_dir)
                 self._client = LLMClient(self.settings, base_url=base_url, cache=self._cache)
             return self._client
 
@@ -263,7 +155,7 @@ class Extractor:
                 plan.request.messages,
                 plan.request.response_model,
                 dict(plan.request.context),
-                use_cache=self.settings.use_cache,
+                use_cache=self.settings.cache.use_cache,
                 key_parts=cache_key_parts(self.settings, spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)
@@ -279,7 +171,7 @@ class Extractor:
                 plan.request.messages,
                 plan.request.response_model,
                 dict(plan.request.context),
-                use_cache=self.settings.use_cache,
+                use_cache=self.settings.cache.use_cache,
                 key_parts=cache_key_parts(self.settings, spec, strategy),
             )
         return self._finish(article, spec, strategy, plan, completion=completion, started=started)

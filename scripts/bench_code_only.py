@@ -102,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env(prompt="events.v5", adjudicate=False, use_cache=False)
     sets = {"eval articles": ARTICLES_DIR, **{str(folder): folder for folder in args.articles}}
-    loaded = {name: _articles(folder, settings.max_article_chars) for name, folder in sets.items()}
+    loaded = {name: _articles(folder, settings.extraction.max_article_chars) for name, folder in sets.items()}
     load_before = os.getloadavg()
     with Extractor(settings) as session:
         started = time.perf_counter()

@@ -54,7 +54,7 @@ def run(mode: str, prompt: str, repeat: int) -> list[dict[str, Any]]:
     base = Settings.from_env()
     folder = RECORDINGS_DIR / prompt
     settings = recorded_settings(base, folder) if mode == "replay" else base.replace(use_cache=False)
-    articles = load_eval_articles(golds, settings.max_article_chars)
+    articles = load_eval_articles(golds, settings.extraction.max_article_chars)
     rows = []
     with Extractor(settings) as session:
         for article in articles:

@@ -48,12 +48,14 @@ def figures(golds: list[GoldArticle], texts: dict[str, str], session: Extractor)
     results = {}
     matches = {}
     for gold in golds:
-        article = load_article(Path(texts[gold.article_id]), max_chars=session.settings.max_article_chars)
+        article = load_article(
+            Path(texts[gold.article_id]), max_chars=session.settings.extraction.max_article_chars
+        )
         result = session.extract_article(article)
         results[gold.article_id] = result
         scored = score_article(result.events, gold, article.text)
         matches[gold.article_id] = [(m.pred_index, m.gold_index) for m in scored.pairs]
-    limit = session.settings.max_article_chars
+    limit = session.settings.extraction.max_article_chars
     plain = {g.article_id: load_article(Path(texts[g.article_id]), max_chars=limit).text for g in golds}
     scored_merge = score_merge(results, golds, plain, matches)
     key_links = _gold_links(golds)

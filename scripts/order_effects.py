@@ -42,11 +42,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("out/order_effects.json"))
     args = parser.parse_args()
     settings = Settings.from_env(use_cache=False)
-    if settings.base_url is None:
+    if settings.llm.base_url is None:
         print("set EXTRACTOR_BASE_URL (e.g. to `extractor model serve`)", file=sys.stderr)
         return 2
     spec = load_prompt("events.v5")
-    client = LLMClient(settings, base_url=settings.base_url)
+    client = LLMClient(settings, base_url=settings.llm.base_url)
     rows: list[dict[str, Any]] = []
     for snippet in read_snippets(args.tsv):
         if len(rows) >= args.limit or snippet.code not in CODES:

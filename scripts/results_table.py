@@ -8,8 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from evals.compare import load_report
-from evals.report import Report, figure_label
+from evals.report import Report, figure_label, load_report
 
 
 def _tokens(report: Report) -> str:

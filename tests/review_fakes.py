@@ -25,7 +25,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from extractor.settings import parse_api_key
+from extractor.settings import ApiKeys
 from tests.fakes import completion
 from tests.service_fakes import service_app
 
@@ -48,8 +48,7 @@ ROLES = {"alice": "reviewer", "bob": "reviewer", "reader": "reader", "admin": "a
 
 def key_settings() -> dict[str, Any]:
     """Settings changes that configure the four keys above (``NAME:ROLE:KEY``)."""
-    parsed = [parse_api_key(f"{name}:{ROLES[name]}:{key}") for name, key in KEYS.items()]
-    return {"api_key_hashes": tuple(p[0] for p in parsed), "api_key_roles": tuple(parsed)}
+    return {"api_keys": ApiKeys.of(*(f"{name}:{ROLES[name]}:{key}" for name, key in KEYS.items()))}
 
 
 def bearer(name: str) -> dict[str, str]:

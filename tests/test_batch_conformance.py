@@ -72,7 +72,7 @@ def test_prepared_lines_are_chat_requests_and_collected_answers_become_records_o
     prompt: str, kind: str, tmp_path: Path
 ) -> None:
     settings = batch_settings_for(kind, tmp_path, prompt)
-    assert settings.resolved_endpoint_kind == kind
+    assert settings.llm.resolved_endpoint_kind == kind
     report = prepare(write_articles(tmp_path / "articles", TEXTS), tmp_path / "requests.jsonl", settings)
     requests = request_lines(tmp_path / "requests.jsonl")
     assert report.requests == len(requests) == len(TEXTS)  # one line per article

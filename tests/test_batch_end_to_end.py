@@ -70,7 +70,8 @@ def test_prepare_run_collect_equals_extract_for_the_same_answers(tmp_path: Path)
     )
     with Extractor(settings, client=client) as live:
         expected = [
-            live.extract_article(load_article(path, max_chars=settings.max_article_chars)) for path in files
+            live.extract_article(load_article(path, max_chars=settings.extraction.max_article_chars))
+            for path in files
         ]
     assert endpoint.requests == 5  # one answer per article, each validated at once
 
@@ -80,7 +81,7 @@ def test_prepare_run_collect_equals_extract_for_the_same_answers(tmp_path: Path)
         report.files[0],
         tmp_path / "output.jsonl",
         settings,
-        base_url=str(settings.base_url),
+        base_url=str(settings.llm.base_url),
         concurrency=2,
         transport=httpx.MockTransport(endpoint),
     )

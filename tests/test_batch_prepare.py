@@ -80,7 +80,7 @@ def test_each_body_is_exactly_the_request_the_live_client_sends(
             sorted((tmp_path / "articles").glob("*.txt")), lines, manifest.articles(), strict=True
         ):
             first = len(recorder.requests)  # the article's first request (re-asks may follow)
-            result = live.extract_article(load_article(path, max_chars=settings.max_article_chars))
+            result = live.extract_article(load_article(path, max_chars=settings.extraction.max_article_chars))
             assert line["body"] == json.loads(recorder.requests[first].content)
             assert entry.request_sha256 == result.provenance.request_sha256
     assert "sk-test" not in report.files[0].read_text(encoding="utf-8")
@@ -181,8 +181,8 @@ def test_custom_ids_are_safe_short_and_distinct() -> None:
 def test_the_file_limits_are_settings_read_from_the_environment() -> None:
     env = {"EXTRACTOR_BATCH_MAX_LINES": "7", "EXTRACTOR_BATCH_MAX_BYTES": "9000"}
     settings = Settings.from_env(env)
-    assert (settings.batch_max_lines, settings.batch_max_bytes) == (7, 9000)
-    assert (Settings().batch_max_lines, Settings().batch_max_bytes) == (50_000, 200 * 1024 * 1024)
+    assert (settings.batch.batch_max_lines, settings.batch.batch_max_bytes) == (7, 9000)
+    assert (Settings().batch.batch_max_lines, Settings().batch.batch_max_bytes) == (50_000, 200 * 1024 * 1024)
     with pytest.raises(ConfigurationError, match="EXTRACTOR_BATCH_MAX_LINES"):
         Settings(batch_max_lines=0)
     with pytest.raises(ConfigurationError, match="EXTRACTOR_BATCH_MAX_BYTES"):

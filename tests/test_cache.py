@@ -111,7 +111,7 @@ def test_use_cache_false_in_the_endpoint_settings_bypasses_the_cache(
 ) -> None:
     _extract(_endpoint(tmp_path, cache))
     bypass = _endpoint(tmp_path, cache, use_cache=False)
-    assert bypass.settings.use_cache is False
+    assert bypass.settings.cache.use_cache is False
     result = _extract(bypass)
     assert bypass.request_count == 1
     assert result.provenance.cache_hit is False

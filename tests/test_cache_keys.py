@@ -255,7 +255,7 @@ def test_an_entry_of_another_layout_is_a_miss_with_one_warning_and_is_replaced(
 def test_an_edited_prompt_is_not_answered_from_the_cache_even_when_the_request_is_the_same(
     tmp_path: Path, cache: diskcache.Cache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import extractor.pipeline as pipeline_module
+    import extractor.article_run as article_run_module
     from extractor.prompts import PromptSpec, load_prompt
 
     class _Edited(PromptSpec):
@@ -267,7 +267,7 @@ def test_an_edited_prompt_is_not_answered_from_the_cache_even_when_the_request_i
 
     first = _extract(_at(tmp_path, cache, "http://llm.test/v1"))
     edited = _Edited.model_validate(load_prompt("events.v1").model_dump())
-    monkeypatch.setattr(pipeline_module, "load_prompt", lambda name: edited)
+    monkeypatch.setattr(article_run_module, "load_prompt", lambda name: edited)  # where a run plans
     endpoint = _at(tmp_path, cache, "http://llm.test/v1")
     second = _extract(endpoint)
     assert first.provenance.cache_hit is False

@@ -222,7 +222,11 @@ def test_cli_options_reach_the_session_settings(fake_llm: FakeSessions) -> None:
     result = _invoke("extract", "--model", "m-7b", "--base-url", "http://127.0.0.1:1/v1", "--no-cache", good)
     assert result.exit_code == 0, result.stderr
     [settings] = fake_llm.settings_seen
-    assert (settings.model, settings.base_url, settings.use_cache) == ("m-7b", "http://127.0.0.1:1/v1", False)
+    assert (settings.llm.model, settings.llm.base_url, settings.cache.use_cache) == (
+        "m-7b",
+        "http://127.0.0.1:1/v1",
+        False,
+    )
 
 
 def test_an_llm_failure_for_one_file_names_it_and_keeps_the_others(

@@ -100,7 +100,7 @@ def test_a_single_slot_server_is_asked_whether_it_is_idle_before_a_timed_out_req
     post, idle = ("POST", "/v1/chat/completions"), ("GET", "/v1/models")
     assert calls == [post, idle, post, idle, post]
     wait = endpoint.recorder.requests[1].extensions["timeout"]["read"]
-    assert wait == 3 * endpoint.settings.timeout_s
+    assert wait == 3 * endpoint.settings.llm.timeout_s
 
 
 def test_connection_reset_is_retried_then_names_the_address(fake_endpoint) -> None:

@@ -7,10 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from evals.compare import ReportFormatError, compare_reports, gate, load_report, render_comparison
+from evals.compare import compare_reports
 from evals.convert import gold_to_result
+from evals.gate import gate
 from evals.gold import GoldArticle
-from evals.report import REPORT_FORMAT, Report, build_report, write_report
+from evals.report import (
+    REPORT_FORMAT,
+    Report,
+    ReportFormatError,
+    build_report,
+    load_report,
+    render_comparison,
+    write_report,
+)
 from schemas.events_v3 import SCHEMA_VERSION
 from tests.test_scoring import SYNTHETIC_TEXT, synthetic_gold
 
@@ -103,7 +112,7 @@ def test_load_report_refuses_other_versions_naming_both(tmp_path: Path, field: s
 def test_the_exact_replay_gate_fails_on_a_change_of_a_thousandth(tmp_path: Path, delta: float) -> None:
     from click.testing import CliRunner
 
-    from evals.compare import exact_differences
+    from evals.gate import exact_differences
     from extractor.cli import main
 
     base = _report()

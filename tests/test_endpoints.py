@@ -45,7 +45,7 @@ def test_an_unknown_kind_is_a_configuration_error_naming_it_and_the_known_kinds(
 )
 def test_the_kind_of_a_url_is_read_from_its_host(url: str | None, kind: str) -> None:
     assert kind_for_url(url) == kind
-    assert Settings(base_url=url).resolved_endpoint_kind == kind
+    assert Settings(base_url=url).llm.resolved_endpoint_kind == kind
 
 
 def test_the_table_is_read_only_and_its_profiles_frozen() -> None:
@@ -90,12 +90,14 @@ def test_a_key_is_required_only_where_the_profile_says(kind: str) -> None:
     settings = Settings(base_url="http://llm.test/v1", endpoint_kind=kind, model="m")
     if PROFILES[kind].requires_api_key:
         with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
-            settings.require_api_key()
+            settings.llm.require_api_key()
     else:
-        assert settings.require_api_key() == "not-needed"
+        assert settings.llm.require_api_key() == "not-needed"
 
 
 def test_the_default_model_comes_from_the_profile() -> None:
-    assert Settings(base_url="https://api.openai.com/v1").resolved_model == PROFILES["openai"].default_model
+    assert (
+        Settings(base_url="https://api.openai.com/v1").llm.resolved_model == PROFILES["openai"].default_model
+    )
     with pytest.raises(ConfigurationError, match="EXTRACTOR_MODEL"):
-        _ = Settings(base_url="http://llm.test/v1").resolved_model
+        _ = Settings(base_url="http://llm.test/v1").llm.resolved_model

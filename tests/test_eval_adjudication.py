@@ -30,8 +30,8 @@ def test_replay_resolves_auto_against_the_endpoint_the_recordings_were_made_with
     tmp_path: Path, embedded: bool, expected: bool
 ) -> None:
     folder = _recordings(tmp_path, embedded=embedded)
-    assert resolve_adjudication(Settings(), "replay", folder).adjudicate is expected
-    assert resolve_adjudication(Settings(adjudicate=True), "replay", folder).adjudicate is True
+    assert resolve_adjudication(Settings(), "replay", folder).extraction.adjudicate is expected
+    assert resolve_adjudication(Settings(adjudicate=True), "replay", folder).extraction.adjudicate is True
 
 
 def test_replay_of_recordings_that_do_not_say_their_endpoint_stops(tmp_path: Path) -> None:

@@ -89,5 +89,5 @@ def test_an_eval_resolves_adjudication_as_extract_does(
     for settings in cases:
         with pytest.raises(StopError):
             run_eval(mode="live", prompt="events.v5", settings=settings, out_dir=tmp_path)
-    assert [s.adjudicate for s in seen] == [False, True, True, False]
-    assert [s.adjudicate for s in seen] == [s.resolved_adjudicate for s in cases]
+    assert [s.extraction.adjudicate for s in seen] == [False, True, True, False]
+    assert [s.extraction.adjudicate for s in seen] == [s.resolved_adjudicate for s in cases]

@@ -128,7 +128,7 @@ def test_chat_requests_ask_for_an_uncompressed_answer(tmp_path: Path) -> None:
 def test_batch_collect_turns_hostile_answers_into_error_lines_and_collects_the_rest(tmp_path: Path) -> None:
     settings = batch_settings(tmp_path)
     prepared(tmp_path, settings)
-    huge = output_line("art2", "x" * (answer_byte_limit(settings.max_tokens) + 10), number=3)
+    huge = output_line("art2", "x" * (answer_byte_limit(settings.llm.max_tokens) + 10), number=3)
     output = write_jsonl(
         tmp_path / "out.jsonl",
         [

@@ -72,8 +72,8 @@ def test_the_plugins_strategy_asks_the_llm_when_its_options_say_so(demo: None, t
 def test_an_endpoint_kind_from_the_plugin_is_accepted_and_shapes_the_requests(
     demo: None, tmp_path: Path
 ) -> None:
-    assert Settings(base_url="https://llm.demo.invalid/v1").resolved_endpoint_kind == "demo-kind"
-    assert Settings(base_url="https://llm.demo.invalid/v1").resolved_model == "demo-model"
+    assert Settings(base_url="https://llm.demo.invalid/v1").llm.resolved_endpoint_kind == "demo-kind"
+    assert Settings(base_url="https://llm.demo.invalid/v1").llm.resolved_model == "demo-model"
     with stand_in_server() as server:
         # on 127.0.0.1 the kind would be openai-compatible (response_format, seed) but for the setting
         settings = _settings(tmp_path, base_url=server.base_url, endpoint_kind="demo-kind", model="m")

@@ -52,7 +52,7 @@ def test_recorded_extraction_is_grounded_at_its_offsets(recorded_settings: Setti
     assert result.provenance.adjudicated is True
     assert result.provenance.endpoint_kind == "llama-cpp-python"
     assert result.provenance.prompt_sha256 == load_prompt(PROMPT).sha256
-    assert 1 <= result.provenance.attempts <= recorded_settings.reasks + 1
+    assert 1 <= result.provenance.attempts <= recorded_settings.llm.reasks + 1
     assert result.provenance.usage.total_tokens > 0
 
 

@@ -6,10 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from evals.compare import exact_differences, load_report
 from evals.convert import gold_to_result
+from evals.gate import exact_differences
 from evals.gold import ARTICLES_DIR, load_all_gold
-from evals.report import Report, build_report, mention_excerpt, render_html, render_markdown, write_report
+from evals.report import (
+    Report,
+    build_report,
+    load_report,
+    mention_excerpt,
+    render_html,
+    render_markdown,
+    write_report,
+)
 from evals.scoring.corpus import gold_clusters, score_merge
 from schemas.events_v3 import ArticleResult
 from tests.corpus_fakes import span

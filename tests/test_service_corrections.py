@@ -14,8 +14,9 @@ from alembic import command
 from alembic.config import Config
 
 from extractor.service.database import MIGRATIONS
+from extractor.service.rows import StoredArticle
 from extractor.service.store import Store
-from extractor.settings import hash_api_key
+from extractor.settings import ApiKeys
 from tests.review_fakes import KEYS, REVIEW, TEXT, bearer, check_reviewed, review_app, serving, span, submit
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])  # the service, on loopback
@@ -175,7 +176,7 @@ def test_cancelling_a_job_is_an_admins_and_a_bare_key_keeps_its_jobs_to_itself(t
     app = review_app(tmp_path)
     service = app.state.service
     service.settings = service.guard.settings = service.settings.replace(
-        api_key_hashes=(*service.settings.api_key_hashes, hash_api_key("bare-key-0005"))
+        api_keys=service.settings.service.api_keys + ApiKeys.of("bare-key-0005")
     )
     with serving(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         job_id = submit(client, bearer("alice"))
@@ -277,7 +278,7 @@ def test_a_database_from_before_reviews_is_upgraded_and_its_results_served_uncha
     store = Store(url)
     try:
         assert store.articles("j1") == [
-            (0, "T", {"article_id": None, "error": {"type": "InputError", "message": "m"}})
+            StoredArticle(0, "T", {"article_id": None, "error": {"type": "InputError", "message": "m"}})
         ]
         with store.engine.connect() as connection:
             assert connection.execute(sqlalchemy.text("SELECT count(*) FROM corrections")).scalar() == 0

@@ -17,7 +17,7 @@ import pytest
 
 from extractor import ConfigurationError
 from extractor.service.store import IdempotencyConflictError, NewArticle, Store
-from extractor.settings import hash_api_key
+from extractor.settings import ApiKeys
 from tests.service_fakes import answering, article, ndjson, running, service_app
 
 PROBLEM = "application/problem+json"
@@ -201,7 +201,7 @@ def test_delete_of_another_keys_job_is_404_and_cancels_nothing(tmp_path: Path) -
         return answering(request)
 
     owner, intruder = "owner-key-1", "intruder-key-2"
-    app, _ = service_app(tmp_path, handler=held, api_key_hashes=(hash_api_key(owner), hash_api_key(intruder)))
+    app, _ = service_app(tmp_path, handler=held, api_keys=ApiKeys.of(owner, intruder))
 
     async def go() -> tuple[httpx.Response, dict[str, Any], list[dict[str, Any]]]:
         async with running(app) as client:

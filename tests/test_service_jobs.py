@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from extractor import load_prompt
-from extractor.settings import hash_api_key
+from extractor.settings import ApiKeys
 from tests.fakes import PUBLISHED
 from tests.service_fakes import article, ndjson, running, service_app
 
@@ -29,7 +29,7 @@ def database(request: pytest.FixtureRequest) -> dict[str, str]:
 
 
 def test_get_jobs_lists_the_callers_jobs_newest_first_in_pages(tmp_path: Path) -> None:
-    app, _ = service_app(tmp_path, api_key_hashes=(hash_api_key("key-a"), hash_api_key("key-b")))
+    app, _ = service_app(tmp_path, api_keys=ApiKeys.of("key-a", "key-b"))
     a, b = {"Authorization": "Bearer key-a"}, {"Authorization": "Bearer key-b"}
 
     async def go() -> tuple[list[str], list[httpx.Response]]:

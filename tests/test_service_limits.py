@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from extractor.service import app as service_app_module
-from extractor.settings import Settings, hash_api_key
+from extractor.settings import ApiKeys, Settings, hash_api_key
 from tests.fakes import ARTICLE
 from tests.service_fakes import article, running, service_app
 
@@ -20,7 +20,7 @@ PROBLEM = "application/problem+json"
 
 
 def test_with_keys_a_request_needs_a_valid_one(tmp_path: Path) -> None:
-    app, calls = service_app(tmp_path, api_key_hashes=(hash_api_key("s3cret-key"),))
+    app, calls = service_app(tmp_path, api_keys=ApiKeys.of("s3cret-key"))
 
     async def go() -> list[httpx.Response]:
         async with running(app) as client:
@@ -44,10 +44,10 @@ def test_with_keys_a_request_needs_a_valid_one(tmp_path: Path) -> None:
 
 def test_keys_are_kept_hashed_and_matched_in_constant_time_helper() -> None:
     settings = Settings.from_env({"EXTRACTOR_API_KEYS": "key-alpha-1, key-beta-2"})
-    assert settings.api_key_hashes == (hash_api_key("key-alpha-1"), hash_api_key("key-beta-2"))
+    assert settings.service.api_keys.hashes == (hash_api_key("key-alpha-1"), hash_api_key("key-beta-2"))
     assert "key-alpha" not in str(dataclasses.asdict(settings))  # only the hashes are kept
-    assert settings.api_key_hash_for("key-beta-2") == hash_api_key("key-beta-2")
-    assert settings.api_key_hash_for("key-gamma-3") is None
+    assert settings.service.api_keys.hash_for("key-beta-2") == hash_api_key("key-beta-2")
+    assert settings.service.api_keys.hash_for("key-gamma-3") is None
 
 
 def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_a_non_loopback_address_without_keys_warns_loudly(
     assert ("without API keys" in caplog.text) is warned
     with caplog.at_level(logging.WARNING, logger="extractor.service"):
         caplog.clear()
-        service_app_module.serve(settings.replace(api_key_hashes=(hash_api_key("k"),)), host=host)
+        service_app_module.serve(settings.replace(api_keys=ApiKeys.of("k")), host=host)
     assert "without API keys" not in caplog.text
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from extractor.service.store import NewArticle, Store
+from extractor.service.rows import ItemStatus, NewArticle
+from extractor.service.store import Store
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -38,7 +39,7 @@ def test_only_the_lease_owner_stores_a_result_and_only_once(tmp_path: Path) -> N
     assert store.finish(again, "worker-b", {"article_id": "x", "events": []}, error_type=None) is True
     assert store.finish(again, "worker-b", {"article_id": "x", "events": []}, error_type=None) is False
     assert store.claim("worker-c", 5, lease_s=60) == []
-    assert [status for _, status, _ in store.outcomes(again.job_id, 0)] == ["done"]
+    assert [outcome.status for outcome in store.outcomes(again.job_id, 0)] == [ItemStatus.DONE] == ["done"]
     store.close()
 
 

@@ -1,16 +1,20 @@
-"""report.md: run header, headline table, per-article and per-slot tables, errors."""
+"""The markdown of the evaluation: report.md (run header, headline table, per-article and per-slot
+tables, errors) and the comparison of two reports (``extractor eval compare``)."""
 
 from __future__ import annotations
 
-from evals.scoring import (
-    SLOTS,
-)
+from typing import TYPE_CHECKING
+
+from evals.scoring import SLOTS
 
 from .candidates import candidates_markdown
 from .model import Report
-from .text import decided_line, dropped_line, fmt, fmt_ratio, headline_rows
+from .text import decided_line, dropped_line, figure_label, fmt, fmt_ratio, headline_rows
 
-__all__ = ["corpus_markdown", "render_markdown"]
+if TYPE_CHECKING:  # evals.compare builds on this package; its models are only read here
+    from evals.compare import Comparison
+
+__all__ = ["corpus_markdown", "render_comparison", "render_markdown"]
 
 _METRICS = (("muc", "MUC"), ("b_cubed", "B-cubed"), ("ceaf_e", "CEAF-e"), ("blanc", "BLANC"))
 
@@ -124,4 +128,63 @@ def render_markdown(report: Report) -> str:
     if report.errors:
         lines += ["", "## Errors", ""]
         lines += [f"- `{_md(k)}`: {_md(v)}" for k, v in report.errors.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else fmt(value)
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.3f}"
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """The comparison as markdown: headline deltas, then per-article gains, losses and flips."""
+
+    def shown(key: str, which: int, value: float | None) -> str:
+        basis = comparison.basis.get(key)
+        return basis[which] if basis else _fmt(value)
+
+    lines = [
+        f"# Comparison: {comparison.base_name} → {comparison.new_name}",
+        "",
+        "| Figure | Base | New | Δ |",
+        "|---|---|---|---:|",
+        *(
+            f"| {figure_label(k)} | {shown(k, 0, d.base)} | {shown(k, 1, d.new)} | {_signed(d.delta)} |"
+            for k, d in comparison.headline.items()
+        ),
+        "",
+        f"- base: {comparison.dropped[0]}",
+        f"- new: {comparison.dropped[1]}",
+        "",
+    ]
+    if not comparison.changed:
+        return "\n".join([*lines, "No changes.", ""])
+    if comparison.only_in_base:
+        lines.append(f"Only in base: {', '.join(comparison.only_in_base)}")
+    if comparison.only_in_new:
+        lines.append(f"Only in new: {', '.join(comparison.only_in_new)}")
+    for a in comparison.articles:
+        if not a.changed:
+            continue
+        lines += ["", f"## {a.article_id}", ""]
+        if a.base_error != a.new_error:
+            lines.append(f"- error: {a.base_error or 'none'} → {a.new_error or 'none'}")
+        if a.gained:
+            lines.append(f"- records gained: {', '.join(a.gained)}")
+        if a.lost:
+            lines.append(f"- records lost: {', '.join(a.lost)}")
+        for f in a.flips:
+            verdict = "now agrees" if f.new_agree else "now disagrees"
+            lines.append(
+                f"- `{f.global_id}` {f.slot} {verdict}: gold {f.gold!r}, "
+                f"base {f.base_pred!r} → new {f.new_pred!r}"
+            )
+        moved = {k: d for k, d in a.figures.items() if d.changed}
+        if moved:
+            lines.append(
+                "- figures: " + ", ".join(f"{k} {_fmt(d.base)} → {_fmt(d.new)}" for k, d in moved.items())
+            )
     return "\n".join(lines) + "\n"

@@ -119,9 +119,9 @@ def run_command(requests: Path, output: Path, base_url: str | None, concurrency:
     server = None
     with _errors_exit():
         try:
-            url = settings.base_url
+            url = settings.llm.base_url
             if url is None:
-                server = LocalModelServer(settings.local_model_path).start()
+                server = LocalModelServer(settings.llm.local_model_path).start()
                 url = server.base_url
             report = run_requests(requests, output, settings, base_url=url, concurrency=concurrency)
         finally:
@@ -185,7 +185,7 @@ def collect_command(
 
 def _service(base_url: str | None) -> BatchService:
     settings = _settings(base_url=base_url)
-    if settings.base_url is None:
+    if settings.llm.base_url is None:
         raise click.UsageError("set EXTRACTOR_BASE_URL or --base-url to an endpoint with the Batch API")
     return BatchService(settings)
 

@@ -53,8 +53,8 @@ class _Collector:
         self.manifest, self.manifest_file, self.batch_id = manifest, manifest_file, batch_id
         self.settings = settings
         self.offline = OfflineLLM(settings)
-        url = redact_url(settings.base_url) if settings.base_url else None
-        self.endpoint = Endpoint(settings.resolved_model, manifest.endpoint_kind, url)
+        url = redact_url(settings.llm.base_url) if settings.llm.base_url else None
+        self.endpoint = Endpoint(settings.llm.resolved_model, manifest.endpoint_kind, url)
 
     def result(self, entry: ManifestArticle, index: OutputIndex) -> ArticleResult:
         location = index.found.get(entry.custom_id)
@@ -64,7 +64,7 @@ class _Collector:
         line = index.read(location)
         if line.body is None:
             raise BatchError(f"{where}: the engine returned an error for {entry.custom_id}: {line.error}")
-        article = reload_article(entry, max_chars=self.settings.max_article_chars)
+        article = reload_article(entry, max_chars=self.settings.extraction.max_article_chars)
         spec, strategy, plan = plan_article(self.settings, article, self.manifest.prompt)
         if plan.request is None:
             raise BatchError(
@@ -129,7 +129,7 @@ def collect(
     manifest.check_current(manifest_file)
     settings = manifest.settings_for(settings, base_url=base_url, model=model)
     articles = [article for _, article in manifest.articles()]
-    limit = answer_byte_limit(settings.max_tokens)  # the ceiling: every request's budget is at most this
+    limit = answer_byte_limit(settings.llm.max_tokens)  # the ceiling: every request's budget is at most this
     index = OutputIndex.build(outputs, {article.custom_id for article in articles}, max_line_bytes=limit)
     report = CollectReport(problems=list(index.problems))
     for problem in index.problems:

@@ -140,16 +140,20 @@ class Manifest(_Model):
         and ``model`` override them (for a manifest of format 1, which has no endpoint, the
         settings' endpoint is used)."""
         legacy = self.format != MANIFEST_FORMAT
-        endpoint = base_url or (settings.base_url if legacy else self.endpoint)
-        return dataclasses.replace(
-            settings,
-            prompt=self.prompt,
+        endpoint = base_url or (settings.llm.base_url if legacy else self.endpoint)
+        llm = dataclasses.replace(
+            settings.llm,
             model=model or self.model,
             base_url=endpoint,
             endpoint_kind=self.endpoint_kind,
             temperature=self.temperature,
-            adjudicate=settings.adjudicate if self.adjudicate is None else self.adjudicate,
         )
+        extraction = dataclasses.replace(
+            settings.extraction,
+            prompt=self.prompt,
+            adjudicate=settings.extraction.adjudicate if self.adjudicate is None else self.adjudicate,
+        )
+        return dataclasses.replace(settings, llm=llm, extraction=extraction)
 
     def check_current(self, path: Path) -> None:
         """Refuse a manifest prepared with another prompt text or another record schema."""

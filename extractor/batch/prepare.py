@@ -55,7 +55,7 @@ class _Files:
 
     def __init__(self, first: Path, settings: Settings) -> None:
         self.first = first
-        self.max_lines, self.max_bytes = settings.batch_max_lines, settings.batch_max_bytes
+        self.max_lines, self.max_bytes = settings.batch.batch_max_lines, settings.batch.batch_max_bytes
         self.files: list[ManifestFile] = []
         self.paths: list[Path] = []
         self._stream: BinaryIO | None = None
@@ -99,17 +99,17 @@ class _Files:
 
 
 def _manifest(settings: Settings, offline: OfflineLLM, prompt: str | None, round_: int) -> Manifest:
-    spec = load_prompt(prompt or settings.prompt)
+    spec = load_prompt(prompt or settings.extraction.prompt)
     return Manifest(
         prompt=spec.name,
         prompt_sha256=spec.sha256,
         draft_schema_version=spec.schema_version,
         strategy=strategy_for(spec).name,
         model=offline.model,
-        endpoint=redact_url(settings.base_url) if settings.base_url else None,
+        endpoint=redact_url(settings.llm.base_url) if settings.llm.base_url else None,
         endpoint_kind=offline.kind,
         adjudicate=settings.resolved_adjudicate,
-        temperature=settings.temperature,
+        temperature=settings.llm.temperature,
         round=round_,
         package_version=package_version(),
     )
@@ -159,7 +159,9 @@ def prepare(
     offline = OfflineLLM(settings)
     manifest = _manifest(settings, offline, None, 1)
     loaded: list[tuple[str, Article]] = []
-    for source, outcome in load_articles(paths, max_chars=settings.max_article_chars, published=published):
+    for source, outcome in load_articles(
+        paths, max_chars=settings.extraction.max_article_chars, published=published
+    ):
         if isinstance(outcome, ExtractorError):
             manifest.refused[source] = str(outcome)
             if on_refused is not None:
@@ -237,7 +239,7 @@ def prepare_retry(results: Path, output: Path, settings: Settings) -> PrepareRep
             entry = entries.get(batch.custom_id)
             if entry is None:
                 raise BatchError(f"{results}: custom_id {batch.custom_id!r} is not in {first}")
-            article = reload_article(entry, max_chars=settings.max_article_chars)
+            article = reload_article(entry, max_chars=settings.extraction.max_article_chars)
             _, _, plan = plan_article(settings, article, previous.prompt)
             assert plan.request is not None
             answer = read_line_at(Path(batch.file), batch.line)

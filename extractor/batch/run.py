@@ -132,16 +132,16 @@ def run_requests(
     if output.exists() and output.stat().st_size > 0:
         raise BatchError(f"{output}: already exists and is not empty: remove it or choose another -o")
     url = base_url.rstrip("/") + CHAT_URL.removeprefix("/v1")
-    headers = {"Authorization": f"Bearer {settings.require_api_key()}"}
+    headers = {"Authorization": f"Bearer {settings.llm.require_api_key()}"}
 
     async def main() -> int:
         retry = AsyncRetryTransport(
             transport or httpx.AsyncHTTPTransport(),
-            retries=settings.http_retries,
-            initial_s=settings.backoff_initial_s,
-            max_s=settings.backoff_max_s,
+            retries=settings.llm.http_retries,
+            initial_s=settings.llm.backoff_initial_s,
+            max_s=settings.llm.backoff_max_s,
         )
-        timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        timeout = httpx.Timeout(settings.llm.timeout_s, connect=min(10.0, settings.llm.timeout_s))
         async with httpx.AsyncClient(transport=retry, timeout=timeout, headers=headers) as client:
             with output.open("w", encoding="utf-8") as out:
                 return await _run(

@@ -58,7 +58,9 @@ class SessionPlugin(WorkerPlugin):
 
     def __init__(self, name: str, settings: Settings, options: RunOptions, semaphore: str) -> None:
         self.name = name
-        self.settings = dataclasses.replace(settings, api_key=None)  # each worker reads its own
+        self.settings = settings.replace(
+            llm=dataclasses.replace(settings.llm, api_key=None)
+        )  # each worker reads its own
         self.options = options
         self.semaphore = semaphore
         self.runner: PartitionRunner | None = None
@@ -73,7 +75,7 @@ class SessionPlugin(WorkerPlugin):
         self.runner = await asyncio.to_thread(self._start, gate)
 
     def _start(self, gate: Semaphore) -> PartitionRunner:
-        settings = dataclasses.replace(self.settings, api_key=Settings.from_env().api_key)
+        settings = self.settings.replace(api_key=Settings.from_env().llm.api_key)
         runner = PartitionRunner(
             settings, concurrency=self.options.concurrency, gate=gate, published=self.options.published
         )

@@ -72,7 +72,7 @@ def plan_run(
     published: dt.date | None = None,
 ) -> RunPlan:
     """Scan, partition, and open or check ``out_dir`` (``BatchError`` when it holds another run)."""
-    entries = scan(inputs, max_chars=settings.max_article_chars, published=published)
+    entries = scan(inputs, max_chars=settings.extraction.max_article_chars, published=published)
     partitions = partitions_of(entries, partition_size)
     manifest = run_manifest(
         settings, partitions, inputs=inputs, partition_size=partition_size, published=published

@@ -77,24 +77,24 @@ def partitions_of(entries: Sequence[Entry], size: int) -> list[Partition]:
 
 def run_settings(settings: Settings, published: dt.date | None) -> dict[str, Any]:
     """What decides the results of a run (and nothing that only decides how fast they come)."""
-    spec = load_prompt(settings.prompt)
+    spec = load_prompt(settings.extraction.prompt)
     fields: dict[str, Any] = {
         "prompt": spec.name,
         **cache_key_parts(settings, spec, strategy_for(spec)),
-        "max_article_chars": settings.max_article_chars,
-        "max_events_per_article": settings.max_events_per_article,
+        "max_article_chars": settings.extraction.max_article_chars,
+        "max_events_per_article": settings.extraction.max_events_per_article,
         "published": published.isoformat() if published else None,
     }
     if Extractor(settings).asks_llm:
-        endpoint = redact_url(settings.base_url) if settings.base_url else "embedded"
+        endpoint = redact_url(settings.llm.base_url) if settings.llm.base_url else "embedded"
         fields.update(
-            model=settings.resolved_model,
-            endpoint_kind=settings.resolved_endpoint_kind,
+            model=settings.llm.resolved_model,
+            endpoint_kind=settings.llm.resolved_endpoint_kind,
             endpoint=endpoint,
-            local_model=str(settings.local_model_path) if settings.base_url is None else None,
-            temperature=settings.temperature,
-            max_tokens=settings.max_tokens,
-            seed=settings.seed,
+            local_model=str(settings.llm.local_model_path) if settings.llm.base_url is None else None,
+            temperature=settings.llm.temperature,
+            max_tokens=settings.llm.max_tokens,
+            seed=settings.llm.seed,
         )
     return fields
 
@@ -141,7 +141,7 @@ def run_manifest(
     published: dt.date | None,
 ) -> RunManifest:
     fields = run_settings(settings, published)
-    spec = load_prompt(settings.prompt)
+    spec = load_prompt(settings.extraction.prompt)
     return RunManifest(
         settings_sha256=request_key(fields),
         settings=fields,

@@ -99,13 +99,13 @@ class PartitionRunner:
         """The session's own client when the prompt asks an LLM (its transports gated), else None."""
         if not Extractor(self.settings).asks_llm:
             return None
-        base_url = self.settings.base_url
+        base_url = self.settings.llm.base_url
         if base_url is None:
-            log_dir = self.settings.cache_dir / "logs"
-            self._server = LocalModelServer(self.settings.local_model_path, log_dir=log_dir).start()
+            log_dir = self.settings.cache.cache_dir / "logs"
+            self._server = LocalModelServer(self.settings.llm.local_model_path, log_dir=log_dir).start()
             base_url = self._server.base_url
-        if self.settings.use_cache:
-            self._cache = open_disk_cache(self.settings.cache_dir)
+        if self.settings.cache.use_cache:
+            self._cache = open_disk_cache(self.settings.cache.cache_dir)
         transport: httpx.BaseTransport = httpx.HTTPTransport()
         async_transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport()
         if gate is not None:
@@ -122,7 +122,7 @@ class PartitionRunner:
 
     def warm(self) -> None:
         """Load what the first article would otherwise load (the NLP pipeline of the candidates strategy)."""
-        if strategy_for(load_prompt(self.settings.prompt)).name == "candidates":
+        if strategy_for(load_prompt(self.settings.extraction.prompt)).name == "candidates":
             from ..strategies.candidates.nlp import load_pipeline  # noqa: PLC0415
 
             self._call(asyncio.to_thread(load_pipeline)).result()
@@ -159,7 +159,7 @@ class PartitionRunner:
         async def one(entry: Entry) -> Outcome:
             try:
                 article = load_entry(
-                    entry, max_chars=self.settings.max_article_chars, published=self.published
+                    entry, max_chars=self.settings.extraction.max_article_chars, published=self.published
                 )
                 async with slots:
                     return await self.session.aextract_article(article)

@@ -54,24 +54,24 @@ class BatchService:
     """Upload a request file, create a batch, read its status, download its files."""
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
-        if settings.base_url is None:
+        if settings.llm.base_url is None:
             raise ConfigurationError(
                 "the batch APIs need an endpoint: set EXTRACTOR_BASE_URL (e.g. https://api.openai.com/v1)"
             )
-        self.base_url = settings.base_url
+        self.base_url = settings.llm.base_url
         http = httpx.Client(
             transport=RetryTransport(
                 transport or httpx.HTTPTransport(),
-                retries=settings.http_retries,
-                initial_s=settings.backoff_initial_s,
-                max_s=settings.backoff_max_s,
+                retries=settings.llm.http_retries,
+                initial_s=settings.llm.backoff_initial_s,
+                max_s=settings.llm.backoff_max_s,
             ),
-            timeout=httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s)),
+            timeout=httpx.Timeout(settings.llm.timeout_s, connect=min(10.0, settings.llm.timeout_s)),
         )
         self._http = http
         self._client = openai.OpenAI(
-            base_url=settings.base_url,
-            api_key=settings.require_api_key(),
+            base_url=settings.llm.base_url,
+            api_key=settings.llm.require_api_key(),
             max_retries=0,
             http_client=cast(Any, http),
         )

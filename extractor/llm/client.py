@@ -86,27 +86,27 @@ class LLMClient:
         cache: Any | None = None,
     ) -> None:
         self.settings = settings
-        url = base_url or settings.base_url
+        url = base_url or settings.llm.base_url
         if url is None:
             raise LLMError("no endpoint: start the local model or set EXTRACTOR_BASE_URL")
         self.base_url = url
-        self.kind: EndpointKind = settings.resolved_endpoint_kind
-        self.profile = settings.profile
-        self.model = settings.resolved_model
+        self.kind: EndpointKind = settings.llm.resolved_endpoint_kind
+        self.profile = settings.llm.profile
+        self.model = settings.llm.resolved_model
         self.mode = instructor_mode(self.profile.structured_output)
-        key = settings.require_api_key()
-        timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        key = settings.llm.require_api_key()
+        timeout = httpx.Timeout(settings.llm.timeout_s, connect=min(10.0, settings.llm.timeout_s))
         idle_wait = None
         if self.profile.single_slot:  # one slot: never resend while it computes the old one
-            idle_wait = IdleWait(f"{url.rstrip('/')}/models", IDLE_WAIT_FACTOR * settings.timeout_s)
+            idle_wait = IdleWait(f"{url.rstrip('/')}/models", IDLE_WAIT_FACTOR * settings.llm.timeout_s)
         # A refusal or an empty choice list is final (no_answer.py): checked outside the retries.
         self._http = httpx.Client(
             transport=NoAnswerTransport(
                 RetryTransport(
                     transport or httpx.HTTPTransport(),
-                    retries=settings.http_retries,
-                    initial_s=settings.backoff_initial_s,
-                    max_s=settings.backoff_max_s,
+                    retries=settings.llm.http_retries,
+                    initial_s=settings.llm.backoff_initial_s,
+                    max_s=settings.llm.backoff_max_s,
                     sleep=sleep,
                     idle_wait=idle_wait,
                 )
@@ -117,9 +117,9 @@ class LLMClient:
             transport=AsyncNoAnswerTransport(
                 AsyncRetryTransport(
                     async_transport or httpx.AsyncHTTPTransport(),
-                    retries=settings.http_retries,
-                    initial_s=settings.backoff_initial_s,
-                    max_s=settings.backoff_max_s,
+                    retries=settings.llm.http_retries,
+                    initial_s=settings.llm.backoff_initial_s,
+                    max_s=settings.llm.backoff_max_s,
                     sleep=async_sleep,
                     idle_wait=idle_wait,
                 )
@@ -149,18 +149,18 @@ class LLMClient:
         self._client.on("parse:error", on_parse_error)
         self._aclient.on("parse:error", on_parse_error)
         self._cache = None if cache is None else ResponseCache(cache)
-        self.reasks = settings.reasks
+        self.reasks = settings.llm.reasks
 
     # -------------------------------------------------------------- request building
     def _params(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
-            "temperature": self.settings.temperature,
-            "max_tokens": completion_budget(messages, self.settings.max_tokens),
+            "temperature": self.settings.llm.temperature,
+            "max_tokens": completion_budget(messages, self.settings.llm.max_tokens),
         }
-        if self.settings.seed is not None and self.profile.sends_seed:
-            params["seed"] = self.settings.seed
+        if self.settings.llm.seed is not None and self.profile.sends_seed:
+            params["seed"] = self.settings.llm.seed
         extra = extra_body(self.profile.structured_output, response_model)
         if extra is not None:
             params["extra_body"] = extra
@@ -185,7 +185,7 @@ class LLMClient:
     @property
     def request_budget(self) -> int:
         """HTTP requests one call may make at most: ``1 + http_retries + reasks``."""
-        return 1 + self.settings.http_retries + self.reasks
+        return 1 + self.settings.llm.http_retries + self.reasks
 
     def request_sha256(
         self,
@@ -225,7 +225,7 @@ class LLMClient:
             base_url=self.base_url,
             attempts=stats.requests,
             max_tokens=stats.max_tokens,
-            ceiling=self.settings.max_tokens,
+            ceiling=self.settings.llm.max_tokens,
         )
 
     def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:

@@ -59,19 +59,15 @@ class OfflineLLM:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings.replace(
-            api_key=settings.api_key or "offline", http_retries=0, use_cache=False
+            api_key=settings.llm.api_key or "offline", http_retries=0, use_cache=False
         )
         self._exchange = _Exchange()
         self._lock = threading.Lock()
         transport = httpx.MockTransport(self._exchange)
-        base_url = settings.base_url or _OFFLINE_URL
+        base_url = settings.llm.base_url or _OFFLINE_URL
         self._live = LLMClient(self.settings, base_url=base_url, transport=transport)
-        self._once = LLMClient(
-            dataclasses.replace(self.settings, reasks=0), base_url=base_url, transport=transport
-        )
-        self._twice = LLMClient(
-            dataclasses.replace(self.settings, reasks=1), base_url=base_url, transport=transport
-        )
+        self._once = LLMClient(self.settings.replace(reasks=0), base_url=base_url, transport=transport)
+        self._twice = LLMClient(self.settings.replace(reasks=1), base_url=base_url, transport=transport)
         self.model = self._live.model
         self.kind = self._live.kind
 

@@ -48,7 +48,7 @@ def export(job_id: str, gold_dir: Path, articles_dir: Path, database_url: str | 
         settings = Settings.from_env(database_url=database_url)
     except ExtractorError as exc:
         raise click.UsageError(str(exc)) from None
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.service.resolved_database_url)
     try:
         rows = job_articles(store, job_id)
     finally:

@@ -86,13 +86,13 @@ def create_app(
     """The service app. ``session`` replaces the extraction session and ``llm_probe`` the readiness
     check of its endpoint (tests pass a fake endpoint's)."""
     settings = settings or Settings.from_env()
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.service.resolved_database_url)
     metrics = Metrics(store.queue_depth)
     session = session or Extractor(settings)
     # the embedded llama.cpp server answers one request at a time: more workers would only queue
     # requests at it until they time out
-    concurrency = 1 if settings.uses_local_model else settings.workers
-    workers = Workers(store, session, metrics, concurrency=concurrency, lease_s=settings.lease_s)
+    concurrency = 1 if settings.llm.uses_local_model else settings.service.workers
+    workers = Workers(store, session, metrics, concurrency=concurrency, lease_s=settings.service.lease_s)
     state = Service(settings, store, session, metrics, Guard(settings), workers, Corpora(store))
 
     @contextlib.asynccontextmanager
@@ -141,7 +141,7 @@ def create_app(
     async def prometheus() -> Response:
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.service.max_body_bytes)
     app.add_middleware(_Measure, metrics=metrics)
     return app
 
@@ -164,7 +164,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, **uv
     """
     import uvicorn  # noqa: PLC0415  (only `extractor serve` needs the server)
 
-    if not settings.api_key_hashes and not _loopback(host):
+    if not settings.service.api_keys.hashes and not _loopback(host):
         log.warning(
             "WARNING: listening on %s without API keys: anyone who can reach this address can use the "
             "service and its LLM. Set EXTRACTOR_API_KEYS.",

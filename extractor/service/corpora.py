@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from extractor import ArticleResult
 from extractor.corpus import CorpusEvents, IncrementalCorpus
 
+from .rows import ResultKind
 from .store import Store
 from .tables import Correction, Job, Result
 
@@ -70,7 +71,7 @@ class Corpora:
             mine = (
                 select(Result.item_id, Result.created_at)
                 .join(Job, Job.id == Result.job_id)
-                .where(Result.kind == "result", Job.key_hash == key_hash)
+                .where(Result.kind == ResultKind.RESULT, Job.key_hash == key_hash)
             )
             count = session.scalar(select(func.count()).select_from(mine.subquery())) or 0
             if count != len(state.seen):

@@ -57,8 +57,8 @@ async def login(request: Request) -> Response:
     key = (fields.get("key") or [""])[0].strip()
     target = _next((fields.get("next") or [""])[0])
     settings = service(request).settings
-    if not settings.api_key_hashes or not key or settings.api_key_hash_for(key) is None:
-        return _form(target, failed=bool(settings.api_key_hashes))
+    if not settings.service.api_keys.hashes or not key or settings.service.api_keys.hash_for(key) is None:
+        return _form(target, failed=bool(settings.service.api_keys.hashes))
     answer = RedirectResponse(target, status_code=303)
     secure = request.url.scheme == "https"
     answer.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=secure, path="/")

@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from extractor import ArticleResult, Highlighted, highlight_spans
 from extractor.review import REJECT_RULES, ArticleReview
 
+from .bodies import job_body
 from .problems import ProblemError
 from .reviews import ReviewRow, job_articles, load
 from .roles import RANK, Caller
@@ -125,7 +126,7 @@ async def _job(svc: Svc, job_id: str, who: Caller) -> dict[str, Any]:
     status = await asyncio.to_thread(svc.store.job, job_id, key_hash=who.scope)
     if status is None:
         raise ProblemError(404, "job-not-found", f"no job {job_id}")
-    return status
+    return job_body(status)
 
 
 @router.get("/jobs/{job_id}/view", response_class=HTMLResponse, summary="Review page of a job (HTML)")
@@ -133,7 +134,7 @@ async def review(job_id: str, svc: Svc, who: Who) -> HTMLResponse:
     status = await _job(svc, job_id, who)
     rows = await asyncio.to_thread(svc.store.articles, job_id)
     reviewed = {row.position: row for row in await asyncio.to_thread(job_articles, svc.store, job_id)}
-    return _page(status, [_article(position, text, body, reviewed) for position, text, body in rows], who)
+    return _page(status, [_article(row.position, row.text, row.body, reviewed) for row in rows], who)
 
 
 @router.get(

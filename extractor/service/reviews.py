@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from extractor import ArticleResult
 from extractor.review import ArticleReview, RecordedCorrection, ReviewedArticle, corrected_result, fold, plan
 
+from .rows import ResultKind
 from .store import Store, utcnow
 from .tables import Correction, Item, Job, Result
 
@@ -72,13 +73,13 @@ def _rows(session: Any, job_id: str, position: int | None) -> list[ReviewRow]:
     query = (
         select(Item.id, Item.position, Item.text, Result.body)
         .join(Result, Result.item_id == Item.id)
-        .where(Item.job_id == job_id, Result.kind == "result")
+        .where(Item.job_id == job_id, Result.kind == ResultKind.RESULT)
         .order_by(Item.position)
     )
     if position is not None:
         query = query.where(Item.position == position)
     found = session.execute(query).all()
-    trails = _trail(session, [int(r[0]) for r in found])
+    trails = _trail(session, [int(r.id) for r in found])
     rows = []
     for item_id, at, text, body in found:
         original = ArticleResult.model_validate(body)
@@ -89,14 +90,14 @@ def _rows(session: Any, job_id: str, position: int | None) -> list[ReviewRow]:
 
 def load(store: Store, job_id: str, position: int) -> ReviewRow | None:
     """The article at ``position`` of the job with its review; None when it has no result."""
-    with store._sessions() as session:
+    with store.session() as session:
         rows = _rows(session, job_id, position)
     return rows[0] if rows else None
 
 
 def job_articles(store: Store, job_id: str) -> list[ReviewRow]:
     """Every article of the job that has a result, in input order, with its review."""
-    with store._sessions() as session:
+    with store.session() as session:
         return _rows(session, job_id, None)
 
 
@@ -109,7 +110,7 @@ def append(
     of an action the record cannot take.
     """
     try:
-        with store._sessions.begin() as session:
+        with store.transaction() as session:
             rows = _rows(session, job_id, position)
             if not rows:
                 raise LookupError(position)
@@ -136,7 +137,7 @@ def append(
 
 def correction_count(store: Store, key_hash: str) -> int:
     """Corrections stored for the jobs of ``key_hash`` (the scope): a number that only grows."""
-    with store._sessions() as session:
+    with store.session() as session:
         return int(
             session.scalar(
                 select(func.count())

@@ -45,10 +45,10 @@ def identify(settings: Settings, digest: str) -> Caller:
     """The caller behind a key hash ("" when the service has no keys)."""
     if not digest:
         return ANONYMOUS
-    found = settings.api_key_identity(digest)
+    found = settings.service.api_keys.identity(digest)
     if found is None:
         return Caller(scope=digest, name=f"key-{digest[:8]}", role="admin")
-    return Caller(scope=TEAM_SCOPE, name=found[0], role=found[1])
+    return Caller(scope=TEAM_SCOPE, name=found.name, role=found.role)
 
 
 def role_needed(method: str, route: str) -> str:

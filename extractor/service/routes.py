@@ -15,10 +15,12 @@ from pydantic import ValidationError
 
 from extractor import Article, ArticleResult, ExtractorError, InputError, list_prompts, load_prompt
 
+from .bodies import job_body, outcome_body
 from .models import ArticleIn, ExtractRequest, JobPage, JobStatus, PromptInfo
 from .problems import PROBLEM_RESPONSES, ProblemError
+from .rows import JobSummary, NewArticle
 from .state import Key, Service, Svc
-from .store import IdempotencyConflictError, NewArticle
+from .store import IdempotencyConflictError
 
 __all__ = ["router"]
 
@@ -187,9 +189,9 @@ async def submit_job(
     # the prompt the job runs, named in full (events -> events.v5) and kept with the job, so that
     # its status says it and a later change of the service's default does not change the job;
     # an unknown prompt is a PromptError (422) now, not one per article later
-    runs = load_prompt(prompt or svc.settings.prompt).name
+    runs = load_prompt(prompt or svc.settings.extraction.prompt).name
     articles = _articles(
-        await request.body(), request.headers.get("content-type", ""), svc.settings.max_job_articles
+        await request.body(), request.headers.get("content-type", ""), svc.settings.service.max_job_articles
     )
     canonical = json.dumps(
         [[a.text, a.article_id, str(a.published), a.title, a.url, a.error] for a in articles]
@@ -220,10 +222,10 @@ async def submit_job(
     return await _status(svc, job_id, key)
 
 
-def _job_status(svc: Service, found: dict[str, Any]) -> JobStatus:
+def _job_status(svc: Service, found: JobSummary) -> JobStatus:
     # a job stored without its prompt runs the service's default
-    prompt = found["prompt"] or load_prompt(svc.settings.prompt).name
-    return JobStatus.model_validate({**found, "prompt": prompt})
+    prompt = found.prompt or load_prompt(svc.settings.extraction.prompt).name
+    return JobStatus.model_validate({**job_body(found), "prompt": prompt})
 
 
 async def _status(svc: Service, job_id: str, key: str) -> JobStatus:
@@ -284,8 +286,8 @@ async def job_results(
         while True:
             stored = svc.workers.progress()
             ready = await asyncio.to_thread(svc.store.outcomes, job_id, position, _STREAM_BATCH)
-            for _at, _state, body in ready:
-                yield json.dumps(body, ensure_ascii=False).encode() + b"\n"
+            for outcome in ready:
+                yield json.dumps(outcome_body(outcome), ensure_ascii=False).encode() + b"\n"
                 position += 1
             if position >= status.total or not wait:
                 return

@@ -44,11 +44,11 @@ class Guard:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._rate = RateLimitItemPerMinute(settings.rate_limit_per_minute)
+        self._rate = RateLimitItemPerMinute(settings.service.rate_limit_per_minute)
         self._inflight: Counter[str] = Counter()
 
     def _key(self, request: Request) -> str:
-        if not self.settings.api_key_hashes:
+        if not self.settings.service.api_keys.hashes:
             return ""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -61,7 +61,7 @@ class Guard:
                     f"a write signed in by cookie must send the header {COOKIE_WRITE_HEADER}: 1",
                 )
             presented = request.cookies[COOKIE]
-        found = self.settings.api_key_hash_for(presented) if presented else None
+        found = self.settings.service.api_keys.hash_for(presented) if presented else None
         if found is None:
             raise ProblemError(
                 401,
@@ -79,14 +79,14 @@ class Guard:
             raise ProblemError(
                 429,
                 "rate-limited",
-                f"more than {self.settings.rate_limit_per_minute} requests in a minute",
+                f"more than {self.settings.service.rate_limit_per_minute} requests in a minute",
                 headers={"Retry-After": str(wait)},
             )
-        if self._inflight[key] >= self.settings.key_concurrency:
+        if self._inflight[key] >= self.settings.service.key_concurrency:
             raise ProblemError(
                 429,
                 "too-many-concurrent-requests",
-                f"at most {self.settings.key_concurrency} requests in flight per key",
+                f"at most {self.settings.service.key_concurrency} requests in flight per key",
                 headers={"Retry-After": "1"},
             )
         self._inflight[key] += 1

@@ -3,12 +3,9 @@
 Every function is synchronous and short; the app calls them in a thread. Each article's result
 is committed on its own transaction together with its item's new status, so whatever was done
 survives a crash. Where analysts corrected a result, its corrected body is what is read
-(``results.reviewed_body``; the machine's ``body`` is kept).
-
-A worker *claims* pending items by giving them a lease (an owner and an expiry;
-``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so replicas never take the same row); an item whose
-lease has run out (its worker died) is pending again. A result is stored only by the owner of a
-live lease, and ``results`` is keyed by the item: one result per article, whatever happens.
+(``results.reviewed_body``; the machine's ``body`` is kept). The workers' side (leases, results)
+is in ``leases.py``; rows and statuses are in ``rows.py``; what they look like through the API is
+built by ``bodies.py``, not here.
 """
 
 from __future__ import annotations
@@ -18,16 +15,28 @@ import datetime as dt
 import itertools
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .bodies import error_body, job_summary, refused_row
+from .bodies import refused_row
 from .database import MIGRATION_LOCK, open_database, probe
+from .leases import Leases, utcnow
+from .rows import (
+    UNFINISHED,
+    Claimed,
+    ItemStatus,
+    JobState,
+    JobSummary,
+    NewArticle,
+    Outcome,
+    ResultKind,
+    StoredArticle,
+)
 from .tables import Item, Job, Result
 
 __all__ = [
@@ -36,40 +45,43 @@ __all__ = [
     "IdempotencyConflictError",
     "NewArticle",
     "Store",
-    "error_body",
     "utcnow",
 ]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class IdempotencyConflictError(Exception):
     """The Idempotency-Key was used before with another body."""
 
 
-@dataclasses.dataclass(frozen=True)
-class NewArticle:
-    text: str
-    article_id: str | None = None
-    published: dt.date | None = None
-    title: str | None = None
-    url: str | None = None
-    #: set when the article was refused on submission: stored at once as its typed error line
-    error: str | None = None
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands datetimes back naive; they were stored in UTC."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
-@dataclasses.dataclass(frozen=True)
-class Claimed:
-    item_id: int
-    job_id: str
-    position: int
-    prompt: str | None
-    article: NewArticle
+def _summary(session: Session, job: Job) -> JobSummary:
+    rows = session.execute(
+        select(Item.status, func.count()).where(Item.job_id == job.id).group_by(Item.status)
+    ).all()
+    counts = {ItemStatus(status): int(n) for status, n in rows}
+    started = session.scalar(select(func.min(Result.created_at)).where(Result.job_id == job.id))
+    pending = sum(counts.get(status, 0) for status in UNFINISHED)
+    state = JobState.CANCELLED if job.cancelled_at else JobState.DONE if pending == 0 else JobState.RUNNING
+    return JobSummary(
+        id=job.id,
+        status=state,
+        prompt=job.prompt,
+        total=job.total,
+        done=counts.get(ItemStatus.DONE, 0),
+        failed=counts.get(ItemStatus.FAILED, 0),
+        pending=pending,
+        cancelled=counts.get(ItemStatus.CANCELLED, 0),
+        created_at=_aware(job.created_at),
+        first_result_at=_aware(started),
+        finished_at=_aware(job.finished_at),
+    )
 
 
-class Store:
+class Store(Leases):
     """One database. ``Store(url)`` runs the migrations up to the newest before anything else."""
 
     def __init__(self, url: str) -> None:
@@ -87,8 +99,12 @@ class Store:
         self.engine.dispose()
 
     def session(self) -> Session:
-        """A session for reads outside this class (``corpora``); use it as a context manager."""
+        """A session for reads outside this class (``corpora``, ``reviews``); use it as a context manager."""
         return self._sessions()
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """A session in a transaction committed at the end of the ``with`` block (``reviews``)."""
+        return self._sessions.begin()
 
     def ping(self) -> None:
         """Raise ``DatabaseUnavailableError`` unless the database is still the one opened and
@@ -144,7 +160,7 @@ class Store:
                 Item(
                     job_id=job_id,
                     position=i,
-                    status="pending" if a.error is None else "failed",
+                    status=ItemStatus.PENDING if a.error is None else ItemStatus.FAILED,
                     attempts=0,
                     **{k: v for k, v in dataclasses.asdict(a).items() if k != "error"},
                 )
@@ -159,17 +175,15 @@ class Store:
             )
         return job_id, True
 
-    def job(self, job_id: str, *, key_hash: str = "") -> dict[str, Any] | None:
+    def job(self, job_id: str, *, key_hash: str = "") -> JobSummary | None:
         """Status, counts and timings of one job, or None (also for another key's job)."""
         with self._sessions() as session:
             job = session.get(Job, job_id)
             if job is None or job.key_hash != key_hash:
                 return None
-            return job_summary(session, job)
+            return _summary(session, job)
 
-    def jobs(
-        self, *, key_hash: str = "", offset: int = 0, limit: int = 50
-    ) -> tuple[int, list[dict[str, Any]]]:
+    def jobs(self, *, key_hash: str = "", offset: int = 0, limit: int = 50) -> tuple[int, list[JobSummary]]:
         """How many jobs this key has, and ``limit`` of their summaries from ``offset``, newest first."""
         with self._sessions() as session:
             total = session.scalar(select(func.count()).select_from(Job).where(Job.key_hash == key_hash))
@@ -180,7 +194,7 @@ class Store:
                 .offset(offset)
                 .limit(limit)
             ).all()
-            return int(total or 0), [job_summary(session, job) for job in page]
+            return int(total or 0), [_summary(session, job) for job in page]
 
     def cancel(self, job_id: str, *, key_hash: str = "") -> bool:
         """Cancel the job's unfinished items, if the job is this key's; finished ones keep their
@@ -191,8 +205,8 @@ class Store:
             # items first, as `finish` does, so that the two never wait on each other's locks
             moved = session.execute(
                 update(Item)
-                .where(Item.job_id == mine, Item.status.in_(("pending", "running")))
-                .values(status="cancelled", lease_owner=None, lease_until=None)
+                .where(Item.job_id == mine, Item.status.in_(UNFINISHED))
+                .values(status=ItemStatus.CANCELLED, lease_owner=None, lease_until=None)
             )
             if getattr(moved, "rowcount", 0) == 0:
                 return False
@@ -201,10 +215,10 @@ class Store:
             session.execute(update(Job).where(Job.id == job_id).values(cancelled_at=now, finished_at=now))
         return True
 
-    def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[tuple[int, str, dict[str, Any]]]:
-        """From ``start`` on, in input order, up to ``limit`` articles that can be streamed now
-        (position, item status, body), stopping at the first without an outcome. Bodies are read
-        for that run only, so a stream polling a long job does not reload those it cannot send."""
+    def outcomes(self, job_id: str, start: int, limit: int = 500) -> list[Outcome]:
+        """From ``start`` on, in input order, up to ``limit`` articles that can be streamed now,
+        stopping at the first without an outcome (a result, or cancelled). Bodies are read for that
+        run only, so a stream polling a long job does not reload those it cannot send."""
         with self._sessions() as session:
             rows = session.execute(
                 select(Item.position, Item.status, Item.article_id, Result.item_id)
@@ -213,20 +227,26 @@ class Store:
                 .order_by(Item.position)
                 .limit(limit)
             ).all()
-            ready = list(itertools.takewhile(lambda r: r[3] is not None or r[1] == "cancelled", rows))
-            ids = [r[3] for r in ready if r[3] is not None]
+            ready = list(
+                itertools.takewhile(lambda r: r.item_id is not None or r.status == ItemStatus.CANCELLED, rows)
+            )
+            ids = [r.item_id for r in ready if r.item_id is not None]
             query = select(Result.item_id, Result.body, Result.reviewed_body).where(Result.item_id.in_(ids))
             bodies: dict[int, Any] = (
                 {i: reviewed or body for i, body, reviewed in session.execute(query)} if ids else {}
             )
-        gone = "the job was cancelled before this article was done"
         return [
-            (int(p), str(s), bodies[r] if r is not None else error_body(a, "Cancelled", gone))
-            for p, s, a, r in ready
+            Outcome(
+                position=int(r.position),
+                status=ItemStatus(r.status),
+                article_id=r.article_id,
+                body=None if r.item_id is None else bodies[r.item_id],
+            )
+            for r in ready
         ]
 
-    def articles(self, job_id: str) -> list[tuple[int, str, dict[str, Any] | None]]:
-        """Every article of the job in input order: (position, text, stored body or None)."""
+    def articles(self, job_id: str) -> list[StoredArticle]:
+        """Every article of the job in input order, with its stored body or None."""
         with self._sessions() as session:
             rows = session.execute(
                 select(Item.position, Item.text, Result.body, Result.reviewed_body)
@@ -234,101 +254,7 @@ class Store:
                 .where(Item.job_id == job_id)
                 .order_by(Item.position)
             ).all()
-        return [(int(position), str(text), reviewed or body) for position, text, body, reviewed in rows]
-
-    # ------------------------------------------------------------------ work
-    def claim(self, owner: str, limit: int, lease_s: float) -> list[Claimed]:
-        """Lease up to ``limit`` pending items (or items whose lease ran out) to ``owner``."""
-        now = utcnow()
-        with self._sessions.begin() as session:
-            items = session.scalars(
-                select(Item)
-                .where(or_(Item.status == "pending", and_(Item.status == "running", Item.lease_until < now)))
-                .order_by(Item.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).all()
-            prompts = dict(
-                session.execute(select(Job.id, Job.prompt).where(Job.id.in_({i.job_id for i in items}))).all()
-            )
-            claimed = []
-            for item in items:
-                item.status = "running"
-                item.lease_owner = owner
-                item.lease_until = now + dt.timedelta(seconds=lease_s)
-                item.attempts += 1
-                article = NewArticle(item.text, item.article_id, item.published, item.title, item.url)
-                claimed.append(
-                    Claimed(item.id, item.job_id, item.position, prompts.get(item.job_id), article)
-                )
-        return claimed
-
-    def renew(self, owner: str, item_ids: Sequence[int], lease_s: float) -> None:
-        if not item_ids:
-            return
-        with self._sessions.begin() as session:
-            session.execute(
-                update(Item)
-                .where(Item.id.in_(item_ids), Item.lease_owner == owner, Item.status == "running")
-                .values(lease_until=utcnow() + dt.timedelta(seconds=lease_s))
-            )
-
-    def release(self, owner: str) -> None:
-        """Hand back every item ``owner`` still holds (a clean shutdown)."""
-        with self._sessions.begin() as session:
-            session.execute(
-                update(Item)
-                .where(Item.lease_owner == owner, Item.status == "running")
-                .values(status="pending", lease_owner=None, lease_until=None)
-            )
-
-    def finish(self, claimed: Claimed, owner: str, body: dict[str, Any], *, error_type: str | None) -> bool:
-        """Store the item's one result, if ``owner`` still holds its lease. True when stored."""
-        try:
-            with self._sessions.begin() as session:
-                moved = session.execute(
-                    update(Item)
-                    .where(Item.id == claimed.item_id, Item.lease_owner == owner, Item.status == "running")
-                    .values(status="failed" if error_type else "done", lease_owner=None, lease_until=None)
-                )
-                if getattr(moved, "rowcount", 0) != 1:
-                    return False
-                published = body.get("published")
-                session.add(
-                    Result(
-                        item_id=claimed.item_id,
-                        job_id=claimed.job_id,
-                        position=claimed.position,
-                        article_id=body.get("article_id"),
-                        created_at=utcnow(),
-                        kind="error" if error_type else "result",
-                        error_type=error_type,
-                        published=dt.date.fromisoformat(published) if isinstance(published, str) else None,
-                        events=len(body.get("events") or ()),
-                        body=body,
-                    )
-                )
-                session.flush()
-                left = session.scalar(
-                    select(func.count()).where(
-                        Item.job_id == claimed.job_id, Item.status.in_(("pending", "running"))
-                    )
-                )
-                if left == 0:
-                    session.execute(
-                        update(Job)
-                        .where(Job.id == claimed.job_id, Job.finished_at.is_(None))
-                        .values(finished_at=utcnow())
-                    )
-        except IntegrityError:
-            return False
-        return True
-
-    def queue_depth(self) -> int:
-        with self._sessions() as session:
-            return int(
-                session.scalar(select(func.count()).where(Item.status.in_(("pending", "running")))) or 0
-            )
+        return [StoredArticle(int(r.position), str(r.text), r.reviewed_body or r.body) for r in rows]
 
     def result_bodies(self, *, key_hash: str = "", job_id: str | None = None) -> list[dict[str, Any]]:
         """Every stored ArticleResult of this key's jobs, or of its job ``job_id`` (not the errors),
@@ -337,7 +263,7 @@ class Store:
             rows = session.execute(
                 select(Result.body, Result.reviewed_body)
                 .join(Job, Job.id == Result.job_id)
-                .where(Result.kind == "result", Job.key_hash == key_hash, *_of_job(job_id))
+                .where(Result.kind == ResultKind.RESULT, Job.key_hash == key_hash, *_of_job(job_id))
                 .order_by(Result.created_at, Result.item_id)
             ).all()
         return [dict(reviewed or body) for body, reviewed in rows]

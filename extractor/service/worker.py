@@ -18,9 +18,11 @@ from typing import Any
 
 from extractor import Extractor, ExtractorError
 
+from .bodies import error_body
 from .database import DatabaseUnavailableError
 from .metrics import Metrics
-from .store import Claimed, Store, error_body
+from .rows import Claimed
+from .store import Store
 
 __all__ = ["Workers"]
 

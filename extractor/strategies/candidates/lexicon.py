@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Final
+from typing import Final, NamedTuple
 
 from schemas.events_v1 import SubEventType
 
@@ -30,6 +30,7 @@ __all__ = [
     "STRATEGIC",
     "TRIGGERS",
     "Trigger",
+    "TriggerHit",
     "find_triggers",
     "is_instrument",
 ]
@@ -272,14 +273,22 @@ def is_instrument(word: str) -> bool:
     return _INSTRUMENTS.fullmatch(word) is not None
 
 
-def find_triggers(text: str) -> list[tuple[int, int, Trigger]]:
-    """Every trigger in ``text``: (start, end, entry), in text order; overlapping hits keep the stronger."""
-    hits = [(m.start(), m.end(), t) for rx, t in _COMPILED for m in rx.finditer(text)]
-    hits.sort(key=lambda h: (h[0], h[2].tier, -(h[1] - h[0])))
-    kept: list[tuple[int, int, Trigger]] = []
+class TriggerHit(NamedTuple):
+    """A trigger found in a text: its character offsets and its lexicon entry."""
+
+    start: int
+    end: int
+    trigger: Trigger
+
+
+def find_triggers(text: str) -> list[TriggerHit]:
+    """Every trigger in ``text``, in text order; overlapping hits keep the stronger."""
+    hits = [TriggerHit(m.start(), m.end(), t) for rx, t in _COMPILED for m in rx.finditer(text)]
+    hits.sort(key=lambda h: (h.start, h.trigger.tier, -(h.end - h.start)))
+    kept: list[TriggerHit] = []
     for hit in hits:
-        if kept and hit[0] < kept[-1][1]:
-            if hit[2].tier < kept[-1][2].tier:
+        if kept and hit.start < kept[-1].end:
+            if hit.trigger.tier < kept[-1].trigger.tier:
                 kept[-1] = hit
             continue
         kept.append(hit)

@@ -26,12 +26,12 @@ from .claims import Detention, claims_in, detentions_in
 from .english import looks_english
 from .factuality import non_factual
 from .layout import prepare
-from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, Trigger, find_triggers
+from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, find_triggers
 from .nlp import parse
 from .ranking import rank_types
 from .reporting import sources
 from .roles import actor_roles, other_parties
-from .sentence import RAID, Hit, by_target, events_of, owned, predicate_of, triggers
+from .sentence import RAID, Factual, Hit, by_target, events_of, owned, predicate_of, triggers
 from .spans import PREPARED, offsets, words
 from .story import filed_in, relative_dates
 from .when import WEAK_SOURCES, anchored, clause_head, date_candidates, past
@@ -155,7 +155,7 @@ def _mentions(
     index: int,
     lead: bool,
 ) -> list[Mention] | Rejected:
-    factual: list[tuple[SpacySpan, Trigger, Token]] = []
+    factual: list[Factual] = []
     unreal: list[Token] = []
     reason = ""
     judged: dict[int, str | None] = {}
@@ -174,18 +174,18 @@ def _mentions(
         if why is None and trigger.instrument and predicate.i == span.root.i:
             why = "weapon or vehicle named, no use of it reported"
         if why is None:
-            factual.append((span, trigger, predicate))
+            factual.append(Factual(span, trigger, predicate))
             continue
         unreal.append(span.root)
         reason = reason or why
-    events = [f for f in factual if not f[1].instrument or f[2].i != f[0].root.i]
-    first = hits[0][0]
+    events = [f for f in factual if not f.trigger.instrument or f.predicate.i != f.span.root.i]
+    first = hits[0].span
     if not events:
         return Rejected(words(sent), offsets(sent)[0], words(first), reason or "not an event")
     best_tier = min(t.tier for _, t, _ in factual)
     if best_tier != PROTEST and NOT_CONFLICT.search(sent.text):
         return Rejected(words(sent), offsets(sent)[0], words(first), "a disaster, accident or crime")
-    arrests = [h for h in factual if h[1].event_type == "Arrests"]
+    arrests = [h for h in factual if h.trigger.event_type == "Arrests"]
     if arrests and all(
         t.tier == GENERIC and RAID.fullmatch(s.text.lower()) for s, t, _ in factual if t.tier < STRATEGIC
     ):

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from schemas.events_v1 import SubEventType
 from schemas.events_v3 import CasualtyDraft
@@ -50,9 +50,20 @@ _USE: Final = frozenset(
 
 RAID: Final = re.compile(r"raid(?:s|ed|ing)?|search(?:es|ed)?|storm(?:ed)?")
 
-Hit = tuple["SpacySpan", Trigger]
 
-Factual = tuple["SpacySpan", Trigger, "Token"]
+class Hit(NamedTuple):
+    """A trigger word of a sentence: its span and its lexicon entry."""
+
+    span: SpacySpan
+    trigger: Trigger
+
+
+class Factual(NamedTuple):
+    """A trigger reported as having happened, with the predicate that reports it."""
+
+    span: SpacySpan
+    trigger: Trigger
+    predicate: Token
 
 
 def triggers(sent: SpacySpan) -> list[Hit]:
@@ -72,7 +83,7 @@ def triggers(sent: SpacySpan) -> list[Hit]:
             and root.head.pos_ in {"NOUN", "PROPN"}
         ):
             continue  # "protest leaders", "attack dogs": the head noun is not an event
-        hits.append((span, trigger))
+        hits.append(Hit(span, trigger))
     return hits
 
 
@@ -133,9 +144,11 @@ def _another_event(word: Token) -> bool:
 
 def _same_kind(a: Factual, b: Factual) -> bool:
     """Words of one type, or generic violence beside a named kind: one event unless far apart in text."""
-    if a[1].event_type == b[1].event_type:
+    if a.trigger.event_type == b.trigger.event_type:
         return True
-    return GENERIC in (a[1].tier, b[1].tier) and abs(a[2].i - b[2].i) <= _GENERIC_REACH
+    return (
+        GENERIC in (a.trigger.tier, b.trigger.tier) and abs(a.predicate.i - b.predicate.i) <= _GENERIC_REACH
+    )
 
 
 def events_of(factual: list[Factual]) -> list[Factual]:
@@ -145,24 +158,25 @@ def events_of(factual: list[Factual]) -> list[Factual]:
     behind a rocket attack") are different events; words close together ("a drone strike killed")
     describe one, whose type the strongest word decides.
     """
-    disrupted = [h for h in factual if h[1].event_type == "Disrupted weapons use"]
-    named = [h for h in factual if h[1].tier <= EXPLOSIVE]
-    told_apart = bool(named) and all(_another_event(h[2]) for h in named)
+    disrupted = [h for h in factual if h.trigger.event_type == "Disrupted weapons use"]
+    named = [h for h in factual if h.trigger.tier <= EXPLOSIVE]
+    told_apart = bool(named) and all(_another_event(h.predicate) for h in named)
     pool = disrupted or [
         h
         for h in factual
-        if h[1].tier <= EXPLOSIVE or (told_apart and h[1].tier == GENERIC and h[2].dep_ == "ROOT")
+        if h.trigger.tier <= EXPLOSIVE
+        or (told_apart and h.trigger.tier == GENERIC and h.predicate.dep_ == "ROOT")
     ]
-    ranked = sorted(pool, key=lambda h: (h[1].tier, h[1].instrument, h[0].start))
+    ranked = sorted(pool, key=lambda h: (h.trigger.tier, h.trigger.instrument, h.span.start))
     chosen: list[Factual] = []
     for hit in ranked:
-        answering = told_apart and hit[1].tier == GENERIC  # its own event, however close in the text
-        if not answering and any(_same_kind(hit, c) or _near(hit[2], c[2]) for c in chosen):
+        answering = told_apart and hit.trigger.tier == GENERIC  # its own event, however close in the text
+        if not answering and any(_same_kind(hit, c) or _near(hit.predicate, c.predicate) for c in chosen):
             continue
         chosen.append(hit)
     if not chosen:
-        chosen = [min(factual, key=lambda h: (h[1].tier, h[1].instrument))]
-    return sorted(chosen, key=lambda h: h[0].start)
+        chosen = [min(factual, key=lambda h: (h.trigger.tier, h.trigger.instrument))]
+    return sorted(chosen, key=lambda h: h.span.start)
 
 
 def by_target(types: tuple[SubEventType, ...], target: str) -> tuple[SubEventType, ...]:

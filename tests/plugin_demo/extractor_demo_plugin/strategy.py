@@ -33,7 +33,7 @@ class TriggerStrategy:
     llm_role = "extraction"
 
     def options(self, settings: Settings) -> Options:
-        return Options(ask=settings.base_url is not None)
+        return Options(ask=settings.llm.base_url is not None)
 
     def asks_llm(self, spec: PromptSpec, options: Options) -> bool:
         return options.ask
