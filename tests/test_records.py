@@ -379,8 +379,8 @@ def test_the_party_holding_an_attacked_place_is_actor2() -> None:
     ("text", "trigger", "actor1", "actor2"),
     [
         (
-            "The army said the airstrikes were a response to a Friday rebel rocket barrage that wounded a "
-            "shepherd near the dam.",
+            "Villagers blamed the rebels for a mortar barrage that wounded a shepherd near the dam on "
+            "Sunday.",
             "Shelling/artillery/missile attack",
             None,
             "shepherd",

@@ -188,7 +188,7 @@ def _clauses(text: str, word: re.Pattern[str] = _CASUALTY_WORD) -> list[tuple[in
 def _numbers(clause: str, near: list[int]) -> list[tuple[re.Match[str], int]]:
     """The figures of a clause: numbers that are not dates, times, ages, units...; "a" only when alone,
     and then the "a" nearest a word of ``near`` (offsets of the clause's casualty or detention words):
-    "said the strikes were a response to a barrage that killed a farmer" counts "a farmer"."""
+    "a neighbour told a reporter that a farmer was killed" counts "a farmer"."""
     found: list[tuple[re.Match[str], int]] = []
     for m in _NUMBER.finditer(clause):
         value = _value(m)
