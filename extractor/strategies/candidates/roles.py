@@ -6,6 +6,9 @@ killing three soldiers") takes the subject of the verb it hangs on. For an event
 attack", "the attack by X", "X airstrikes" and an adjective of nationality ("Israeli airstrikes")
 act; "attack on Y", "against Y" are acted on; "clashes between X and Y" name both; an event
 noun that is the object of a verb of occurrence ("X launched an attack") takes that verb's subject.
+A clause on the event noun names its parties too: "the raid, carried out by X" and "the raid X
+launched" act; "a barrage that killed Y" and "strikes targeting Y" (also "carried out strikes ...,
+targeting Y") are acted on.
 
 What is never an actor: whoever the sentence cites as its source or claimant ("X said", "according
 to X", "X told reporters"); a place that is not a country (a city, region, building named as where
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from .holders import holder
 from .lexicon import is_instrument
 from .places import country_of_place, country_of_text
 from .spans import entity_of, phrase, phrase_span, words
@@ -27,14 +31,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["REPORTING", "actor_roles", "is_place", "other_parties", "sources"]
+__all__ = ["actor_roles", "is_place", "other_parties"]
 
-#: Verbs and nouns that attribute a statement to a source.
-REPORTING: Final = frozenset(
-    {"say", "tell", "report", "claim", "announce", "state", "confirm", "add", "estimate", "accuse", "allege",
-     "deny", "describe", "quote", "cite", "insist", "note", "write", "explain", "declare", "warn", "tweet",
-     "publish", "testify", "disclose", "reveal", "acknowledge", "admit", "indicate", "suggest"}
-)  # fmt: skip
 _OCCURRENCE: Final = frozenset(
     {"launch", "carry", "conduct", "stage", "mount", "unleash", "execute", "perform", "begin", "start",
      "make", "lead", "hold", "organize", "organise", "commit", "claim", "attend", "join", "fight", "wage"}
@@ -45,13 +43,11 @@ _UNDERGONE: Final = frozenset({"die", "perish", "drown", "starve", "disappear", 
 _CLAIMED: Final = frozenset({"responsibility", "credit"})
 #: Verbs of being hit, whose passive subject is the victim ("was killed in a shootout").
 _HIT: Final = frozenset({"kill", "wound", "injure", "shoot", "hurt", "arrest", "capture", "detain"})
-#: Places a party holds: acted on, they stand for that party.
-_HELD: Final = frozenset(
-    {"headquarters", "headquarter", "facility", "site", "base", "depot", "position", "camp", "compound",
-     "office", "stronghold", "hideout", "outpost"}
-)  # fmt: skip
-#: Participles that name who holds a place ("used by", "belonging to", "linked to").
-_HOLDING: Final = frozenset({"use", "belong", "link", "control", "run", "operate", "hold", "own", "occupy"})
+#: Verbs whose object is acted on, in a clause on an event noun ("a barrage that killed Y", "strikes
+#: targeting Y").
+_ACTED_ON: Final = _HIT | frozenset(
+    {"target", "hit", "strike", "attack", "destroy", "damage", "bomb", "shell"}
+)
 #: Common nouns that name a party (an armed or civilian group), not a thing.
 _PARTY: Final = re.compile(
     r"^(?:soldiers?|troops?|army|forces|police\w*|militants?|rebels?|insurgents?|fighters?|militias?|gunm[ae]n"
@@ -71,23 +67,6 @@ _PLACE_NOUNS: Final = frozenset(
      "building", "road", "highway", "camp", "valley", "coast", "north", "south", "east", "west", "outskirts",
      "part", "side", "frontier", "county", "municipality", "suburb", "centre", "center"}
 )  # fmt: skip
-
-
-def sources(sentence: SpacySpan) -> set[int]:
-    """Token indices of whoever the sentence cites: subjects of reporting verbs, "according to X"."""
-    cited: set[int] = set()
-    for token in sentence:
-        heads: list[Token] = []
-        if token.lower_ == "according" and token.i + 1 < sentence.end:
-            heads = [g for g in token.doc[token.i + 1].children if g.dep_ == "pobj"]
-        elif token.lemma_.lower() in REPORTING and token.pos_ in {"VERB", "AUX"}:
-            heads = [
-                c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} and token.lemma_ != "claim"
-            ]
-            heads += [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        for head in heads:
-            cited.update(t.i for t in head.subtree)
-    return cited
 
 
 def is_place(token: Token) -> bool:
@@ -161,31 +140,6 @@ def _passive(verb: Token) -> bool:
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
 
 
-def _owner(target: Token) -> Token:
-    """A place acted on that a party holds ("the offices of the movement", "sites used by X")."""
-    if target.lemma_.lower() not in _HELD:
-        return target
-    for child in target.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if obj is not None and (obj.ent_type_ in {"ORG", "NORP", "PERSON"} or obj.pos_ == "PROPN"):
-                return obj
-        if child.dep_ == "acl" and child.lemma_.lower() in _HOLDING:
-            obj = next(
-                (
-                    g
-                    for p in child.children
-                    if p.lower_ in {"by", "to"}
-                    for g in p.children
-                    if g.dep_ == "pobj"
-                ),
-                None,
-            )
-            if obj is not None:
-                return obj
-    return target
-
-
 def _verb_roles(verb: Token, inside: range) -> tuple[Token | None, Token | None]:
     agent = patient = None
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
@@ -210,6 +164,28 @@ def _verb_roles(verb: Token, inside: range) -> tuple[Token | None, Token | None]
                 patient = found  # "clashed with rebels"; "attacked with rockets" names no party
     if agent is None and not passive:
         agent = _subject(verb)
+    return agent, patient
+
+
+def _clause_roles(noun: Token) -> tuple[Token | None, Token | None]:
+    """(agent, patient) a clause on the event noun names: "the raid, carried out by X", "a barrage that
+    killed Y", "strikes targeting Y"; and a participle on the verb the noun is the object of ("carried
+    out strikes on Monday, targeting Y")."""
+    agent = patient = None
+    clauses = [c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.pos_ == "VERB"]
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _OCCURRENCE:
+        clauses += [c for c in noun.head.children if c.dep_ in {"advcl", "xcomp"} and c.tag_ == "VBG"]
+    for verb in clauses:
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.tag_ not in {"WDT", "WP"}:
+            if verb.dep_ == "relcl" and verb.lemma_.lower() in _OCCURRENCE and subject.pos_ != "PRON":
+                agent = agent or subject  # "the attack that the rebels launched"
+            continue  # the noun is not what acts in it
+        agent = agent or next(
+            (g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None
+        )
+        if verb.lemma_.lower() in _ACTED_ON and not _passive(verb):
+            patient = patient or next((c for c in verb.children if c.dep_ == "dobj"), None)
     return agent, patient
 
 
@@ -238,6 +214,8 @@ def _noun_roles(noun: Token) -> tuple[Token | None, Token | None, bool]:
             if sides:
                 agent = agent or sides[0]
                 patient = patient or next((c for c in sides[0].conjuncts), None)
+    by_clause, on_clause = _clause_roles(noun)
+    agent, patient = agent or by_clause, patient or on_clause
     if agent is None and noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in _OCCURRENCE:
         agent = _subject(noun.head) if noun.dep_ == "dobj" else None
     if agent is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in _CLAIMED:
@@ -267,7 +245,7 @@ def actor_roles(predicate: Token, cited: set[int], inside: range = range(0)) -> 
     else:
         agent, patient, modifier = _noun_roles(predicate)
     if patient is not None:
-        patient = _owner(patient)
+        patient = holder(patient)
     if patient is not None and _named(patient).i != patient.i:
         patient = _named(patient)
     if agent is not None and _named(agent).i != agent.i:

@@ -1,10 +1,13 @@
 """The event's own date: the time expression on the event predicate, then its clause, sentence, paragraph.
 
 A date expression (a DATE or TIME entity that ``resolve_date`` resolves) is ranked by where it hangs
-in the parse: on the predicate itself ("attacked ... late on Saturday"), then anywhere in the
-predicate's clause, then elsewhere in the sentence, then in the paragraph. A date that hangs on a
-reporting verb ("police said on Sunday") dates the report, not the event: it is used only when
-nothing else dates the event, and the mention says so (``source`` "report").
+in the parse: on the predicate itself ("attacked ... late on Saturday", or a clause on the event
+noun: "the raid, carried out on Monday"), then anywhere in the predicate's clause, then elsewhere
+in the sentence, then in the paragraph. A date that hangs on a reporting verb ("police said on
+Sunday") dates the report, not the event: it is used only when nothing else dates the event, and
+the mention says so (``source`` "report"). A date in a clause on another event word of the
+sentence ("strikes on a militia behind a rocket attack that killed a guard last week") is that
+event's, never this one's.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from ...derive.dates import resolve_date
 from .lexicon import find_triggers
-from .roles import REPORTING
+from .reporting import REPORTING
 from .spans import entities, words
 
 if TYPE_CHECKING:
@@ -93,7 +96,8 @@ def _where(
     date: SpacySpan, predicate: Token, clause: Token, others: frozenset[int] = frozenset()
 ) -> str | None:
     """Where the date hangs (a ``DATE_SOURCES`` name), or ``None`` when it dates an unreal clause or,
-    hanging on another event word of the sentence (``others``), that other event."""
+    hanging on another event word of the sentence (``others``) or in a clause on one, that other
+    event."""
     node = date.root
     for _ in range(12):
         if node == predicate:
@@ -111,6 +115,10 @@ def _where(
         if node.head.i == node.i:
             break
         if node.dep_ in _CLAUSES and node.pos_ in {"VERB", "AUX"} and node != date.root:
+            if node.dep_ in {"relcl", "acl"} and node.head == predicate:
+                return "predicate"  # "the raid, carried out on Monday": a clause on the event noun
+            if node.dep_ in {"relcl", "acl"} and find_triggers(node.head.text):
+                return None  # "a rocket attack that killed a guard last week": the attack's date
             break  # another clause's own date
         node = node.head
     return "sentence"

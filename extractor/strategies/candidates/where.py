@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from .lexicon import find_triggers
 from .places import country_of_place, country_of_text
-from .roles import REPORTING
+from .reporting import REPORTING
 from .spans import entities, words
 
 if TYPE_CHECKING:
