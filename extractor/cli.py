@@ -7,7 +7,7 @@ its reason on stderr; 2 usage error (an output file that cannot be written or re
 ``ExtractorError`` becomes a one-line message, never a traceback.
 
 Other packages add commands through the ``extractor.cli`` entry-point group (``evals`` adds
-``eval`` this way); the library itself never imports them.
+``eval`` this way; ``cli_plugins.py``); the library itself never imports them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import datetime as dt
 import os
 import signal
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,7 +25,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .cli_params import VERBOSE_HELP, add_verbosity, iso_date, with_verbose
+from .cli_params import VERBOSE_HELP, add_verbosity, iso_date
+from .cli_plugins import PluginGroup
 from .cli_run import TABLE_MAX_ARTICLES, ExtractCommand, Show, StopOnSignals, describe_resume
 from .errors import ExtractorError
 from .inputs import load_article
@@ -52,54 +52,7 @@ def _say(line: str) -> None:
         err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-def _unavailable(name: str, error: Exception) -> click.Command:
-    """A stand-in for a plug-in command whose dependencies are not installed."""
-
-    @click.command(
-        name,
-        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-        add_help_option=False,
-    )
-    def stand_in() -> None:
-        err.print(
-            f"error: 'extractor {name}' is not available ({error}); install the extra that provides it, "
-            f"e.g. pip install 'extractor[{name}s]'",
-            markup=False,
-            highlight=False,
-        )
-        sys.exit(2)
-
-    stand_in.short_help = f"(not installed: {error})"
-    return stand_in
-
-
-class _PluginGroup(click.Group):
-    """A group that also offers the commands registered under the ``extractor.cli`` entry points.
-
-    A plug-in is imported only when its command is used (or listed by ``--help``).
-    """
-
-    def _points(self) -> dict[str, Any]:
-        return {p.name: p for p in entry_points(group="extractor.cli") if p.name not in self.commands}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self._points()})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            return with_verbose(command)
-        point = self._points().get(cmd_name)
-        if point is None:
-            return None
-        try:
-            loaded = point.load()
-        except ImportError as exc:
-            return _unavailable(cmd_name, exc)
-        return with_verbose(loaded) if isinstance(loaded, click.Command) else None
-
-
-@click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, expose_value=False, callback=add_verbosity, help=VERBOSE_HELP)
 @click.version_option(package_name="extractor")
 def main() -> None:

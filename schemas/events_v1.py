@@ -12,77 +12,55 @@ Two families of models live here:
   quote, the resolved ISO date, ACLED ``event_type`` / ``disorder_type``,
   ``fatalities`` and normalised country names and codes.
 
-This module imports nothing from the rest of the project. A change to any model
-here must be followed by ``make schemas`` (the committed JSON Schemas under
-``schemas/json/`` are snapshot-tested).
+The closed vocabularies (ACLED's types, qualifiers, precisions) are defined in
+``schemas.events_v1_vocabulary`` and re-exported here. This module imports nothing from the rest
+of the project but that one. A change to any model here must be followed by ``make schemas`` (the
+committed JSON Schemas under ``schemas/json/`` are snapshot-tested).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from schemas.cached import CachedSchemaModel
+from schemas.events_v1_vocabulary import (
+    AcledEventType,
+    Alignment,
+    CasualtyKind,
+    CountQualifier,
+    DatePrecision,
+    DisorderType,
+    SubEventType,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AcledEventType",
+    "Alignment",
+    "ArticleResult",
+    "CasualtyClaim",
+    "CasualtyDraft",
+    "CasualtyKind",
+    "CountQualifier",
+    "DatePrecision",
+    "Diagnostics",
+    "DisorderType",
+    "DroppedEvent",
+    "Event",
+    "EventDate",
+    "EventDraft",
+    "ExtractionDraft",
+    "Location",
+    "LocationDraft",
+    "Provenance",
+    "Span",
+    "SubEventType",
+    "Usage",
+]
 
 SCHEMA_VERSION = "events.v1"
-
-#: ACLED's 25 sub-event types, grouped by their ACLED event type.
-SubEventType = Literal[
-    # Battles
-    "Armed clash",
-    "Government regains territory",
-    "Non-state actor overtakes territory",
-    # Explosions/Remote violence
-    "Chemical weapon",
-    "Air/drone strike",
-    "Suicide bomb",
-    "Shelling/artillery/missile attack",
-    "Remote explosive/landmine/IED",
-    "Grenade",
-    # Violence against civilians
-    "Sexual violence",
-    "Attack",
-    "Abduction/forced disappearance",
-    # Protests
-    "Peaceful protest",
-    "Protest with intervention",
-    "Excessive force against protesters",
-    # Riots
-    "Violent demonstration",
-    "Mob violence",
-    # Strategic developments
-    "Agreement",
-    "Arrests",
-    "Change to group/activity",
-    "Disrupted weapons use",
-    "Headquarters or base established",
-    "Looting/property destruction",
-    "Non-violent transfer of territory",
-    "Other",
-]
-
-AcledEventType = Literal[
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-]
-
-DisorderType = Literal[
-    "Political violence",
-    "Demonstrations",
-    "Political violence; Demonstrations",
-    "Strategic developments",
-]
-
-CasualtyKind = Literal["killed", "injured"]
-CountQualifier = Literal["exact", "at_least", "approximate"]
-DatePrecision = Literal["day", "week", "month", "year"]
-Alignment = Literal["exact", "normalized"]
 
 
 class _Model(CachedSchemaModel):

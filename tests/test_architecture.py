@@ -12,15 +12,17 @@ from extractor.prompts import list_prompts
 from extractor.strategies import STRATEGIES, strategy_for
 
 ROOT = Path(__file__).parent.parent
-MAX_MODULE_LINES = 350
+MAX_MODULE_LINES = 300
+#: Every Python module of these packages is held to ``MAX_MODULE_LINES``.
+SIZED_PACKAGES = ("extractor", "schemas", "evals")
 
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for package in ("extractor", "evals") for p in (ROOT / package).rglob("*.py")),
+    sorted(p for package in SIZED_PACKAGES for p in (ROOT / package).rglob("*.py")),
     ids=lambda p: str(p.relative_to(ROOT)),
 )
-def test_no_library_or_eval_module_is_over_the_size_limit(path: Path) -> None:
+def test_no_library_schema_or_eval_module_is_over_the_size_limit(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_MODULE_LINES, f"{path} has {lines} lines: split it by concern"
 

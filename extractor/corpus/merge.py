@@ -9,7 +9,8 @@ The clustering is a constrained agglomeration, deterministic and independent of 
    the blocks: one corpus event never holds two days, two event types, two disjoint country sets
    or two different events of one article).
 
-Each accepted link is kept, with its features, as the corpus event's ``merge_explanation``.
+Steps 2 and 3 are ``linkage.cluster``. Each accepted link is kept, with its features, as the corpus
+event's ``merge_explanation``.
 
 **Near-linear, and incremental.** Pairs are not all compared: ``blocking.BlockIndex`` returns, for
 each mention, only those it could be linked to (same event type, agreeing dates, a country in
@@ -42,7 +43,8 @@ from schemas.events_v3 import ArticleResult
 
 from .assembly import Cluster, event_id
 from .blocking import BlockIndex
-from .features import MERGE_THRESHOLD, ClusterBlocks, MentionView, blocked, score
+from .features import MERGE_THRESHOLD, MentionView, blocked, score
+from .linkage import cluster
 
 __all__ = ["Corpus", "CorpusEvents", "IncrementalCorpus", "MergeWarning", "event_id", "merge"]
 
@@ -104,53 +106,6 @@ class Corpus:
         if isinstance(self.events, CorpusEvents):
             return sum(len(c.views) for c in self.events.clusters)
         return sum(len(e.mentions) for e in self.events)
-
-
-class _Clusters:
-    """Union-find over mention indices, with each root's members, accepted links and blocks."""
-
-    def __init__(self, views: Sequence[MentionView]) -> None:
-        self.views = views
-        self.parent = list(range(len(views)))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(len(views))}
-        self.links: dict[int, list[tuple[int, int, float]]] = {i: [] for i in range(len(views))}
-        self._blocks: dict[int, ClusterBlocks] = {}
-
-    def blocks(self, root: int) -> ClusterBlocks:
-        found = self._blocks.get(root)
-        if found is None:
-            found = self._blocks[root] = ClusterBlocks(self.views[root])
-        return found
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, link: tuple[int, int, float]) -> None:
-        ra, rb = sorted((self.find(link[0]), self.find(link[1])))
-        self.parent[rb] = ra
-        self.members[ra] += self.members.pop(rb)
-        self.links[ra] += [*self.links.pop(rb), link]
-        self.blocks(ra).absorb(self.blocks(rb))
-        del self._blocks[rb]
-
-
-def cluster(
-    views: Sequence[MentionView], candidates: Iterable[tuple[int, int, float]]
-) -> list[tuple[list[int], list[tuple[int, int, float]]]]:
-    """Steps 2-3 of the module doc over ``views`` (sorted by key) and their candidate links
-    ``(i, j, score)`` with ``i < j``: each cluster's member indices and accepted links, in the order
-    they were accepted."""
-    ordered = sorted(candidates, key=lambda c: (-c[2], c[0], c[1]))
-    clusters = _Clusters(views)
-    for link in ordered:
-        ri, rj = clusters.find(link[0]), clusters.find(link[1])
-        if ri == rj or clusters.blocks(ri).blocks(clusters.blocks(rj)):
-            continue
-        clusters.join(link)
-    return [(members, clusters.links[root]) for root, members in clusters.members.items()]
 
 
 class IncrementalCorpus:

@@ -1,6 +1,7 @@
 """The vocabulary of dates in news text: calendar names, regular expressions and date arithmetic.
 
-Used by :mod:`extractor.derive.dates`; nothing here knows about articles or records.
+Used by :mod:`extractor.derive.dates` and ``explicit_dates``; nothing here knows about articles or
+records.
 """
 
 from __future__ import annotations

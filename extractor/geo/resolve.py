@@ -9,47 +9,35 @@ the runner-up and both scores (ambiguity is reported, not hidden); a toponym wit
 stays unresolved with ACLED geo_precision 3 and no coordinates: nothing is invented.
 
 Time is linear in the number of toponyms: at most ``MAX_CANDIDATES`` per toponym, and distances
-are measured only to the ``_ANCHORS`` most confident places.
+are measured only to the article's 30 most confident places, its anchors. The votes of the article's
+toponyms, dateline and headline, and its anchors, are counted in ``votes.py``.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
-from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place, gazetteer
-from .names import MODIFIER_WORDS, dateline_spans
+from .gazetteer import ADMIN1, ADMIN2, PLACE, Gazetteer, Place, gazetteer
+from .names import MODIFIER_WORDS
 from .proximity import contained_in, inside, supported
+from .votes import Context, Votes, count_votes, evidence, leading_country
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
 
 _COUNTRY_AGREES: Final = 7.0
 _ADMIN1_AGREES: Final = 2.5
 _NEAR: Final = ((50.0, 1.5), (200.0, 0.75))
-_ANCHORS: Final = 30
 #: Per other toponym with a candidate near this one (``proximity.py``; at most two count).
 _SUPPORTED: Final = 1.5
-_TITLE_CITY: Final = 100_000
 #: A place named right before ", <its province or country>" ("Paris, Tenn.", "London, Ontario"):
 #: decisive, more than all else the article says.
 _CONTAINED: Final = 20.0
-_CONFIDENT_MARGIN: Final = 1.0
 _ROUNDS: Final = 2
-_TITLE_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|al-|el-)?[A-Z][\w'’.-]*){0,3}")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What beyond the toponyms tells where the article is: its headline and countries already known."""
-
-    title: str | None = None
-    countries: tuple[str, ...] = ()  # ISO alpha-3 codes
 
 
 @dataclass(frozen=True)
@@ -89,89 +77,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention, float]]:
-    """Mentions outside the toponym list that still say where the article is, with their weight."""
-    out: list[tuple[Mention, float]] = []
-    for i, (start, end) in enumerate(dateline_spans(text)):
-        out.append((read_mention(gaz, text, start, end, "city" if i == 0 else "none", fallback=True), 2.0))
-    title = context.title or ""
-    for run in _TITLE_RUN.finditer(title):
-        mention = read_mention(gaz, title, *run.span(), fallback=True)
-        top = mention.candidates[0].entry if mention.candidates else -1
-        if top < 0:
-            continue
-        # a headline's first word is capitalised whatever it is ("Man accused ..."): only a
-        # country or province is taken from there; further on, a city of 100,000 too
-        if gaz.kind[top] in (COUNTRY, ADMIN1) or (run.start() > 0 and gaz.population[top] >= _TITLE_CITY):
-            out.append((mention, 1.0))
-    return out
-
-
-def _confidence(gaz: Gazetteer, mention: Mention, *, same_country: bool = False) -> float:
-    """1.0 when the best candidate leads the next by a clear margin, else 0.5. With
-    ``same_country``, only candidates in another country compete: "Boone County" names one of
-    several US counties, but surely the United States."""
-    cands = mention.candidates
-    if not cands:
-        return 0.0
-    country = gaz.country[cands[0].entry]
-    rivals = [c for c in cands[1:] if not same_country or gaz.country[c.entry] != country]
-    if not rivals:
-        return 1.0
-    return 1.0 if cands[0].score - rivals[0].score >= _CONFIDENT_MARGIN else 0.5
-
-
-@dataclass
-class _Votes:
-    countries: defaultdict[int, float]
-    admin1: defaultdict[int, float]
-    anchors: list[tuple[str, int]]  # (toponym, entry): the most confident places, one per toponym
-    own: dict[str, tuple[int, float, int, float]]  # toponym -> its own country and admin1 votes
-
-
-def _votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: Context) -> _Votes:
-    """Each distinct toponym votes once (a name repeated ten times is one piece of evidence)."""
-    votes = _Votes(defaultdict(float), defaultdict(float), [], {})
-    for code in context.countries:
-        if code in gaz.by_alpha3:
-            votes.countries[gaz.by_alpha3[code]] += 2.0
-    confident: list[tuple[float, int, str, int]] = []
-    for i, (mention, weight) in enumerate(mentions):
-        if not mention.candidates:
-            continue
-        top = mention.candidates[0].entry
-        w = weight * _confidence(gaz, mention)
-        kind = gaz.kind[top]
-        c_w = weight * _confidence(gaz, mention, same_country=True) * (2.0 if kind == COUNTRY else 1.0)
-        country = gaz.country[top]
-        unit, a_w = (top, w) if kind == ADMIN1 else (gaz.admin1[top], w * 0.5)
-        if kind in (PLACE, ADMIN2):
-            confident.append((w, i, mention.key, top))
-        key = mention.key
-        if key in votes.own and votes.own[key][1] >= c_w:
-            continue
-        old_country, old_cw, old_unit, old_aw = votes.own.get(key, (-1, 0.0, -1, 0.0))
-        votes.countries[old_country] -= old_cw
-        votes.admin1[old_unit] -= old_aw
-        votes.countries[country] += c_w
-        votes.admin1[unit] += a_w
-        votes.own[key] = (country, c_w, unit, a_w)
-    for counter in (votes.countries, votes.admin1):
-        for k in [k for k, v in counter.items() if k < 0 or v <= 0]:
-            del counter[k]
-    confident.sort(key=lambda c: (-c[0], c[1]))
-    seen: set[str] = set()
-    for _, _, key, entry in confident:
-        if key not in seen and len(votes.anchors) < _ANCHORS:
-            seen.add(key)
-            votes.anchors.append((key, entry))
-    return votes
-
-
 def _rescore(
     gaz: Gazetteer,
     mention: Mention,
-    votes: _Votes,
+    votes: Votes,
     container: int | None = None,
     support: dict[tuple[str, int], int] | None = None,
 ) -> None:
@@ -195,7 +104,7 @@ def _rescore(
     mention.candidates.sort(key=lambda c: (-c.score, c.entry))
 
 
-def _read_abbreviations(gaz: Gazetteer, mentions: Sequence[Mention], votes: _Votes) -> None:
+def _read_abbreviations(gaz: Gazetteer, mentions: Sequence[Mention], votes: Votes) -> None:
     """Dotted abbreviations ("Ala.", "S.C.") read as admin1 units of the article's leading countries."""
     if not votes.countries:
         return
@@ -225,14 +134,6 @@ def _precision(gaz: Gazetteer, mention: Mention, entry: int) -> int:
     if mention.demonym or kind not in (PLACE, ADMIN2):
         return 3
     return 1 if kind == PLACE and not mention.toponym.near else 2
-
-
-def _leading_country(votes: _Votes) -> int | None:
-    """The country with the most evidence, None when none has any or two tie for the most."""
-    ranked = sorted(votes.countries.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
-        return None
-    return ranked[0][0]
 
 
 def _resolution(gaz: Gazetteer, mention: Mention, leading: int | None) -> Resolution:
@@ -274,27 +175,27 @@ def resolve_places(
     context = context or Context()
     gaz = gazetteer()
     mentions = [read_mention(gaz, text, max(0, s), min(len(text), e), fallback=True) for s, e in spans]
-    weighted = [(m, 1.0) for m in mentions] + _evidence(gaz, text, context)
+    weighted = [(m, 1.0) for m in mentions] + evidence(gaz, text, context)
     for m, _ in weighted:
         for c in m.candidates:
             c.score = c.prior
     support = supported(gaz, (m for m, _ in weighted))
     for round_ in range(_ROUNDS):
-        votes = _votes(gaz, weighted, context)
+        votes = count_votes(gaz, weighted, context)
         if round_ == 0:
             _read_abbreviations(gaz, mentions, votes)
         containers = contained_in(gaz, text, mentions)
         for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
                 _rescore(gaz, mention, votes, containers.get(i), support)
-    final = _votes(gaz, weighted, context)
+    final = count_votes(gaz, weighted, context)
     for mention in mentions:
         _drop_stray_modifier(gaz, mention, final)
-    leading = _leading_country(_votes(gaz, weighted, context))
+    leading = leading_country(count_votes(gaz, weighted, context))
     return [_resolution(gaz, m, leading) for m in mentions]
 
 
-def _drop_stray_modifier(gaz: Gazetteer, mention: Mention, votes: _Votes) -> None:
+def _drop_stray_modifier(gaz: Gazetteer, mention: Mention, votes: Votes) -> None:
     """A name made only of words that usually modify names ("West", "Central", "North West")
     names a region of a country the rest of the article is about, else nothing ("the West")."""
     if not mention.candidates or not set(mention.key.split()) <= MODIFIER_WORDS:

@@ -10,6 +10,9 @@ Layers, from the wire up:
 3. An on-disk response cache (``cache.py``), keyed on the whole rendered request, the endpoint
    (URL without credentials) and the caller's ``key_parts``; only validated answers are stored.
 
+What a call ends in (a validated answer, the last answer with its validation errors, or an error
+of the ``extractor`` tree) is read in ``outcome.py``.
+
 **Single-slot servers.** llama-cpp-python's server computes one request at a time and finishes
 one whose client timed out. Against it (``llama-cpp-python`` kind, the embedded model included),
 a timed-out request is resent only after ``GET /v1/models`` answers, i.e. once the server is idle
@@ -40,17 +43,16 @@ from typing import Any, cast
 import httpx
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 
-from ..errors import LLMError, LLMOutputError
-from ..redact import clipped, redact_url
+from ..errors import LLMError
+from ..redact import redact_url
 from ..settings import EndpointKind, Settings
-from .budget import async_reask_policy, only_validation_failures, reask_policy
+from .budget import async_reask_policy, reask_policy
 from .cache import CACHE_VERSION, ResponseCache, request_key
-from .completion import Completion, content_of, usage_of
-from .failures import map_api_error
+from .completion import Completion
 from .no_answer import AsyncNoAnswerTransport, NoAnswerTransport
+from .outcome import CALL_ERRORS, failed, succeeded
 from .request import extra_body, instructor_kwargs, instructor_mode, instructor_model
 from .stats import CallStats, current_stats, on_parse_error
 from .tokens import completion_budget
@@ -62,9 +64,6 @@ __all__ = ["LLMClient"]
 #: How long (in request timeouts) to wait for a single-slot server to finish a request abandoned
 #: by a timeout before resending it.
 IDLE_WAIT_FACTOR = 3.0
-
-#: What an instructor call can raise that ``_failure`` turns into a Completion or an ExtractorError.
-_CALL_ERRORS = (InstructorRetryException, IncompleteOutputException, openai.OpenAIError, httpx.HTTPError)
 
 
 class LLMClient:
@@ -205,56 +204,12 @@ class LLMClient:
             self._cache.put(completion)
 
     def _success(self, parsed: BaseModel, raw: Any, stats: CallStats, started: float, key: str) -> Completion:
-        completion = Completion(
-            content=content_of(raw),
-            validated=parsed,
-            attempts=max(stats.answers, 1),
-            requests=stats.requests,
-            usage=usage_of(getattr(parsed, "_total_usage", None) or getattr(raw, "usage", None)),
-            validation_errors=tuple(stats.parse_errors),
-            duration_s=time.perf_counter() - started,
-            cache_hit=False,
-            request_sha256=key,
-        )
+        completion = succeeded(parsed, raw, stats, started, key)
         self._store(completion)
         return completion
 
-    def _error(self, exc: Exception, stats: CallStats) -> Exception:
-        return map_api_error(
-            exc,
-            base_url=self.base_url,
-            attempts=stats.requests,
-            max_tokens=stats.max_tokens,
-            ceiling=self.settings.llm.max_tokens,
-        )
-
     def _failure(self, exc: Exception, stats: CallStats, started: float, key: str) -> Completion:
-        if (
-            only_validation_failures(exc)
-            and isinstance(exc, InstructorRetryException)
-            and exc.failed_attempts
-        ):
-            if isinstance(exc.__cause__, IncompleteOutputException):
-                raise self._error(exc, stats) from exc
-            errors = tuple(clipped(a.exception, 1000) for a in exc.failed_attempts)
-            completion = Completion(
-                content=content_of(exc.last_completion),
-                validated=None,
-                attempts=max(stats.answers, 1),
-                requests=stats.requests,
-                usage=usage_of(exc.total_usage),
-                validation_errors=errors,
-                duration_s=time.perf_counter() - started,
-                cache_hit=False,
-                request_sha256=key,
-            )
-            if not completion.content.strip():
-                raise LLMOutputError(
-                    f"the LLM returned empty answers after {stats.answers} attempt(s)",
-                    attempts=stats.requests,
-                ) from exc
-            return completion  # not cached: a retry asks again
-        raise self._error(exc, stats) from exc
+        return failed(exc, stats, started, key, base_url=self.base_url, ceiling=self.settings.llm.max_tokens)
 
     # -------------------------------------------------------------- calls
     def _begin(
@@ -294,7 +249,7 @@ class LLMClient:
                 max_retries=reask_policy(self.reasks),
                 **instructor_kwargs(params, context),
             )
-        except _CALL_ERRORS as exc:
+        except CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
         finally:
             current_stats.reset(token)
@@ -322,7 +277,7 @@ class LLMClient:
                 max_retries=async_reask_policy(self.reasks),
                 **instructor_kwargs(params, context),
             )
-        except _CALL_ERRORS as exc:
+        except CALL_ERRORS as exc:
             return self._failure(exc, stats, started, key)
         finally:
             current_stats.reset(token)

@@ -1,0 +1,61 @@
+"""Complete-linkage clustering of mentions: steps 2-3 of ``merge``'s module doc.
+
+Candidate links ``(i, j, score)`` are taken by descending score, then by index; a link joins its
+two clusters only if no pair across them is blocked (``features.ClusterBlocks``). Union-find keeps
+each cluster's members, accepted links and blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .features import ClusterBlocks, MentionView
+
+__all__ = ["cluster"]
+
+
+class _Clusters:
+    """Union-find over mention indices, with each root's members, accepted links and blocks."""
+
+    def __init__(self, views: Sequence[MentionView]) -> None:
+        self.views = views
+        self.parent = list(range(len(views)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(views))}
+        self.links: dict[int, list[tuple[int, int, float]]] = {i: [] for i in range(len(views))}
+        self._blocks: dict[int, ClusterBlocks] = {}
+
+    def blocks(self, root: int) -> ClusterBlocks:
+        found = self._blocks.get(root)
+        if found is None:
+            found = self._blocks[root] = ClusterBlocks(self.views[root])
+        return found
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, link: tuple[int, int, float]) -> None:
+        ra, rb = sorted((self.find(link[0]), self.find(link[1])))
+        self.parent[rb] = ra
+        self.members[ra] += self.members.pop(rb)
+        self.links[ra] += [*self.links.pop(rb), link]
+        self.blocks(ra).absorb(self.blocks(rb))
+        del self._blocks[rb]
+
+
+def cluster(
+    views: Sequence[MentionView], candidates: Iterable[tuple[int, int, float]]
+) -> list[tuple[list[int], list[tuple[int, int, float]]]]:
+    """Steps 2-3 of ``merge``'s module doc over ``views`` (sorted by key) and their candidate links
+    ``(i, j, score)`` with ``i < j``: each cluster's member indices and accepted links, in the order
+    they were accepted."""
+    ordered = sorted(candidates, key=lambda c: (-c[2], c[0], c[1]))
+    clusters = _Clusters(views)
+    for link in ordered:
+        ri, rj = clusters.find(link[0]), clusters.find(link[1])
+        if ri == rj or clusters.blocks(ri).blocks(clusters.blocks(rj)):
+            continue
+        clusters.join(link)
+    return [(members, clusters.links[root]) for root, members in clusters.members.items()]
