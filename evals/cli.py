@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
+from extractor.cli_params import settings_from_env
 from extractor.errors import ExtractorError
-from extractor.settings import Settings
 
 from .cli_benchmarks import eval_places, eval_snippets
 from .compare import compare_reports
@@ -28,13 +27,6 @@ from .runner import EvalRunError, run_eval
 __all__ = ["eval_"]
 
 err = Console(stderr=True)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except ExtractorError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 @click.group("eval", invoke_without_command=True)
@@ -92,7 +84,7 @@ def eval_(
     folders: dict[str, Path] = {}
     if articles_dir is not None and gold_dir is not None:
         folders = {"articles_dir": articles_dir, "gold_dir": gold_dir}
-    settings = _settings(model=model, base_url=base_url)
+    settings = settings_from_env(model=model, base_url=base_url)
     try:
         report = run_eval(
             mode=mode or ("live" if folders else "replay"),

@@ -8,24 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
+from extractor.cli_params import settings_from_env
 from extractor.errors import ExtractorError
-from extractor.settings import Settings
 
 __all__ = ["eval_places", "eval_snippets"]
 
 err = Console(stderr=True)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except ExtractorError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 @click.command("snippets")
@@ -58,7 +50,7 @@ def eval_snippets(
         snippets = read_snippets(tsv)[:limit]
     except (OSError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    settings = _settings(model=model, base_url=base_url, use_cache=False)
+    settings = settings_from_env(model=model, base_url=base_url, use_cache=False)
     failures: list[str] = []
     with Extractor(settings) as session:
 
@@ -109,7 +101,9 @@ def eval_places(jsonl: Path, out_dir: Path | None, no_recognition: bool) -> None
 
     from .places_run import places_markdown, run_places, write_places_report  # noqa: PLC0415
 
-    use_cache_dir(_settings().cache.cache_dir)  # the gazetteer index is cached where extract caches it
+    use_cache_dir(
+        settings_from_env().cache.cache_dir
+    )  # the gazetteer index is cached where extract caches it
     recognise = None
     recogniser = "none (gold spans only)"
     if not no_recognition:

@@ -18,14 +18,14 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .cli_params import VERBOSE_HELP, add_verbosity, iso_date
+from .cli_params import VERBOSE_HELP, add_verbosity, iso_date, settings_from_env
 from .cli_plugins import PluginGroup
 from .cli_run import TABLE_MAX_ARTICLES, ExtractCommand, Show, StopOnSignals, describe_resume
 from .errors import ExtractorError
@@ -37,13 +37,6 @@ from .prompts import list_prompts, load_prompt
 from .settings import LOCAL_MODEL_ALIAS, Settings
 
 err = Console(stderr=True)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except ExtractorError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 def _say(line: str) -> None:
@@ -111,7 +104,9 @@ def extract(
     articles at most, or with --table). SIGINT, SIGTERM and SIGHUP stop the run cleanly (exit 130,
     143, 129).
     """
-    settings = _settings(model=model, base_url=base_url, prompt=prompt, use_cache=False if no_cache else None)
+    settings = settings_from_env(
+        model=model, base_url=base_url, prompt=prompt, use_cache=False if no_cache else None
+    )
     if resume and output is None:
         raise click.UsageError("--resume continues an output file: give it with -o FILE")
     try:
@@ -224,7 +219,7 @@ def model() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def model_serve(port: int, host: str) -> None:
     """Run the embedded model server in the foreground until interrupted."""
-    settings = _settings()
+    settings = settings_from_env()
     server = LocalModelServer(
         settings.llm.local_model_path, host=host, port=port, log_dir=settings.cache.cache_dir / "logs"
     )
@@ -258,7 +253,7 @@ def serve(host: str, port: int) -> None:
         _say(f"error: 'extractor serve' needs the service extra ({exc}): pip install 'extractor[service]'")
         sys.exit(2)
     try:
-        run_service(_settings(), host=host, port=port)
+        run_service(settings_from_env(), host=host, port=port)
     except ExtractorError as exc:
         _say(f"error: {exc}")
         sys.exit(1)

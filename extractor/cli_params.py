@@ -1,5 +1,6 @@
 """Options shared by the ``extractor`` commands: verbosity wherever it is given, and dates.
 
+``settings_from_env`` reads the settings with a command's overrides: a bad value is one usage error.
 ``-v``/``-vv`` is accepted before the subcommand (``extractor -v extract ...``) and after it
 (``extractor extract ... -v``), as click programs usually do: every command gets the option
 (``with_verbose``), and the counts add up. ``iso_date`` reads a ``YYYY-MM-DD`` option:
@@ -11,17 +12,34 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from typing import Any
 
 import click
 
-from .errors import InputError
+from .errors import ExtractorError, InputError
 from .inputs import parse_date
 from .redact import install_on_handlers
+from .settings import Settings
 
-__all__ = ["VERBOSE_HELP", "add_verbosity", "configure_logging", "iso_date", "with_verbose"]
+__all__ = [
+    "VERBOSE_HELP",
+    "add_verbosity",
+    "configure_logging",
+    "iso_date",
+    "settings_from_env",
+    "with_verbose",
+]
 
 _VERBOSITY = "extractor.verbosity"
 VERBOSE_HELP = "-v: one line per LLM request; -vv: debug (before or after the command)."
+
+
+def settings_from_env(**overrides: Any) -> Settings:
+    """``Settings.from_env(**overrides)``; a bad variable or option is a usage error (exit 2)."""
+    try:
+        return Settings.from_env(**overrides)
+    except ExtractorError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def configure_logging(verbose: int) -> None:

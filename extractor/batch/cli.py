@@ -12,16 +12,14 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
-from ..cli_params import iso_date
+from ..cli_params import iso_date, settings_from_env
 from ..errors import ExtractorError
 from ..llm import BatchInfo, BatchService, LocalModelServer
 from ..output import JsonlOutput, OutputFileError
-from ..settings import Settings
 from .collect import collect
 from .prepare import PrepareReport, prepare, prepare_retry
 from .run import run_requests
@@ -33,13 +31,6 @@ _err = Console(stderr=True)
 
 def _say(line: str) -> None:
     _err.print(line, markup=False, highlight=False, soft_wrap=True)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except ExtractorError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 @contextlib.contextmanager
@@ -89,7 +80,7 @@ def prepare_command(
     retry_from: Path | None,
 ) -> None:
     """One OpenAI Batch request line per article FILE (the exact live request), and a manifest."""
-    settings = _settings(prompt=prompt, model=model, base_url=base_url)
+    settings = settings_from_env(prompt=prompt, model=model, base_url=base_url)
     if retry_from is not None:
         if files:
             raise click.UsageError("--retry-from reads the articles from the manifest: give no FILES")
@@ -115,7 +106,7 @@ def prepare_command(
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 256))
 def run_command(requests: Path, output: Path, base_url: str | None, concurrency: int) -> None:
     """Send every request of REQUESTS to an endpoint; write OpenAI-format output lines."""
-    settings = _settings(base_url=base_url)
+    settings = settings_from_env(base_url=base_url)
     server = None
     with _errors_exit():
         try:
@@ -156,7 +147,7 @@ def collect_command(
 
     The endpoint and model are the manifest's, whatever the environment says.
     """
-    settings = _settings()
+    settings = settings_from_env()
     try:
         sink = JsonlOutput.open(output, resume=resume)
     except OutputFileError as exc:
@@ -184,7 +175,7 @@ def collect_command(
 
 
 def _service(base_url: str | None) -> BatchService:
-    settings = _settings(base_url=base_url)
+    settings = settings_from_env(base_url=base_url)
     if settings.llm.base_url is None:
         raise click.UsageError("set EXTRACTOR_BASE_URL or --base-url to an endpoint with the Batch API")
     return BatchService(settings)

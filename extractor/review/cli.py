@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import ExtractorError
-from ..settings import Settings
+from ..cli_params import settings_from_env
 from .gold import export_gold
 
 __all__ = ["review"]
@@ -44,10 +43,7 @@ def export(job_id: str, gold_dir: Path, articles_dir: Path, database_url: str | 
         from ..service.store import Store  # noqa: PLC0415
     except ImportError as exc:
         raise click.UsageError(f"'extractor review' needs the service extra ({exc})") from None
-    try:
-        settings = Settings.from_env(database_url=database_url)
-    except ExtractorError as exc:
-        raise click.UsageError(str(exc)) from None
+    settings = settings_from_env(database_url=database_url)
     store = Store(settings.service.resolved_database_url)
     try:
         rows = job_articles(store, job_id)
