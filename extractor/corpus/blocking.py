@@ -23,8 +23,11 @@ resolved place is posted under the 8 cells, of a grid of ``2 x PLACE_NEAR_KM`` o
 surface (in 3-D), nearest to it, so a point within ``PLACE_NEAR_KM`` of it is in one of them, and a
 query reads its own cell only; and under its (country, admin1).
 
-``candidates`` returns every mention that could link and possibly more; ``blocked`` and the score
-decide. Undated mentions are never indexed (the date rule blocks them from every link).
+What is posted is not each mention but each ``groups.Group``, the mentions of one signature (all
+its keys, period and countries are the signature's): ``groups`` returns the groups whose mentions
+could link to a mention, possibly more (the group of its own signature among them); ``candidates``
+their mentions. ``blocked`` and the score decide. Undated mentions are never indexed (the date rule
+blocks them from every link).
 """
 
 from __future__ import annotations
@@ -37,13 +40,15 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from .features import PLACE_NEAR_KM, overlaps
+from .groups import Group
 from .mentions import EARTH_RADIUS_KM, MentionView
 
 __all__ = ["BlockIndex"]
 
 Key = tuple[str, int]
 Period = tuple[int, int]
-Entry = tuple[Period, MentionView]
+Entry = tuple[Period, Group]
+Long = dict[Period, dict[str | None, list[Group]]]
 
 #: A posting longer than this is kept by period.
 _SHORT = 24
@@ -77,11 +82,11 @@ def _near_cells(point: tuple[float, float]) -> list[tuple[int, int, int]]:
     return [(x, y, z) for x, y, z in itertools.product(*axes)]
 
 
-def _post(long: dict[Period, dict[str | None, list[MentionView]]], period: Period, view: MentionView) -> None:
-    """Post ``view`` in a long posting: by period, then by each of its countries (None without)."""
-    by_country = long.setdefault(period, {})
-    for country in view.countries or (None,):
-        by_country.setdefault(country, []).append(view)
+def _post(long: Long, group: Group) -> None:
+    """Post ``group`` in a long posting: by period, then by each of its countries (None without)."""
+    by_country = long.setdefault(group.period, {})
+    for country in group.countries or (None,):
+        by_country.setdefault(country, []).append(group)
 
 
 def _compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -93,9 +98,7 @@ class _Family:
     """One type family: its postings and the distinct periods of its mentions, sorted by first day;
     the periods that can overlap a period are worked out once and kept until a period comes or goes."""
 
-    postings: dict[Hashable, list[Entry] | dict[Period, dict[str | None, list[MentionView]]]] = field(
-        default_factory=dict
-    )
+    postings: dict[Hashable, list[Entry] | Long] = field(default_factory=dict)
     periods: Counter[Period] = field(default_factory=Counter)
     ordered: list[Period] = field(default_factory=list)
     related: dict[Period, list[Period]] = field(default_factory=dict)
@@ -108,7 +111,8 @@ class BlockIndex:
         self._families: dict[str, _Family] = {}
         self._longest = 1  # days in the longest period indexed so far
         self._words: Counter[str] = Counter()  # how many indexed names hold each word
-        self._posted: dict[Key, list[Hashable]] = {}  # each mention's posting keys, for removal
+        self._groups: dict[tuple[object, ...], Group] = {}  # by signature
+        self._posted: dict[Group, list[Hashable]] = {}  # each group's posting keys, for removal
 
     def _rarest(self, words: list[str]) -> str:
         return min(words, key=lambda w: (self._words[w], w))
@@ -127,29 +131,44 @@ class BlockIndex:
         return list(dict.fromkeys(keys))
 
     def add(self, view: MentionView) -> None:
+        """Index ``view``: a member of the group of its signature (``group``)."""
+        group = self.group(view)
+        if group is not None:
+            group.members[view.key] = view
+
+    def group(self, view: MentionView) -> Group | None:
+        """The group of ``view``'s signature, posted when it is new (None for an undated mention).
+        ``view`` is not made a member: ``add`` does it."""
         period = view.interval
         if period is None:
-            return
+            return None
+        group = self._groups.get(view.signature)
+        if group is None:
+            group = self._groups[view.signature] = Group(view, period)
+            self._post_group(group)
+        return group
+
+    def _post_group(self, group: Group) -> None:
+        view, period = group.view, group.period
         family = self._families.setdefault(view.family, _Family())
         if family.periods[period] == 0:
             bisect.insort(family.ordered, period)
             self._forget_related(family, period)
         family.periods[period] += 1
-        keys = self._keys(view)
-        self._posted[view.key] = keys
+        keys = self._posted[group] = self._keys(view)
         for k in keys:
             posting = family.postings.get(k)
             if posting is None:
-                family.postings[k] = [(period, view)]
+                family.postings[k] = [(period, group)]
             elif isinstance(posting, list):
-                posting.append((period, view))
+                posting.append((period, group))
                 if len(posting) > _SHORT:
-                    long: dict[Period, dict[str | None, list[MentionView]]] = {}
-                    for p, v in posting:
-                        _post(long, p, v)
+                    long: Long = {}
+                    for _, g in posting:
+                        _post(long, g)
                     family.postings[k] = long
             else:
-                _post(posting, period, view)
+                _post(posting, group)
         for name in view.name_keys:
             self._words.update(set(name.split()))
         if period[1] - period[0] + 1 > self._longest:
@@ -158,18 +177,25 @@ class BlockIndex:
                 each.related.clear()
 
     def remove(self, view: MentionView) -> None:
-        period = view.interval
-        if period is None:
+        """Take ``view`` out; its group goes when it was the last of it."""
+        if view.interval is None:
             return
+        group = self._groups[view.signature]
+        del group.members[view.key]
+        if group.members:
+            return
+        del self._groups[view.signature]
+        group.forget()
+        period = group.period
         family = self._families[view.family]
-        for k in self._posted.pop(view.key):
+        for k in self._posted.pop(group):
             posting = family.postings[k]
             if isinstance(posting, list):
-                posting[:] = [e for e in posting if e[1] is not view]
+                posting[:] = [e for e in posting if e[1] is not group]
             else:
                 by_country = posting[period]
-                for country in view.countries or (None,):
-                    by_country[country] = [v for v in by_country[country] if v is not view]
+                for country in group.countries or (None,):
+                    by_country[country] = [g for g in by_country[country] if g is not group]
                     if not by_country[country]:
                         del by_country[country]
                 if not by_country:
@@ -206,27 +232,33 @@ class BlockIndex:
 
     def candidates(self, view: MentionView) -> set[Key]:
         """Every indexed mention (not ``view`` itself) that could be linked to ``view``."""
+        found = {key for group in self.groups(view) for key in group.members}
+        found.discard(view.key)
+        return found
+
+    def groups(self, view: MentionView) -> set[Group]:
+        """Every indexed group with a mention that could be linked to ``view`` (see the module doc)."""
         period = view.interval
         family = self._families.get(view.family)
         if period is None or family is None:
             return set()
         countries = view.countries
-        found: set[Key] = set()
+        found: set[Group] = set()
         strong = family.postings.get(("strong", view.event.event_type, view.event.date.value))
         if strong is not None and countries:  # a shared country is part of this key
             if isinstance(strong, list):
-                found.update(v.key for _, v in strong if not countries.isdisjoint(v.countries))
+                found.update(g for _, g in strong if not countries.isdisjoint(g.countries))
             else:
                 by_country = strong.get(period, {})
                 for country in countries:
-                    found.update(v.key for v in by_country.get(country, ()))
+                    found.update(by_country.get(country, ()))
         for k in self._queries(view):
             posting = family.postings.get(k)
             if posting is None:
                 continue
             if isinstance(posting, list):
                 found.update(
-                    v.key for p, v in posting if overlaps(period, p) and _compatible(countries, v.countries)
+                    g for p, g in posting if overlaps(period, p) and _compatible(countries, g.countries)
                 )
                 continue
             for p in self._related(family, period):
@@ -234,12 +266,11 @@ class BlockIndex:
                 if at is None:
                     continue
                 if not countries:
-                    for views in at.values():
-                        found.update(v.key for v in views)
+                    for groups in at.values():
+                        found.update(groups)
                     continue
                 for where in (*countries, None):
-                    found.update(v.key for v in at.get(where, ()))
-        found.discard(view.key)
+                    found.update(at.get(where, ()))
         return found
 
     def _queries(self, view: MentionView) -> list[Hashable]:

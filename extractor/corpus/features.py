@@ -55,6 +55,7 @@ __all__ = [
     "ClusterBlocks",
     "MentionView",
     "blocked",
+    "blocked_apart",
     "duplicates",
     "explain",
     "max_without_shared_key",
@@ -109,6 +110,11 @@ def blocked(a: MentionView, b: MentionView) -> str | None:
     """Why ``a`` and ``b`` can never be one event (see the module doc), or None."""
     if a.article_id == b.article_id and not duplicates(a, b):
         return "same article"
+    return blocked_apart(a, b)
+
+
+def blocked_apart(a: MentionView, b: MentionView) -> str | None:
+    """``blocked`` but for the same-article rule: what reads only ``MentionView.signature``."""
     if a.family != b.family:
         return "different type families"
     ia, ib = a.interval, b.interval

@@ -43,7 +43,8 @@ from schemas.events_v3 import ArticleResult
 
 from .assembly import Cluster, event_id
 from .blocking import BlockIndex
-from .features import MERGE_THRESHOLD, MentionView, blocked, score
+from .features import MERGE_THRESHOLD, MentionView, duplicates
+from .groups import group_score
 from .linkage import cluster
 
 __all__ = ["Corpus", "CorpusEvents", "IncrementalCorpus", "MergeWarning", "event_id", "merge"]
@@ -143,19 +144,15 @@ class IncrementalCorpus:
             view = MentionView(article_id=article_id, event_index=index, event=event)
             here = view.key
             mine: dict[Key, float] = {}
-            # mentions of other articles with one signature block alike and score alike: once each
-            known: dict[tuple[object, ...], float | None] = {}
-            for key in self._index.candidates(view):
-                other = self._views[key]
-                a, b = (other, view) if key < here else (view, other)
-                if other.article_id == article_id:
-                    found = score(a, b) if blocked(a, b) is None else None
-                elif other.signature in known:
-                    found = known[other.signature]
-                else:
-                    found = known[other.signature] = score(a, b) if blocked(a, b) is None else None
-                if found is not None and found >= self.threshold:
-                    mine[key] = self._links[key][here] = found
+            group = self._index.group(view)  # None when undated: never linked
+            for other_group in self._index.groups(view):
+                # one score for every pair of the two groups' members (``groups``)
+                found = None if group is None else group_score(group, other_group, self.threshold)
+                if found is None:
+                    continue
+                for key, other in other_group.members.items():
+                    if other.article_id != article_id or duplicates(view, other):
+                        mine[key] = self._links[key][here] = found
             self._views[here] = view
             self._links[here] = mine
             self._index.add(view)
