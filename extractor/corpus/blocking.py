@@ -84,9 +84,15 @@ def _near_cells(point: tuple[float, float]) -> list[tuple[int, int, int]]:
 
 def _post(long: Long, group: Group) -> None:
     """Post ``group`` in a long posting: by period, then by each of its countries (None without)."""
-    by_country = long.setdefault(group.period, {})
+    by_country = long.get(group.period)
+    if by_country is None:
+        by_country = long[group.period] = {}
     for country in group.countries or (None,):
-        by_country.setdefault(country, []).append(group)
+        at = by_country.get(country)
+        if at is None:
+            by_country[country] = [group]
+        else:
+            at.append(group)
 
 
 def _compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -110,12 +116,13 @@ class BlockIndex:
     def __init__(self) -> None:
         self._families: dict[str, _Family] = {}
         self._longest = 1  # days in the longest period indexed so far
-        self._words: Counter[str] = Counter()  # how many indexed names hold each word
+        self._words: dict[str, int] = {}  # how many indexed names hold each word
         self._groups: dict[tuple[object, ...], Group] = {}  # by signature
         self._posted: dict[Group, list[Hashable]] = {}  # each group's posting keys, for removal
 
     def _rarest(self, words: list[str]) -> str:
-        return min(words, key=lambda w: (self._words[w], w))
+        counts = self._words
+        return min(words, key=lambda w: (counts.get(w, 0), w))
 
     def _keys(self, view: MentionView) -> list[Hashable]:
         keys: list[Hashable] = [("strong", view.event.event_type, view.event.date.value)]
@@ -150,7 +157,9 @@ class BlockIndex:
 
     def _post_group(self, group: Group) -> None:
         view, period = group.view, group.period
-        family = self._families.setdefault(view.family, _Family())
+        family = self._families.get(view.family)
+        if family is None:
+            family = self._families[view.family] = _Family()
         if family.periods[period] == 0:
             bisect.insort(family.ordered, period)
             self._forget_related(family, period)
@@ -170,7 +179,8 @@ class BlockIndex:
             else:
                 _post(posting, group)
         for name in view.name_keys:
-            self._words.update(set(name.split()))
+            for word in set(name.split()):
+                self._words[word] = self._words.get(word, 0) + 1
         if period[1] - period[0] + 1 > self._longest:
             self._longest = period[1] - period[0] + 1
             for each in self._families.values():
@@ -203,7 +213,11 @@ class BlockIndex:
             if not posting:
                 del family.postings[k]
         for name in view.name_keys:
-            self._words.subtract(set(name.split()))
+            for word in set(name.split()):
+                if self._words[word] == 1:
+                    del self._words[word]
+                else:
+                    self._words[word] -= 1
         family.periods[period] -= 1
         if family.periods[period] == 0:
             del family.periods[period]
@@ -242,6 +256,7 @@ class BlockIndex:
         family = self._families.get(view.family)
         if period is None or family is None:
             return set()
+        start, end = period
         countries = view.countries
         found: set[Group] = set()
         strong = family.postings.get(("strong", view.event.event_type, view.event.date.value))
@@ -252,13 +267,16 @@ class BlockIndex:
                 by_country = strong.get(period, {})
                 for country in countries:
                     found.update(by_country.get(country, ()))
+        wheres = (*countries, None)
         for k in self._queries(view):
             posting = family.postings.get(k)
             if posting is None:
                 continue
             if isinstance(posting, list):
                 found.update(
-                    g for p, g in posting if overlaps(period, p) and _compatible(countries, g.countries)
+                    g
+                    for (first, last), g in posting
+                    if first <= end and start <= last and _compatible(countries, g.countries)
                 )
                 continue
             for p in self._related(family, period):
@@ -269,8 +287,9 @@ class BlockIndex:
                     for groups in at.values():
                         found.update(groups)
                     continue
-                for where in (*countries, None):
-                    found.update(at.get(where, ()))
+                for where in wheres:
+                    if (here := at.get(where)) is not None:
+                        found.update(here)
         return found
 
     def _queries(self, view: MentionView) -> list[Hashable]:
