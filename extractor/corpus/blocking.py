@@ -20,7 +20,7 @@ of common words: each name is posted under *every* word and, once more, under it
 (fewest names so far); a query reads the every-word posting of its name's rarest word (finds the
 names containing it) and the rarest-word postings of all its words (finds the names inside it). A
 resolved place is posted under the 8 cells, of a grid of ``2 x PLACE_NEAR_KM`` over the Earth's
-surface (in 3-D), nearest to it, so a point within ``PLACE_NEAR_KM`` of it is in one of them, and a
+surface (in 3-D, ``cells``), nearest to it, so a point within ``PLACE_NEAR_KM`` of it is in one of them, and a
 query reads its own cell only; and under its (country, admin1).
 
 What is posted is not each mention but each ``groups.Group``, the mentions of one signature (all
@@ -33,15 +33,14 @@ blocks them from every link).
 from __future__ import annotations
 
 import bisect
-import itertools
-import math
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from .features import PLACE_NEAR_KM, overlaps
+from .cells import cell, near_cells
+from .features import overlaps
 from .groups import Group
-from .mentions import EARTH_RADIUS_KM, MentionView
+from .mentions import MentionView
 
 __all__ = ["BlockIndex"]
 
@@ -52,34 +51,6 @@ Long = dict[Period, dict[str | None, list[Group]]]
 
 #: A posting longer than this is kept by period.
 _SHORT = 24
-_CELL_KM = 2 * PLACE_NEAR_KM
-
-
-def _xyz(point: tuple[float, float]) -> tuple[float, float, float]:
-    """A point of the Earth's surface in 3-D, in cell widths."""
-    lat, lon = math.radians(point[0]), math.radians(point[1])
-    scale = EARTH_RADIUS_KM / _CELL_KM
-    return (
-        scale * math.cos(lat) * math.cos(lon),
-        scale * math.cos(lat) * math.sin(lon),
-        scale * math.sin(lat),
-    )
-
-
-def _cell(point: tuple[float, float]) -> tuple[int, int, int]:
-    x, y, z = _xyz(point)
-    return math.floor(x), math.floor(y), math.floor(z)
-
-
-def _near_cells(point: tuple[float, float]) -> list[tuple[int, int, int]]:
-    """The 8 cells nearest to ``point``: in each axis its own and the neighbour on its nearer side.
-    A point within half a cell (``PLACE_NEAR_KM``) of it, in a straight line and so on the surface,
-    lies in one of them."""
-    axes = []
-    for c in _xyz(point):
-        own = math.floor(c)
-        axes.append((own, own + 1 if c - own >= 0.5 else own - 1))
-    return [(x, y, z) for x, y, z in itertools.product(*axes)]
 
 
 def _post(long: Long, group: Group) -> None:
@@ -122,7 +93,12 @@ class BlockIndex:
 
     def _rarest(self, words: list[str]) -> str:
         counts = self._words
-        return min(words, key=lambda w: (counts.get(w, 0), w))
+        best, fewest = words[0], counts.get(words[0], 0)
+        for word in words[1:]:  # fewest names, then first in order: as min() by (count, word)
+            count = counts.get(word, 0)
+            if count < fewest or (count == fewest and word < best):
+                best, fewest = word, count
+        return best
 
     def _keys(self, view: MentionView) -> list[Hashable]:
         keys: list[Hashable] = [("strong", view.event.event_type, view.event.date.value)]
@@ -132,7 +108,7 @@ class BlockIndex:
             keys.append(("rarest", self._rarest(words)))
         for place in view.place_views:
             if place.point is not None:
-                keys += [("cell", c) for c in _near_cells(place.point)]
+                keys += [("cell", c) for c in near_cells(place.point)]
             if place.admin is not None:
                 keys.append(("admin", place.admin))
         return list(dict.fromkeys(keys))
@@ -300,7 +276,7 @@ class BlockIndex:
             queries += [("rarest", w) for w in words]
         for place in view.place_views:
             if place.point is not None:
-                queries.append(("cell", _cell(place.point)))
+                queries.append(("cell", cell(place.point)))
             if place.admin is not None:
                 queries.append(("admin", place.admin))
         return list(dict.fromkeys(queries))

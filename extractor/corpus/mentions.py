@@ -153,17 +153,18 @@ class MentionView:
         return None if span is None else span.quote
 
     @cached_property
-    def _actor_keys(self) -> tuple[str | None, str | None]:
+    def actor_keys(self) -> tuple[str | None, str | None]:
+        """``name_key`` of actor1 and actor2 (None when not named)."""
         one, two = self.actor(1), self.actor(2)
         return (None if one is None else _name_key(one), None if two is None else _name_key(two))
 
     def actor_key(self, role: int) -> str | None:
-        return self._actor_keys[role - 1]
+        return self.actor_keys[role - 1]
 
     @cached_property
     def name_keys(self) -> tuple[str, ...]:
         """Every non-empty name key of its actors and places (what a name match can be found on)."""
-        keys = [k for k in self._actor_keys if k] + [p.key for p in self.place_views if p.key]
+        keys = [k for k in self.actor_keys if k] + [p.key for p in self.place_views if p.key]
         return tuple(dict.fromkeys(keys))
 
     @cached_property
@@ -175,5 +176,5 @@ class MentionView:
             self.event.date.value,
             self.countries,
             tuple((p.key, p.point, p.admin) for p in self.place_views),
-            self._actor_keys,
+            self.actor_keys,
         )
