@@ -32,8 +32,10 @@ at a time; the service builds the page it returns).
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -252,7 +254,25 @@ def merge(results: Iterable[ArticleResult], *, threshold: float = MERGE_THRESHOL
     Raises ``InputError`` naming the article when two results share an article id. The output does
     not depend on the order of ``results`` or of anything else but their content.
     """
-    corpus = IncrementalCorpus(threshold=threshold)
-    for result in results:
-        corpus.add(result)
-    return corpus.corpus()
+    with _collector_paused():
+        corpus = IncrementalCorpus(threshold=threshold)
+        for result in results:
+            corpus.add(result)
+        return corpus.corpus()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a whole corpus is merged at once, then back as it was.
+
+    The merge builds millions of containers (mentions, postings, links) that all live to its end:
+    each full pass of the collector walks them all and frees nothing (a third of the merge's time
+    on 100,000 results). What the merge leaves is collected once the collector is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
