@@ -86,6 +86,7 @@ PLACE_NEAR_KM: Final = 25.0
 MERGE_THRESHOLD: Final = 0.7
 
 ActorKeys = tuple[str | None, str | None]
+_SAME_TYPE, _SAME_DATE = WEIGHTS["event_type"], WEIGHTS["date"]
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -207,7 +208,16 @@ def score(a: MentionView, b: MentionView) -> float:
     It depends only on ``MentionView.signature`` of each side, so callers may reuse it for
     mentions of equal signature.
     """
-    total = _type_score(a, b) + _date_score(a, b)
+    ea, eb = a.event, b.event  # _type_score and _date_score, inlined: this runs for every pair compared
+    if ea.event_type == eb.event_type:
+        total = _SAME_TYPE
+    else:
+        total = SAME_EVENT_TYPE_SCORE if a.acled_type == b.acled_type else SAME_FAMILY_SCORE
+    if ea.date.value == eb.date.value:
+        total += _SAME_DATE
+    else:
+        ia, ib = a.interval, b.interval
+        total += DATE_CONTAINMENT_SCORE if ia and ib and _nested(ia, ib) else DATE_OVERLAP_SCORE
     ca, cb = a.countries, b.countries
     total += WEIGHTS["countries"] * len(ca & cb) / len(ca | cb) if ca and cb else WEIGHTS["countries"] / 2
     place = _best_place(a, b)

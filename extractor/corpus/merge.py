@@ -142,19 +142,20 @@ class IncrementalCorpus:
                 raise InputError(f"duplicate article id {article_id!r}: each article may be merged once")
             self.remove(article_id)
         self._results[article_id] = result
+        links, threshold = self._links, self.threshold
         for index, event in enumerate(result.events):
             view = MentionView(article_id=article_id, event_index=index, event=event)
             here = view.key
             mine: dict[Key, float] = {}
             group = self._index.group(view)  # None when undated: never linked
-            for other_group in self._index.groups(view):
+            for other_group in self._index.groups(view):  # none when undated
                 # one score for every pair of the two groups' members (``groups``)
-                found = None if group is None else group_score(group, other_group, self.threshold)
+                found = group_score(group, other_group, threshold) if group is not None else None
                 if found is None:
                     continue
                 for key, other in other_group.members.items():
                     if other.article_id != article_id or duplicates(view, other):
-                        mine[key] = self._links[key][here] = found
+                        mine[key] = links[key][here] = found
             self._views[here] = view
             self._links[here] = mine
             self._index.add(view)
