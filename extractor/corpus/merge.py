@@ -15,13 +15,14 @@ event's ``merge_explanation``.
 **Near-linear, and incremental.** Pairs are not all compared: ``blocking.BlockIndex`` returns, for
 each mention, only those it could be linked to (same event type, agreeing dates, a country in
 common), so the work grows with the mentions and the size of their blocks, not with the square of
-the corpus. The candidate links form a graph; step 3 only ever joins clusters inside one connected
+the corpus; the mentions of one signature are posted and scored once, as a group (``groups``).
+The candidate links form a graph; step 3 only ever joins clusters inside one connected
 component of it, and the order of the candidates inside a component is their order in the whole,
 so clustering each component on its own gives exactly the clusters of the all-pairs procedure
 (``tests/test_corpus_merge_index.py`` checks it against that procedure). ``IncrementalCorpus``
 keeps the links and clusters of the results added so far: adding (or replacing) a result links its
 mentions through the index and re-clusters only the components they touch. ``merge`` is one
-``IncrementalCorpus`` filled at once.
+``IncrementalCorpus`` filled at once, the cyclic garbage collector paused meanwhile.
 
 **Built when read.** A corpus event is kept as an ``assembly.Cluster`` (its mentions and links, with
 its type, date, countries and id for sorting and filtering); ``Corpus.events`` is a sequence that
