@@ -20,68 +20,50 @@ of common words: each name is posted under *every* word and, once more, under it
 (fewest names so far); a query reads the every-word posting of its name's rarest word (finds the
 names containing it) and the rarest-word postings of all its words (finds the names inside it). A
 resolved place is posted under the 8 cells, of a grid of ``2 x PLACE_NEAR_KM`` over the Earth's
-surface (in 3-D), nearest to it, so a point within ``PLACE_NEAR_KM`` of it is in one of them, and a
+surface (in 3-D, ``cells``), nearest to it, so a point within ``PLACE_NEAR_KM`` of it is in one of them, and a
 query reads its own cell only; and under its (country, admin1).
 
-``candidates`` returns every mention that could link and possibly more; ``blocked`` and the score
-decide. Undated mentions are never indexed (the date rule blocks them from every link).
+What is posted is not each mention but each ``groups.Group``, the mentions of one signature (all
+its keys, period and countries are the signature's): ``groups`` returns the groups whose mentions
+could link to a mention, possibly more (the group of its own signature among them); ``candidates``
+their mentions. ``blocked`` and the score decide. Undated mentions are never indexed (the date rule
+blocks them from every link).
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
-import math
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from .features import PLACE_NEAR_KM, overlaps
-from .mentions import EARTH_RADIUS_KM, MentionView
+from .cells import cell, near_cells
+from .features import overlaps
+from .groups import Group
+from .mentions import MentionView
 
 __all__ = ["BlockIndex"]
 
 Key = tuple[str, int]
 Period = tuple[int, int]
-Entry = tuple[Period, MentionView]
+Entry = tuple[Period, Group]
+Long = dict[Period, dict[str | None, list[Group]]]
 
 #: A posting longer than this is kept by period.
 _SHORT = 24
-_CELL_KM = 2 * PLACE_NEAR_KM
 
 
-def _xyz(point: tuple[float, float]) -> tuple[float, float, float]:
-    """A point of the Earth's surface in 3-D, in cell widths."""
-    lat, lon = math.radians(point[0]), math.radians(point[1])
-    scale = EARTH_RADIUS_KM / _CELL_KM
-    return (
-        scale * math.cos(lat) * math.cos(lon),
-        scale * math.cos(lat) * math.sin(lon),
-        scale * math.sin(lat),
-    )
-
-
-def _cell(point: tuple[float, float]) -> tuple[int, int, int]:
-    x, y, z = _xyz(point)
-    return math.floor(x), math.floor(y), math.floor(z)
-
-
-def _near_cells(point: tuple[float, float]) -> list[tuple[int, int, int]]:
-    """The 8 cells nearest to ``point``: in each axis its own and the neighbour on its nearer side.
-    A point within half a cell (``PLACE_NEAR_KM``) of it, in a straight line and so on the surface,
-    lies in one of them."""
-    axes = []
-    for c in _xyz(point):
-        own = math.floor(c)
-        axes.append((own, own + 1 if c - own >= 0.5 else own - 1))
-    return [(x, y, z) for x, y, z in itertools.product(*axes)]
-
-
-def _post(long: dict[Period, dict[str | None, list[MentionView]]], period: Period, view: MentionView) -> None:
-    """Post ``view`` in a long posting: by period, then by each of its countries (None without)."""
-    by_country = long.setdefault(period, {})
-    for country in view.countries or (None,):
-        by_country.setdefault(country, []).append(view)
+def _post(long: Long, group: Group) -> None:
+    """Post ``group`` in a long posting: by period, then by each of its countries (None without)."""
+    by_country = long.get(group.period)
+    if by_country is None:
+        by_country = long[group.period] = {}
+    for country in group.countries or (None,):
+        at = by_country.get(country)
+        if at is None:
+            by_country[country] = [group]
+        else:
+            at.append(group)
 
 
 def _compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -93,9 +75,7 @@ class _Family:
     """One type family: its postings and the distinct periods of its mentions, sorted by first day;
     the periods that can overlap a period are worked out once and kept until a period comes or goes."""
 
-    postings: dict[Hashable, list[Entry] | dict[Period, dict[str | None, list[MentionView]]]] = field(
-        default_factory=dict
-    )
+    postings: dict[Hashable, list[Entry] | Long] = field(default_factory=dict)
     periods: Counter[Period] = field(default_factory=Counter)
     ordered: list[Period] = field(default_factory=list)
     related: dict[Period, list[Period]] = field(default_factory=dict)
@@ -107,11 +87,18 @@ class BlockIndex:
     def __init__(self) -> None:
         self._families: dict[str, _Family] = {}
         self._longest = 1  # days in the longest period indexed so far
-        self._words: Counter[str] = Counter()  # how many indexed names hold each word
-        self._posted: dict[Key, list[Hashable]] = {}  # each mention's posting keys, for removal
+        self._words: dict[str, int] = {}  # how many indexed names hold each word
+        self._groups: dict[tuple[object, ...], Group] = {}  # by signature
+        self._posted: dict[Group, list[Hashable]] = {}  # each group's posting keys, for removal
 
     def _rarest(self, words: list[str]) -> str:
-        return min(words, key=lambda w: (self._words[w], w))
+        counts = self._words
+        best, fewest = words[0], counts.get(words[0], 0)
+        for word in words[1:]:  # fewest names, then first in order: as min() by (count, word)
+            count = counts.get(word, 0)
+            if count < fewest or (count == fewest and word < best):
+                best, fewest = word, count
+        return best
 
     def _keys(self, view: MentionView) -> list[Hashable]:
         keys: list[Hashable] = [("strong", view.event.event_type, view.event.date.value)]
@@ -121,55 +108,80 @@ class BlockIndex:
             keys.append(("rarest", self._rarest(words)))
         for place in view.place_views:
             if place.point is not None:
-                keys += [("cell", c) for c in _near_cells(place.point)]
+                keys += [("cell", c) for c in near_cells(place.point)]
             if place.admin is not None:
                 keys.append(("admin", place.admin))
         return list(dict.fromkeys(keys))
 
     def add(self, view: MentionView) -> None:
+        """Index ``view``: a member of the group of its signature (``group``)."""
+        group = self.group(view)
+        if group is not None:
+            group.members[view.key] = view
+
+    def group(self, view: MentionView) -> Group | None:
+        """The group of ``view``'s signature, posted when it is new (None for an undated mention).
+        ``view`` is not made a member: ``add`` does it."""
         period = view.interval
         if period is None:
-            return
-        family = self._families.setdefault(view.family, _Family())
+            return None
+        group = self._groups.get(view.signature)
+        if group is None:
+            group = self._groups[view.signature] = Group(view, period)
+            self._post_group(group)
+        return group
+
+    def _post_group(self, group: Group) -> None:
+        view, period = group.view, group.period
+        family = self._families.get(view.family)
+        if family is None:
+            family = self._families[view.family] = _Family()
         if family.periods[period] == 0:
             bisect.insort(family.ordered, period)
             self._forget_related(family, period)
         family.periods[period] += 1
-        keys = self._keys(view)
-        self._posted[view.key] = keys
+        keys = self._posted[group] = self._keys(view)
         for k in keys:
             posting = family.postings.get(k)
             if posting is None:
-                family.postings[k] = [(period, view)]
+                family.postings[k] = [(period, group)]
             elif isinstance(posting, list):
-                posting.append((period, view))
+                posting.append((period, group))
                 if len(posting) > _SHORT:
-                    long: dict[Period, dict[str | None, list[MentionView]]] = {}
-                    for p, v in posting:
-                        _post(long, p, v)
+                    long: Long = {}
+                    for _, g in posting:
+                        _post(long, g)
                     family.postings[k] = long
             else:
-                _post(posting, period, view)
+                _post(posting, group)
         for name in view.name_keys:
-            self._words.update(set(name.split()))
+            for word in set(name.split()):
+                self._words[word] = self._words.get(word, 0) + 1
         if period[1] - period[0] + 1 > self._longest:
             self._longest = period[1] - period[0] + 1
             for each in self._families.values():
                 each.related.clear()
 
     def remove(self, view: MentionView) -> None:
-        period = view.interval
-        if period is None:
+        """Take ``view`` out; its group goes when it was the last of it."""
+        if view.interval is None:
             return
+        group = self._groups[view.signature]
+        del group.members[view.key]
+        if group.members:
+            return
+        del self._groups[view.signature]
+        group.forget()
+        period = group.period
         family = self._families[view.family]
-        for k in self._posted.pop(view.key):
+        for k in self._posted.pop(group):
             posting = family.postings[k]
             if isinstance(posting, list):
-                posting[:] = [e for e in posting if e[1] is not view]
+                posting[:] = [e for e in posting if e[1] is not group]
             else:
                 by_country = posting[period]
-                for country in view.countries or (None,):
-                    by_country[country] = [v for v in by_country[country] if v is not view]
+                for country in group.countries or (None,):
+                    by_country[country] = [g for g in by_country[country] if g is not group]
                     if not by_country[country]:
                         del by_country[country]
                 if not by_country:
@@ -177,7 +189,11 @@ class BlockIndex:
             if not posting:
                 del family.postings[k]
         for name in view.name_keys:
-            self._words.subtract(set(name.split()))
+            for word in set(name.split()):
+                if self._words[word] == 1:
+                    del self._words[word]
+                else:
+                    self._words[word] -= 1
         family.periods[period] -= 1
         if family.periods[period] == 0:
             del family.periods[period]
@@ -206,27 +222,37 @@ class BlockIndex:
 
     def candidates(self, view: MentionView) -> set[Key]:
         """Every indexed mention (not ``view`` itself) that could be linked to ``view``."""
+        found = {key for group in self.groups(view) for key in group.members}
+        found.discard(view.key)
+        return found
+
+    def groups(self, view: MentionView) -> set[Group]:
+        """Every indexed group with a mention that could be linked to ``view`` (see the module doc)."""
         period = view.interval
         family = self._families.get(view.family)
         if period is None or family is None:
             return set()
+        start, end = period
         countries = view.countries
-        found: set[Key] = set()
+        found: set[Group] = set()
         strong = family.postings.get(("strong", view.event.event_type, view.event.date.value))
         if strong is not None and countries:  # a shared country is part of this key
             if isinstance(strong, list):
-                found.update(v.key for _, v in strong if not countries.isdisjoint(v.countries))
+                found.update(g for _, g in strong if not countries.isdisjoint(g.countries))
             else:
                 by_country = strong.get(period, {})
                 for country in countries:
-                    found.update(v.key for v in by_country.get(country, ()))
+                    found.update(by_country.get(country, ()))
+        wheres = (*countries, None)
         for k in self._queries(view):
             posting = family.postings.get(k)
             if posting is None:
                 continue
             if isinstance(posting, list):
                 found.update(
-                    v.key for p, v in posting if overlaps(period, p) and _compatible(countries, v.countries)
+                    g
+                    for (first, last), g in posting
+                    if first <= end and start <= last and _compatible(countries, g.countries)
                 )
                 continue
             for p in self._related(family, period):
@@ -234,12 +260,12 @@ class BlockIndex:
                 if at is None:
                     continue
                 if not countries:
-                    for views in at.values():
-                        found.update(v.key for v in views)
+                    for groups in at.values():
+                        found.update(groups)
                     continue
-                for where in (*countries, None):
-                    found.update(v.key for v in at.get(where, ()))
-        found.discard(view.key)
+                for where in wheres:
+                    if (here := at.get(where)) is not None:
+                        found.update(here)
         return found
 
     def _queries(self, view: MentionView) -> list[Hashable]:
@@ -250,7 +276,7 @@ class BlockIndex:
             queries += [("rarest", w) for w in words]
         for place in view.place_views:
             if place.point is not None:
-                queries.append(("cell", _cell(place.point)))
+                queries.append(("cell", cell(place.point)))
             if place.admin is not None:
                 queries.append(("admin", place.admin))
         return list(dict.fromkeys(queries))

@@ -38,6 +38,7 @@ pair can reach without a shared name, place or exact (type, date, country): the 
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from typing import Final
 
 from extractor.derive import keys_match
@@ -52,9 +53,9 @@ __all__ = [
     "SAME_EVENT_TYPE_SCORE",
     "SAME_FAMILY_SCORE",
     "WEIGHTS",
-    "ClusterBlocks",
     "MentionView",
     "blocked",
+    "blocked_apart",
     "duplicates",
     "explain",
     "max_without_shared_key",
@@ -84,6 +85,9 @@ PLACE_NEAR_KM: Final = 25.0
 #: Mentions are linked when their similarity reaches this.
 MERGE_THRESHOLD: Final = 0.7
 
+ActorKeys = tuple[str | None, str | None]
+_SAME_TYPE, _SAME_DATE = WEIGHTS["event_type"], WEIGHTS["date"]
+
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """Whether two day intervals share a day."""
@@ -109,6 +113,11 @@ def blocked(a: MentionView, b: MentionView) -> str | None:
     """Why ``a`` and ``b`` can never be one event (see the module doc), or None."""
     if a.article_id == b.article_id and not duplicates(a, b):
         return "same article"
+    return blocked_apart(a, b)
+
+
+def blocked_apart(a: MentionView, b: MentionView) -> str | None:
+    """``blocked`` but for the same-article rule: what reads only ``MentionView.signature``."""
     if a.family != b.family:
         return "different type families"
     ia, ib = a.interval, b.interval
@@ -120,40 +129,6 @@ def blocked(a: MentionView, b: MentionView) -> str | None:
     if ca and cb and not ca & cb:
         return "different countries"
     return None
-
-
-class ClusterBlocks:
-    """What ``blocked`` reads of a cluster's mentions, kept so that "does any pair across two
-    clusters block?" (complete linkage) costs the distinct values, not the pairs of mentions."""
-
-    def __init__(self, view: MentionView) -> None:
-        self.families = {view.family}
-        self.intervals = {view.interval}
-        self.countries = {view.countries} if view.countries else set()
-        self.by_article: dict[str, list[MentionView]] = {view.article_id: [view]}
-
-    def blocks(self, other: ClusterBlocks) -> bool:
-        """Whether ``blocked`` holds for some mention of this cluster and some of ``other``."""
-        if len(self.families | other.families) > 1:
-            return True
-        for x in self.intervals:
-            for y in other.intervals:
-                if x is None or y is None or not overlaps(x, y):
-                    return True
-        if any(not x & y for x in self.countries for y in other.countries):
-            return True
-        for article in self.by_article.keys() & other.by_article.keys():
-            for p in self.by_article[article]:
-                if any(not duplicates(p, q) for q in other.by_article[article]):
-                    return True
-        return False
-
-    def absorb(self, other: ClusterBlocks) -> None:
-        self.families |= other.families
-        self.intervals |= other.intervals
-        self.countries |= other.countries
-        for article, views in other.by_article.items():
-            self.by_article.setdefault(article, []).extend(views)
 
 
 def place_credit(p: PlaceView, q: PlaceView) -> float:
@@ -189,10 +164,10 @@ def _date_score(a: MentionView, b: MentionView) -> float:
     return DATE_CONTAINMENT_SCORE if ia and ib and _nested(ia, ib) else DATE_OVERLAP_SCORE
 
 
-def _actor_credit(a: MentionView, b: MentionView) -> float:
+def _actor_credit(a: ActorKeys, b: ActorKeys) -> float:
     credit = 0.0
-    for role in (1, 2):
-        mine, same, other = a.actor_key(role), b.actor_key(role), b.actor_key(3 - role)
+    for role in (0, 1):
+        mine, same, other = a[role], b[role], b[1 - role]
         if mine is None:
             continue
         if same is not None and keys_match(mine, same):
@@ -200,6 +175,18 @@ def _actor_credit(a: MentionView, b: MentionView) -> float:
         elif other is not None and keys_match(mine, other):
             credit += 0.5
     return credit
+
+
+@lru_cache(maxsize=1 << 16)
+def _actor_score(a: ActorKeys, b: ActorKeys) -> float:
+    """The actors' part of ``score`` for two mentions' actor keys (0.0 when none agrees); kept for
+    the pairs of names seen last, which a large corpus meets again and again."""
+    roles = sum(1 for mine, theirs in zip(a, b, strict=True) if mine is not None or theirs is not None)
+    if roles:
+        forward, backward = _actor_credit(a, b), _actor_credit(b, a)
+        if forward or backward:
+            return WEIGHTS["actors"] * (forward / roles + backward / roles) / 2
+    return 0.0
 
 
 def _actors_shown(a: MentionView, b: MentionView) -> str | None:
@@ -221,17 +208,24 @@ def score(a: MentionView, b: MentionView) -> float:
     It depends only on ``MentionView.signature`` of each side, so callers may reuse it for
     mentions of equal signature.
     """
-    total = _type_score(a, b) + _date_score(a, b)
+    ea, eb = a.event, b.event  # _type_score and _date_score, inlined: this runs for every pair compared
+    if ea.event_type == eb.event_type:
+        total = _SAME_TYPE
+    else:
+        total = SAME_EVENT_TYPE_SCORE if a.acled_type == b.acled_type else SAME_FAMILY_SCORE
+    if ea.date.value == eb.date.value:
+        total += _SAME_DATE
+    else:
+        ia, ib = a.interval, b.interval
+        total += DATE_CONTAINMENT_SCORE if ia and ib and _nested(ia, ib) else DATE_OVERLAP_SCORE
     ca, cb = a.countries, b.countries
     total += WEIGHTS["countries"] * len(ca & cb) / len(ca | cb) if ca and cb else WEIGHTS["countries"] / 2
     place = _best_place(a, b)
     if place is not None:
         total += WEIGHTS["places"] * place[0]
-    roles = sum(1 for role in (1, 2) if a.actor_key(role) is not None or b.actor_key(role) is not None)
-    if roles:
-        forward, backward = _actor_credit(a, b), _actor_credit(b, a)
-        if forward or backward:
-            total += WEIGHTS["actors"] * (forward / roles + backward / roles) / 2
+    actors = _actor_score(a.actor_keys, b.actor_keys)
+    if actors:
+        total += actors
     return round(total, 6)
 
 

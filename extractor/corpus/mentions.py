@@ -11,9 +11,10 @@ without resolutions is compared by names alone, as before.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Final
+from functools import lru_cache
+from typing import Any, Final, Generic, TypeVar, overload
 
 from extractor.derive import acled_categories, date_interval, name_key
 from schemas.events_v3 import Event, Location
@@ -41,6 +42,32 @@ TYPE_FAMILIES: Final[dict[str, str]] = {
 }
 
 EARTH_RADIUS_KM: Final = 6371.0088
+
+_T = TypeVar("_T")
+#: ``name_key`` of names seen before: a large corpus names the same actors and places again and again
+_name_key = lru_cache(maxsize=1 << 16)(name_key)
+
+
+class cached_property(Generic[_T]):  # noqa: N801 - used as functools.cached_property is
+    """``functools.cached_property`` without the lock Python 3.11's takes on each first read (a
+    measurable share of a large merge, which reads several of each of 100,000s of mentions)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> cached_property[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> _T | cached_property[_T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)  # read from there from now on
+        return value
 
 
 @dataclass(frozen=True)
@@ -73,7 +100,7 @@ def place_of(location: Location) -> PlaceView | None:
             point = (found.latitude, found.longitude)
         if found.country_code and found.admin1:
             admin = (found.country_code, found.admin1)
-    return PlaceView(name=name, key=name_key(name), point=point, admin=admin)
+    return PlaceView(name=name, key=_name_key(name), point=point, admin=admin)
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -126,17 +153,18 @@ class MentionView:
         return None if span is None else span.quote
 
     @cached_property
-    def _actor_keys(self) -> tuple[str | None, str | None]:
+    def actor_keys(self) -> tuple[str | None, str | None]:
+        """``name_key`` of actor1 and actor2 (None when not named)."""
         one, two = self.actor(1), self.actor(2)
-        return (None if one is None else name_key(one), None if two is None else name_key(two))
+        return (None if one is None else _name_key(one), None if two is None else _name_key(two))
 
     def actor_key(self, role: int) -> str | None:
-        return self._actor_keys[role - 1]
+        return self.actor_keys[role - 1]
 
     @cached_property
     def name_keys(self) -> tuple[str, ...]:
         """Every non-empty name key of its actors and places (what a name match can be found on)."""
-        keys = [k for k in self._actor_keys if k] + [p.key for p in self.place_views if p.key]
+        keys = [k for k in self.actor_keys if k] + [p.key for p in self.place_views if p.key]
         return tuple(dict.fromkeys(keys))
 
     @cached_property
@@ -148,5 +176,5 @@ class MentionView:
             self.event.date.value,
             self.countries,
             tuple((p.key, p.point, p.admin) for p in self.place_views),
-            self._actor_keys,
+            self.actor_keys,
         )
