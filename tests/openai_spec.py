@@ -26,6 +26,7 @@ import functools
 import json
 import os
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,11 +46,31 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def spec_candidates() -> list[Path]:
     """Where the description is looked for: $EXTRACTOR_SPECS_DIR, else ``shared/specs`` beside the
-    clone or beside any folder above it (a git worktree lives deeper than its main clone)."""
+    clone or beside any folder above it (a git worktree lives deeper than its main clone), then the
+    same beside the checkout this one was cloned from when that is a local folder (``git clone .
+    $(mktemp -d)/x`` puts a fresh clone far from ``shared/``)."""
     override = os.environ.get(SPECS_VARIABLE)
     if override:
         return [Path(override) / SPEC_NAME]
-    return [parent / "shared" / "specs" / SPEC_NAME for parent in _ROOT.parents]
+    roots = [_ROOT, *_local_origin()]
+    return [parent / "shared" / "specs" / SPEC_NAME for root in roots for parent in root.parents]
+
+
+def _local_origin() -> list[Path]:
+    """The folder of the ``origin`` remote when it is a local checkout; none otherwise."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(_ROOT), "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return []
+    url = found.removeprefix("file://")
+    path = Path(url) if url.startswith("/") else None
+    return [path.resolve()] if path is not None and path.is_dir() else []
 
 
 def spec_path() -> Path:
