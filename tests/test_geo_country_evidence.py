@@ -1,0 +1,24 @@
+"""The geoparser's country evidence: country names read from official names, the American
+local-government register, and the headline's whole names (sentences written here)."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.geo import Context, Resolution, resolve_places
+
+
+def _resolve(text: str, *names: str, title: str | None = None) -> list[Resolution]:
+    spans = sorted(
+        (m.start(), m.end()) for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", text)
+    )
+    return resolve_places(text, spans, Context(title=title))
+
+
+def test_the_tail_of_an_official_name_names_the_country() -> None:
+    # "United States of America": "America" alone is the country, not the town in Argentina
+    (alone,) = _resolve("Her family moved to America when she was four.", "America")
+    assert alone.place is not None and alone.place.feature == "country"
+    assert alone.country_code == "USA"
+    (across,) = _resolve("Sales of the new truck rose across America last year.", "America")
+    assert across.country_code == "USA"
