@@ -22,3 +22,20 @@ def test_the_tail_of_an_official_name_names_the_country() -> None:
     assert alone.country_code == "USA"
     (across,) = _resolve("Sales of the new truck rose across America last year.", "America")
     assert across.country_code == "USA"
+
+
+def test_american_local_government_words_give_the_united_states_a_vote() -> None:
+    (paris,) = _resolve("The county commissioners in Paris voted on Tuesday to repave two roads.", "Paris")
+    assert paris.country_code == "USA"
+    (athens,) = _resolve("The sheriff's office said a deputy stopped the car near Athens late Friday.", "Athens")
+    assert athens.country_code == "USA"
+    # without the register, the better-known namesake
+    (plain,) = _resolve("The commissioners in Paris voted on Tuesday to repave two roads.", "Paris")
+    assert plain.country_code == "FRA"
+
+
+def test_a_named_country_outweighs_the_register() -> None:
+    athens, greece = _resolve(
+        "The city council in Athens voted on Tuesday, and Greece's ministers agreed.", "Athens", "Greece"
+    )
+    assert (athens.country_code, greece.country_code) == ("GRC", "GRC")

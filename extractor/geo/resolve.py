@@ -25,6 +25,7 @@ from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, PLACE, Gazetteer, Place, gazetteer
 from .names import MODIFIER_WORDS
 from .proximity import contained_in, inside, supported
+from .register import register_votes
 from .votes import Context, Votes, count_votes, evidence, leading_country
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
@@ -180,18 +181,19 @@ def resolve_places(
         for c in m.candidates:
             c.score = c.prior
     support = supported(gaz, (m for m, _ in weighted))
+    register = register_votes(gaz, text)
     for round_ in range(_ROUNDS):
-        votes = count_votes(gaz, weighted, context)
+        votes = count_votes(gaz, weighted, context, register)
         if round_ == 0:
             _read_abbreviations(gaz, mentions, votes)
         containers = contained_in(gaz, text, mentions)
         for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
                 _rescore(gaz, mention, votes, containers.get(i), support)
-    final = count_votes(gaz, weighted, context)
+    final = count_votes(gaz, weighted, context, register)
     for mention in mentions:
         _drop_stray_modifier(gaz, mention, final)
-    leading = leading_country(count_votes(gaz, weighted, context))
+    leading = leading_country(count_votes(gaz, weighted, context, register))
     return [_resolution(gaz, m, leading) for m in mentions]
 
 
