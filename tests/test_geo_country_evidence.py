@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from extractor.geo import Context, Resolution, resolve_places
+from extractor.geo import Context, Resolution, gazetteer, resolve_places
+from extractor.geo.votes import evidence
 
 
 def _resolve(text: str, *names: str, title: str | None = None) -> list[Resolution]:
@@ -39,3 +40,17 @@ def test_a_named_country_outweighs_the_register() -> None:
         "The city council in Athens voted on Tuesday, and Greece's ministers agreed.", "Athens", "Greece"
     )
     assert (athens.country_code, greece.country_code) == ("GRC", "GRC")
+
+
+def _headline_countries(title: str) -> list[str | None]:
+    gaz = gazetteer()
+    found = evidence(gaz, "", Context(title=title))
+    return [gaz.alpha3.get(gaz.country[m.candidates[0].entry]) for m, _ in found]
+
+
+def test_the_headline_votes_only_with_whole_names() -> None:
+    assert _headline_countries("Floods Cut Roads in Kenya") == ["KEN"]
+    assert _headline_countries("Kenyan runners win again") == ["KEN"]
+    # a known name inside a longer capitalised run is not read from a headline
+    assert _headline_countries("Kenya Airways Adds Two Flights") == []
+    assert _headline_countries("Peru Street Bakery Opens Second Shop") == []

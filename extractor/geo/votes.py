@@ -42,7 +42,9 @@ def evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention,
         out.append((read_mention(gaz, text, start, end, "city" if i == 0 else "none", fallback=True), 2.0))
     title = context.title or ""
     for run in _TITLE_RUN.finditer(title):
-        mention = read_mention(gaz, title, *run.span(), fallback=True)
+        # read for whole names only, without the fallback readings of a longer name by a known
+        # name inside it: a headline capitalises every word ("Kenya Airways Adds Flights")
+        mention = read_mention(gaz, title, *run.span())
         top = mention.candidates[0].entry if mention.candidates else -1
         if top < 0:
             continue
