@@ -30,6 +30,10 @@ def test_american_local_government_words_give_the_united_states_a_vote() -> None
     assert paris.country_code == "USA"
     (athens,) = _resolve("The sheriff's office said a deputy stopped the car near Athens late Friday.", "Athens")
     assert athens.country_code == "USA"
+    (school,) = _resolve("Two elementary schools in Athens will close early on Friday for the storm.", "Athens")
+    assert school.country_code == "USA"
+    (fire,) = _resolve("The fire department sent three trucks to a barn outside Dublin on Monday.", "Dublin")
+    assert fire.country_code == "USA"
     # without the register, the better-known namesake
     (plain,) = _resolve("The commissioners in Paris voted on Tuesday to repave two roads.", "Paris")
     assert plain.country_code == "FRA"

@@ -1,7 +1,8 @@
-"""The register of an article as country evidence: words of American local government.
+"""The register of an article as country evidence: words of American local government and institutions.
 
 An American local story reads like one before it names any country: "county commissioners",
-"the sheriff's office", "city council", "a state senator", "the township". These are words of a
+"the sheriff's office", "city council", "a state senator", "the township", and its institutions
+"the police department", "the fire department", "elementary schools". These are words of a
 register, not names of places; an article using them gives the United States a vote at half the
 weight of a named country (``votes.count_votes``), so that a town named like a foreign city
 ("Paris", "Athens", "Cairo" in an American state) is read as the American namesake when the rest
@@ -26,7 +27,9 @@ _AMERICAN_LOCAL = re.compile(
     r"|sheriff['’]s\s+(?:office|department|deputy|deputies)"
     r"|city\s+council(?:man|woman|men|women|ors?)?|councilman|councilwoman|aldermen|alderman"
     r"|state\s+(?:senator|senate|representative|rep\.|legislature|lawmakers?|troopers?|house)"
-    r"|township|school\s+district|district\s+attorney|highway\s+patrol)\b",
+    r"|township|school\s+district|district\s+attorney|highway\s+patrol"
+    r"|elementary\s+schools?|middle\s+schools?|police\s+department|fire\s+department|county\s+jail"
+    r"|coroner['’]s\s+office)\b",
     re.IGNORECASE,
 )
 
