@@ -58,3 +58,15 @@ def test_the_headline_votes_only_with_whole_names() -> None:
     # a known name inside a longer capitalised run is not read from a headline
     assert _headline_countries("Kenya Airways Adds Two Flights") == []
     assert _headline_countries("Peru Street Bakery Opens Second Shop") == []
+
+
+def test_an_abbreviation_after_a_place_is_read_in_that_places_country() -> None:
+    # the article is about Italy, but "Ga." after "ATHENS, " is the state one Athens lies in
+    athens, ga, italy, rome = _resolve(
+        "ATHENS, Ga. — A student from the university is stranded in Italy after flights from Rome "
+        "were cancelled.",
+        "ATHENS", "Ga.", "Italy", "Rome",
+    )  # fmt: skip
+    assert ga.place is not None and ga.place.name == "Georgia" and ga.country_code == "USA"
+    assert athens.country_code == "USA"
+    assert (italy.country_code, rome.country_code) == ("ITA", "ITA")

@@ -24,7 +24,7 @@ from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, PLACE, Gazetteer, Place, gazetteer
 from .names import MODIFIER_WORDS
-from .proximity import contained_in, inside, supported
+from .proximity import COMMA, contained_in, inside, supported
 from .register import register_votes
 from .votes import Context, Votes, count_votes, evidence, leading_country
 
@@ -105,16 +105,30 @@ def _rescore(
     mention.candidates.sort(key=lambda c: (-c.score, c.entry))
 
 
-def _read_abbreviations(gaz: Gazetteer, mentions: Sequence[Mention], votes: Votes) -> None:
-    """Dotted abbreviations ("Ala.", "S.C.") read as admin1 units of the article's leading countries."""
-    if not votes.countries:
-        return
-    top = max(votes.countries.values())
+def _read_abbreviations(gaz: Gazetteer, text: str, mentions: Sequence[Mention], votes: Votes) -> None:
+    """Dotted abbreviations ("Ala.", "S.C.") read as admin1 units of the article's leading countries;
+    else, right after "<place>, ", as the unit one of that place's candidates lies in
+    ("Georgetown, Ky." in a story about a trip abroad: Kentucky, where a Georgetown is)."""
+    top = max(votes.countries.values(), default=0.0)
     leading = [c for c, v in votes.countries.items() if v >= top / 2]
-    for mention in mentions:
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    for before, mention in zip([None, *ordered], ordered, strict=False):
         if not mention.abbreviation:
             continue
         units = abbreviated_units(gaz, mention.text, leading)
+        if (
+            not units
+            and before is not None
+            and before.candidates
+            and COMMA.fullmatch(text, before.end, mention.start)
+        ):
+            places = [c.entry for c in before.candidates]
+            countries = {gaz.country[e] for e in places}
+            units = [
+                u
+                for u in abbreviated_units(gaz, mention.text, countries)
+                if any(inside(gaz, e, u) for e in places)
+            ]
         if units:
             prior = 10.0
             mention.candidates = [Candidate(u, prior - i, False, prior - i) for i, u in enumerate(units)]
@@ -185,7 +199,7 @@ def resolve_places(
     for round_ in range(_ROUNDS):
         votes = count_votes(gaz, weighted, context, register)
         if round_ == 0:
-            _read_abbreviations(gaz, mentions, votes)
+            _read_abbreviations(gaz, text, mentions, votes)
         containers = contained_in(gaz, text, mentions)
         for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
