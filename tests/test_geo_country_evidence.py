@@ -28,9 +28,9 @@ def test_the_tail_of_an_official_name_names_the_country() -> None:
 def test_american_local_government_words_give_the_united_states_a_vote() -> None:
     (paris,) = _resolve("The county commissioners in Paris voted on Tuesday to repave two roads.", "Paris")
     assert paris.country_code == "USA"
-    (athens,) = _resolve("The sheriff's office said a deputy stopped the car near Athens late Friday.", "Athens")
+    (athens,) = _resolve("The sheriff's office said a deputy stopped a car near Athens on Friday.", "Athens")
     assert athens.country_code == "USA"
-    (school,) = _resolve("Two elementary schools in Athens will close early on Friday for the storm.", "Athens")
+    (school,) = _resolve("Two elementary schools in Athens will close early on Friday for a storm.", "Athens")
     assert school.country_code == "USA"
     (fire,) = _resolve("The fire department sent three trucks to a barn outside Dublin on Monday.", "Dublin")
     assert fire.country_code == "USA"
