@@ -70,3 +70,10 @@ def test_an_abbreviation_after_a_place_is_read_in_that_places_country() -> None:
     assert ga.place is not None and ga.place.name == "Georgia" and ga.country_code == "USA"
     assert athens.country_code == "USA"
     assert (italy.country_code, rome.country_code) == ("ITA", "ITA")
+
+
+def test_british_local_words_give_the_united_kingdom_a_vote() -> None:
+    (richmond,) = _resolve("Residents of Richmond face a council tax rise of 4% from April.", "Richmond")
+    assert richmond.country_code == "GBR"
+    (plain,) = _resolve("Residents of Richmond face a rise of 4% from April.", "Richmond")
+    assert plain.country_code != "GBR"
