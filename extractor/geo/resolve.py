@@ -10,7 +10,8 @@ stays unresolved with ACLED geo_precision 3 and no coordinates: nothing is inven
 
 Time is linear in the number of toponyms: at most ``MAX_CANDIDATES`` per toponym, and distances
 are measured only to the article's 30 most confident places, its anchors. The votes of the article's
-toponyms, dateline and headline, and its anchors, are counted in ``votes.py``.
+toponyms, dateline and headline, and its anchors, are counted in ``votes.py``; the votes of its
+register (words of American or British local institutions) in ``register.py``.
 """
 
 from __future__ import annotations
