@@ -77,3 +77,15 @@ def test_british_local_words_give_the_united_kingdom_a_vote() -> None:
     assert richmond.country_code == "GBR"
     (plain,) = _resolve("Residents of Richmond face a rise of 4% from April.", "Richmond")
     assert plain.country_code != "GBR"
+
+
+def test_a_region_named_by_its_units_directions_is_in_their_country() -> None:
+    # no package has "Kordofan" or "Visayas", but North/South/West Kordofan and Western/Central/
+    # Eastern Visayas are first-level units, each set in one country
+    kordofan, visayas = _resolve(
+        "Aid convoys reached Kordofan in March, weeks after a typhoon crossed the Visayas.",
+        "Kordofan", "the Visayas",
+    )  # fmt: skip
+    assert kordofan.place is not None and kordofan.place.feature == "country"
+    assert (kordofan.country_code, kordofan.precision) == ("SDN", 3)
+    assert visayas.country_code == "PHL"
