@@ -61,15 +61,15 @@ def test_the_headline_votes_only_with_whole_names() -> None:
 
 
 def test_an_abbreviation_after_a_place_is_read_in_that_places_country() -> None:
-    # the article is about Italy, but "Ga." after "ATHENS, " is the state one Athens lies in
-    athens, ga, italy, rome = _resolve(
-        "ATHENS, Ga. — A student from the university is stranded in Italy after flights from Rome "
-        "were cancelled.",
-        "ATHENS", "Ga.", "Italy", "Rome",
+    # the story is about Spain, but "Fla." after "NAPLES, " is the state one Naples lies in
+    naples, fla, spain, madrid = _resolve(
+        "NAPLES, Fla. — Two retired teachers are waiting in Spain for a train out of Madrid "
+        "after a rail strike.",
+        "NAPLES", "Fla.", "Spain", "Madrid",
     )  # fmt: skip
-    assert ga.place is not None and ga.place.name == "Georgia" and ga.country_code == "USA"
-    assert athens.country_code == "USA"
-    assert (italy.country_code, rome.country_code) == ("ITA", "ITA")
+    assert fla.place is not None and fla.place.name == "Florida" and fla.country_code == "USA"
+    assert naples.country_code == "USA"
+    assert (spain.country_code, madrid.country_code) == ("ESP", "ESP")
 
 
 def test_british_local_words_give_the_united_kingdom_a_vote() -> None:

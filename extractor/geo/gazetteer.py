@@ -25,7 +25,7 @@ __all__ = ["Feature", "Gazetteer", "Place", "gazetteer"]
 
 Feature = Literal["continent", "country", "admin1", "admin2", "place"]
 _FEATURES: Final[tuple[Feature, ...]] = ("continent", "country", "admin1", "admin2", "place")
-#: Words that begin a unit's name to say which part of a region it is ("North Darfur").
+#: Words that begin a unit's name to say which part of a region it is ("North Kordofan").
 _DIRECTIONS: Final = frozenset(
     {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "upper",
      "lower", "middle", "northeast", "northwest", "southeast", "southwest", "north east", "north west",
@@ -117,7 +117,7 @@ class Gazetteer:
 
     def region_country(self, key: str) -> int:
         """The country whose first-level units are named for a region by a direction ("North
-        Darfur", "South Darfur", "West Darfur": "darfur" -> Sudan), when two or more are and all lie
+        Kordofan", "South Kordofan", "West Kordofan": "kordofan" -> Sudan), when two or more are and all lie
         in one country; else -1."""
         if self._regions is None:
             found: dict[str, set[int]] = {}

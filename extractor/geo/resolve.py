@@ -107,22 +107,18 @@ def _rescore(
 
 
 def _read_abbreviations(gaz: Gazetteer, text: str, mentions: Sequence[Mention], votes: Votes) -> None:
-    """Dotted abbreviations ("Ala.", "S.C.") read as admin1 units of the article's leading countries;
-    else, right after "<place>, ", as the unit one of that place's candidates lies in
-    ("Georgetown, Ky." in a story about a trip abroad: Kentucky, where a Georgetown is)."""
+    """Dotted abbreviations ("Ala.", "S.C.") read as first-level units. Right after "<place>, " the
+    abbreviation says where that place is: the unit one of the place's candidates lies in comes
+    first ("NAPLES, Fla." in a story about Spain is Florida, where a Naples is, not a Spanish
+    region whose letters fit); else, and elsewhere, a unit of the article's leading countries."""
     top = max(votes.countries.values(), default=0.0)
     leading = [c for c, v in votes.countries.items() if v >= top / 2]
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     for before, mention in zip([None, *ordered], ordered, strict=False):
         if not mention.abbreviation:
             continue
-        units = abbreviated_units(gaz, mention.text, leading)
-        if (
-            not units
-            and before is not None
-            and before.candidates
-            and COMMA.fullmatch(text, before.end, mention.start)
-        ):
+        units: list[int] = []
+        if before is not None and before.candidates and COMMA.fullmatch(text, before.end, mention.start):
             places = [c.entry for c in before.candidates]
             countries = {gaz.country[e] for e in places}
             units = [
@@ -130,6 +126,7 @@ def _read_abbreviations(gaz: Gazetteer, text: str, mentions: Sequence[Mention], 
                 for u in abbreviated_units(gaz, mention.text, countries)
                 if any(inside(gaz, e, u) for e in places)
             ]
+        units = units or abbreviated_units(gaz, mention.text, leading)
         if units:
             prior = 10.0
             mention.candidates = [Candidate(u, prior - i, False, prior - i) for i, u in enumerate(units)]
