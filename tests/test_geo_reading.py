@@ -169,7 +169,7 @@ def test_a_name_of_modifier_words_names_a_region_only_in_a_country_the_article_i
 @pytest.mark.parametrize(
     ("text", "names", "admin1"),
     [
-        ("The fair moved from Camden to Rockland and Belfast.", ("Camden", "Rockland", "Belfast"), "Maine"),
+        ("The fair moved from Bath to Brunswick and Augusta.", ("Bath", "Brunswick", "Augusta"), "Maine"),
         ("Buses ran between Dover, Milford and Smyrna.", ("Dover", "Milford", "Smyrna"), "Delaware"),
     ],
 )

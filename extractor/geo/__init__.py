@@ -9,7 +9,7 @@ The public surface is small:
 * :func:`lookup` ``(name) -> list[Place]``: every gazetteer entry with that name or alternate name.
 * :func:`demonym_country` ``(word) -> Place | None``: the country a demonym or adjective names.
 * :func:`locate` ``(text, descriptions, context) -> list[Located]``: place descriptions as records
-  hold them ("Kabkabiya in North Darfur", "a market near Kano"), each taking its most specific name.
+  hold them ("Kadugli in South Kordofan", "a market near Kano"), each taking its most specific name.
 * :func:`country_subregion` ``(alpha3)``: the country's UN M49 subregion (for ACLED's regions).
 * :func:`gazetteer`: the index itself, loaded once per process on first use: read from the
   cache folder when a valid copy is there, else built from the data packages and cached there

@@ -138,7 +138,28 @@ class _Builder:
                 bare = name.replace(".", "").replace(" ", "")
                 if name.isupper() and bare.isalpha() and 2 <= len(bare) <= _MAX_ABBREVIATION:
                     gaz.abbreviations.setdefault(bare, countries[row.row])
+        self.official_tails(by_alpha3)
         return countries
+
+    def official_tails(self, by_alpha3: dict[str, int]) -> None:
+        """The words after "of" in a country's ISO official name name it too, when they name no
+        other country: "America" of the "United States of America" (no package lists it as a name
+        of the country; only a town in Argentina bears it), where "Republic of Korea", "Province of
+        China" and "Virgin Islands of the United States" give nothing new."""
+        tails: dict[str, set[int]] = {}
+        for iso in pycountry.countries:
+            official = getattr(iso, "official_name", "") or ""
+            entry = by_alpha3.get(iso.alpha_3)
+            if entry is not None and " of " in official:
+                tail = official.split(" of ", 1)[1].removeprefix("the ")
+                tails.setdefault(tail, set()).add(entry)
+        for tail, entries in tails.items():
+            found = self.index.get(fold(tail), ())
+            named = {f >> 1 for f in ((found,) if isinstance(found, int) else found)}
+            others = {e for e in named if self.gaz.kind[e] == COUNTRY} - entries
+            if len(entries) == 1 and not others:
+                (entry,) = entries
+                self.names(entry, self.gaz.names[entry], [tail])
 
     def subdivisions(self, countries: dict[int, int]) -> dict[int, int]:
         gaz = self.gaz

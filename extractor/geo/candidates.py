@@ -2,11 +2,13 @@
 
 A toponym is read by ``parse_toponym`` ("Idlib province" -> Idlib, an admin unit); its keys are
 looked up in order and the first key with entries gives the candidates (the whole words first, so
-"North Darfur" is the province before "Darfur" is tried). Country abbreviations ("U.S.", "UK") are
+"South Kordofan" is the province before "Kordofan" is tried). Country abbreviations ("U.S.", "UK") are
 matched case-sensitively; a country demonym or adjective ("Kenyan", "Iraqis") names its country.
 A description with no capitalised word ("the border", "the capital") names nothing.
 
-When no key names anything, two readings remain. An adjective formed from a continent's, country's
+When no key names anything, three readings remain. A region whose parts are a country's
+first-level units named by a direction ("Kordofan", of "North Kordofan" and "South Kordofan") is in that
+country (the country is its candidate). An adjective formed from a continent's, country's
 or province's name names it ("European", "Californian", "North American": its ending taken off
 and the name's put back). A longer name that the gazetteer does not know takes the largest name
 inside it that it does know as a country, province, continent, demonym or city of at least
@@ -217,6 +219,10 @@ def read_mention(
         if found:
             break
     else:
+        region = gaz.region_country(toponym.keys[-1]) if fallback else -1
+        if region >= 0:  # "Kordofan", of "North Kordofan" and "South Kordofan": in Sudan
+            mention.candidates = [Candidate(region, _prior(gaz, region, True, toponym), True)]
+            return mention
         adjective = _adjective(gaz, toponym.keys[0], toponym) if fallback else []
         if adjective:  # "European", "North American": the continent, as a demonym names its country
             mention.demonym = True

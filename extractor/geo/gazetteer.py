@@ -25,6 +25,12 @@ __all__ = ["Feature", "Gazetteer", "Place", "gazetteer"]
 
 Feature = Literal["continent", "country", "admin1", "admin2", "place"]
 _FEATURES: Final[tuple[Feature, ...]] = ("continent", "country", "admin1", "admin2", "place")
+#: Words that begin a unit's name to say which part of a region it is ("North Kordofan").
+_DIRECTIONS: Final = frozenset(
+    {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "upper",
+     "lower", "middle", "northeast", "northwest", "southeast", "southwest", "north east", "north west",
+     "south east", "south west"}
+)  # fmt: skip
 CONTINENT, COUNTRY, ADMIN1, ADMIN2, PLACE = range(5)
 
 #: The parallel arrays of the entries, with their ``array`` type codes (also the on-disk layout).
@@ -74,6 +80,7 @@ class Gazetteer:
         self.by_alpha3: dict[str, int] = {}
         self._units: dict[int, list[int]] | None = None
         self._largest: dict[int, int] | None = None
+        self._regions: dict[str, int] | None = None
 
     def finish(self) -> Gazetteer:
         """Derive what is not stored (``by_alpha3``); returns ``self``."""
@@ -107,6 +114,27 @@ class Gazetteer:
                     units.setdefault(self.country[entry], []).append(entry)
             self._units = units
         return self._units.get(country, [])
+
+    def region_country(self, key: str) -> int:
+        """The country whose first-level units are named for a region by a direction ("North
+        Kordofan", "South Kordofan", "West Kordofan": "kordofan" -> Sudan), when two or more are and all lie
+        in one country; else -1."""
+        if self._regions is None:
+            found: dict[str, set[int]] = {}
+            counts: dict[str, int] = {}
+            for entry, kind in enumerate(self.kind):
+                words = fold(self.names[entry]).split() if kind == ADMIN1 else []
+                cut = next((n for n in (2, 1) if len(words) > n and " ".join(words[:n]) in _DIRECTIONS), 0)
+                if cut:
+                    rest = " ".join(words[cut:])
+                    found.setdefault(rest, set()).add(self.country[entry])
+                    counts[rest] = counts.get(rest, 0) + 1
+            self._regions = {
+                rest: next(iter(countries))
+                for rest, countries in found.items()
+                if len(countries) == 1 and counts[rest] >= 2
+            }
+        return self._regions.get(key, -1)
 
     def largest_place(self, unit: int) -> int:
         """The most populous place of an admin1 or admin2 unit, -1 when it has none."""

@@ -1,4 +1,4 @@
-"""Place descriptions as records hold them ("Kabkabiya in North Darfur", "a market near Kano") located.
+"""Place descriptions as records hold them ("Kadugli in South Kordofan", "a market near Kano") located.
 
 A description is split into its names (runs of capitalised words, "al-"/"de"/"of" allowed inside;
 words of scripts without case count as capitalised); every name of every description of the article

@@ -122,7 +122,7 @@ def article_free(key: str) -> str:
 class Toponym:
     """A place description read: the name to look up and what the surrounding words say.
 
-    ``keys`` are tried in order (the whole description first: "North Darfur" is itself a
+    ``keys`` are tried in order (the whole description first: "South Kordofan" is itself a
     province); ``near`` is true when the description places the event near or in part of the
     named place ("outskirts of X", "northern X"): precision 2 at best; ``hint`` says whether the
     words name an administrative unit or a settlement.

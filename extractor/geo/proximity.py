@@ -25,7 +25,7 @@ from typing import Final
 from .candidates import Mention
 from .gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer
 
-__all__ = ["MAX_SUPPORT", "NEAR_KM", "PRIOR_GAP", "contained_in", "inside", "supported"]
+__all__ = ["COMMA", "MAX_SUPPORT", "NEAR_KM", "PRIOR_GAP", "contained_in", "inside", "supported"]
 
 NEAR_KM: Final = 50.0
 PRIOR_GAP: Final = 2.0
@@ -33,7 +33,7 @@ MAX_SUPPORT: Final = 2
 _TOP: Final = 20  # candidates per toponym considered, best prior first
 _CELL: Final = 0.5  # degrees
 _LOCAL: Final = frozenset({PLACE, ADMIN2})
-_COMMA = re.compile(r"\s*,\s*")
+COMMA = re.compile(r"\s*,\s*")
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -102,7 +102,7 @@ def contained_in(gaz: Gazetteer, text: str, mentions: Sequence[Mention]) -> dict
     out = {}
     for a, b in itertools.pairwise(order):
         first, then = mentions[a], mentions[b]
-        if not first.candidates or not then.candidates or not _COMMA.fullmatch(text, first.end, then.start):
+        if not first.candidates or not then.candidates or not COMMA.fullmatch(text, first.end, then.start):
             continue
         container = then.candidates[0].entry
         named = max(first.candidates, key=lambda c: c.prior).entry

@@ -10,7 +10,8 @@ stays unresolved with ACLED geo_precision 3 and no coordinates: nothing is inven
 
 Time is linear in the number of toponyms: at most ``MAX_CANDIDATES`` per toponym, and distances
 are measured only to the article's 30 most confident places, its anchors. The votes of the article's
-toponyms, dateline and headline, and its anchors, are counted in ``votes.py``.
+toponyms, dateline and headline, and its anchors, are counted in ``votes.py``; the votes of its
+register (words of American or British local institutions) in ``register.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from .abbreviations import abbreviated_units
 from .candidates import Candidate, Mention, has_name, read_mention
 from .gazetteer import ADMIN1, ADMIN2, PLACE, Gazetteer, Place, gazetteer
 from .names import MODIFIER_WORDS
-from .proximity import contained_in, inside, supported
+from .proximity import COMMA, contained_in, inside, supported
+from .register import register_votes
 from .votes import Context, Votes, count_votes, evidence, leading_country
 
 __all__ = ["Context", "Resolution", "haversine_km", "resolve_places"]
@@ -104,16 +106,27 @@ def _rescore(
     mention.candidates.sort(key=lambda c: (-c.score, c.entry))
 
 
-def _read_abbreviations(gaz: Gazetteer, mentions: Sequence[Mention], votes: Votes) -> None:
-    """Dotted abbreviations ("Ala.", "S.C.") read as admin1 units of the article's leading countries."""
-    if not votes.countries:
-        return
-    top = max(votes.countries.values())
+def _read_abbreviations(gaz: Gazetteer, text: str, mentions: Sequence[Mention], votes: Votes) -> None:
+    """Dotted abbreviations ("Ala.", "S.C.") read as first-level units. Right after "<place>, " the
+    abbreviation says where that place is: the unit one of the place's candidates lies in comes
+    first ("NAPLES, Fla." in a story about Spain is Florida, where a Naples is, not a Spanish
+    region whose letters fit); else, and elsewhere, a unit of the article's leading countries."""
+    top = max(votes.countries.values(), default=0.0)
     leading = [c for c, v in votes.countries.items() if v >= top / 2]
-    for mention in mentions:
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    for before, mention in zip([None, *ordered], ordered, strict=False):
         if not mention.abbreviation:
             continue
-        units = abbreviated_units(gaz, mention.text, leading)
+        units: list[int] = []
+        if before is not None and before.candidates and COMMA.fullmatch(text, before.end, mention.start):
+            places = [c.entry for c in before.candidates]
+            countries = {gaz.country[e] for e in places}
+            units = [
+                u
+                for u in abbreviated_units(gaz, mention.text, countries)
+                if any(inside(gaz, e, u) for e in places)
+            ]
+        units = units or abbreviated_units(gaz, mention.text, leading)
         if units:
             prior = 10.0
             mention.candidates = [Candidate(u, prior - i, False, prior - i) for i, u in enumerate(units)]
@@ -180,18 +193,19 @@ def resolve_places(
         for c in m.candidates:
             c.score = c.prior
     support = supported(gaz, (m for m, _ in weighted))
+    register = register_votes(gaz, text)
     for round_ in range(_ROUNDS):
-        votes = count_votes(gaz, weighted, context)
+        votes = count_votes(gaz, weighted, context, register)
         if round_ == 0:
-            _read_abbreviations(gaz, mentions, votes)
+            _read_abbreviations(gaz, text, mentions, votes)
         containers = contained_in(gaz, text, mentions)
         for i, (mention, _weight) in enumerate(weighted):
             if len(mention.candidates) > 1:
                 _rescore(gaz, mention, votes, containers.get(i), support)
-    final = count_votes(gaz, weighted, context)
+    final = count_votes(gaz, weighted, context, register)
     for mention in mentions:
         _drop_stray_modifier(gaz, mention, final)
-    leading = leading_country(count_votes(gaz, weighted, context))
+    leading = leading_country(count_votes(gaz, weighted, context, register))
     return [_resolution(gaz, m, leading) for m in mentions]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -42,7 +42,9 @@ def evidence(gaz: Gazetteer, text: str, context: Context) -> list[tuple[Mention,
         out.append((read_mention(gaz, text, start, end, "city" if i == 0 else "none", fallback=True), 2.0))
     title = context.title or ""
     for run in _TITLE_RUN.finditer(title):
-        mention = read_mention(gaz, title, *run.span(), fallback=True)
+        # read for whole names only, without the fallback readings of a longer name by a known
+        # name inside it: a headline capitalises every word ("Kenya Airways Adds Flights")
+        mention = read_mention(gaz, title, *run.span())
         top = mention.candidates[0].entry if mention.candidates else -1
         if top < 0:
             continue
@@ -78,12 +80,20 @@ class Votes:
     own: dict[str, tuple[int, float, int, float]]  # toponym -> its own country and admin1 votes
 
 
-def count_votes(gaz: Gazetteer, mentions: Sequence[tuple[Mention, float]], context: Context) -> Votes:
-    """Each distinct toponym votes once (a name repeated ten times is one piece of evidence)."""
+def count_votes(
+    gaz: Gazetteer,
+    mentions: Sequence[tuple[Mention, float]],
+    context: Context,
+    register: Mapping[int, float] | None = None,
+) -> Votes:
+    """Each distinct toponym votes once (a name repeated ten times is one piece of evidence);
+    ``register`` adds the votes of the article's words (``register.py``), country entry -> weight."""
     votes = Votes(defaultdict(float), defaultdict(float), [], {})
     for code in context.countries:
         if code in gaz.by_alpha3:
             votes.countries[gaz.by_alpha3[code]] += 2.0
+    for country, weight in (register or {}).items():
+        votes.countries[country] += weight
     confident: list[tuple[float, int, str, int]] = []
     for i, (mention, weight) in enumerate(mentions):
         if not mention.candidates:
