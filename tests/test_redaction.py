@@ -127,8 +127,10 @@ def test_the_cli_under_vv_never_prints_the_key(rejecting_endpoint: str, tmp_path
 
 # ------------------------------------------------------------------ a key in every escaped form
 #: A key with a backslash and both quote kinds: JSON, repr and URL encoding each write it differently.
-ODD_KEY = "Kq7\\secret\"mid'tail99zz"
-ODD_PARTS = ("Kq7", "tail99zz")
+# The parts looked for are long enough not to turn up by chance in a path, a port or a temp
+# folder's random name (a 3-character part once matched the name of the folder a clone was in).
+ODD_KEY = "Kq7headQx\\secret\"mid'tail99zzW"
+ODD_PARTS = ("Kq7headQx", "tail99zzW")
 
 
 def _leaks(text: str) -> list[str]:
